@@ -1,0 +1,3 @@
+using AutoRetrain.Cli;
+
+return await CliApp.RunAsync(args);
