@@ -219,6 +219,8 @@ var pipelineAppSettings = {
   AzureMachineLearning__WorkspaceName: machineLearning.outputs.workspaceName
   AzureMachineLearning__Region: location
   AzureMachineLearning__ComputeName: machineLearning.outputs.computeName
+  // Jobs run as the cluster's identity; the trainer needs its client id to pick it among the node's identities.
+  AzureMachineLearning__ComputeIdentityClientId: identities.outputs.computeClientId
   AzureMachineLearning__TrainerImage: '${machineLearning.outputs.containerRegistryLoginServer}/${trainerImageName}'
   AzureFunctionsJobHost__extensions__durableTask__hubName: durableTaskHubName
 }

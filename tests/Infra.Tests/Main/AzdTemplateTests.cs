@@ -41,6 +41,40 @@ public partial class AzdTemplateTests(MainTemplateFixture fixture)
         Assert.All(required, name => Assert.Contains(name, supplied));
     }
 
+    [Fact]
+    public void ParametersFile_DefaultsAfterEquals_AreValidForTheParameterType()
+    {
+        // "${NAME=default}": azd substitutes the default when NAME is unset and converts it to the parameter's type.
+        var parametersFile = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.BicepFolder, "main.parameters.json")))!;
+        var checkedDefaults = 0;
+        foreach (var (name, entry) in parametersFile["parameters"]!.AsObject())
+        {
+            var match = DefaultedVariable().Match(entry!["value"]!.ToString());
+            if (!match.Success)
+            {
+                continue;
+            }
+            var fallback = match.Groups["default"].Value;
+            var parameter = template.Parameters[name]!;
+            switch (parameter["type"]!.ToString())
+            {
+                case "bool":
+                    Assert.True(bool.TryParse(fallback, out _), $"{name}: '{fallback}' is not a bool");
+                    break;
+                case "int":
+                    Assert.True(int.TryParse(fallback, out var number), $"{name}: '{fallback}' is not an int");
+                    Assert.InRange(number, parameter["minValue"]?.GetValue<int>() ?? int.MinValue, parameter["maxValue"]?.GetValue<int>() ?? int.MaxValue);
+                    break;
+            }
+            if (parameter["allowedValues"] is JsonArray allowed)
+            {
+                Assert.Contains(fallback, allowed.Select(v => v!.ToString()));
+            }
+            checkedDefaults++;
+        }
+        Assert.True(checkedDefaults >= 5, $"only {checkedDefaults} defaulted parameters found");
+    }
+
     [Theory]
     [InlineData("postprovision.sh")]
     [InlineData("postdeploy.sh")]
@@ -68,6 +102,9 @@ public partial class AzdTemplateTests(MainTemplateFixture fixture)
 
     [GeneratedRegex("^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")]
     private static partial Regex UpperSnake();
+
+    [GeneratedRegex(@"^\$\{[A-Z_]+=(?<default>[^}]*)\}$")]
+    private static partial Regex DefaultedVariable();
 
     [GeneratedRegex(@"\$\{(?<name>[A-Z_]+):\?")]
     private static partial Regex RequiredVariable();
