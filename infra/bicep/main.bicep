@@ -49,7 +49,7 @@ param durableBackend string = 'AzureStorage'
 @description('Optional. Durable task hub name.')
 @minLength(3)
 @maxLength(45)
-param durableTaskHubName string = 'autoretrain'
+param durableTaskHubName string = 'AutoRetrainHub'
 
 @description('Optional. VM size of the GPU training cluster.')
 param computeVmSize string = 'Standard_NC4as_T4_v3'
