@@ -22,8 +22,8 @@ public sealed record RetrainPolicyOptions
     /// <summary>Retrain when a rare class gained this many new objects …</summary>
     public int? RareClassNewObjects { get; init; } = 30;
 
-    /// <summary>… which are also at least this fraction of the objects of that class already trained on.</summary>
-    public double RareClassMinGrowth { get; init; } = 0.5;
+    /// <summary>… which are also at least this fraction of the objects of that class already trained on (1: the class doubled).</summary>
+    public double RareClassMinGrowth { get; init; } = 1.0;
 
     public ShiftMetric ShiftMetric { get; init; } = ShiftMetric.JensenShannon;
 
