@@ -3,24 +3,11 @@ namespace AutoRetrain.Core.SampleLedger;
 /// <summary>Reads and writes the trainer's per-tile statistics (JSON lines, see <see cref="TileTrainingStats"/>).</summary>
 public static class TileTrainingStatsFile
 {
-    public static string Write(IEnumerable<TileTrainingStats> stats) =>
-        string.Concat(stats.Select(s => Json.Serialize(s, indented: false) + "\n"));
+    public static string Write(IEnumerable<TileTrainingStats> stats) => JsonLines.Write(stats);
 
     /// <summary>Parses every non-blank line; a bad line is refused with its line number.</summary>
-    public static IReadOnlyList<TileTrainingStats> Read(string text, string source)
-    {
-        var result = new List<TileTrainingStats>();
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[i]))
-                continue;
-            var stats = Json.Deserialize<TileTrainingStats>(lines[i], $"{source} line {i + 1}");
-            Validate(stats, $"{source} line {i + 1}");
-            result.Add(stats);
-        }
-        return result;
-    }
+    public static IReadOnlyList<TileTrainingStats> Read(string text, string source) =>
+        JsonLines.Read<TileTrainingStats>(text, source, Validate);
 
     private static void Validate(TileTrainingStats stats, string where)
     {

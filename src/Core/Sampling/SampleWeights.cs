@@ -17,20 +17,13 @@ public sealed record TileWeight(string TileId, double Weight, int FromEpoch = 0)
 /// </summary>
 public static class SampleWeights
 {
-    public static string Write(IEnumerable<TileWeight> weights) =>
-        string.Concat(weights.Select(w => Json.Serialize(w, indented: false) + "\n"));
+    public static string Write(IEnumerable<TileWeight> weights) => JsonLines.Write(weights);
 
     public static IReadOnlyList<TileWeight> Read(string text, string source)
     {
-        var result = new List<TileWeight>();
         var seen = new HashSet<string>();
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        return JsonLines.Read<TileWeight>(text, source, (weight, where) =>
         {
-            if (string.IsNullOrWhiteSpace(lines[i]))
-                continue;
-            var where = $"{source} line {i + 1}";
-            var weight = Json.Deserialize<TileWeight>(lines[i], where);
             if (string.IsNullOrWhiteSpace(weight.TileId))
                 throw new AutoRetrainException($"{where}: tileId is empty.");
             if (!double.IsFinite(weight.Weight) || weight.Weight < 0)
@@ -39,8 +32,6 @@ public static class SampleWeights
                 throw new AutoRetrainException($"{where}: fromEpoch {weight.FromEpoch} of tile {weight.TileId} must be ≥ 0.");
             if (!seen.Add(weight.TileId))
                 throw new AutoRetrainException($"{where}: tile {weight.TileId} is listed twice.");
-            result.Add(weight);
-        }
-        return result;
+        });
     }
 }

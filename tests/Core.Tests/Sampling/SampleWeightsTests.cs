@@ -14,6 +14,10 @@ public class SampleWeightsTests
         Assert.Equal(weights, SampleWeights.Read(text, "sample-weights.jsonl"));
     }
 
+    [Fact]
+    public void Read_FromEpochAbsent_EntersAtEpochZero() =>
+        Assert.Equal(new TileWeight("a", 1.5, 0), Assert.Single(SampleWeights.Read("{\"tileId\":\"a\",\"weight\":1.5}\n", "w.jsonl")));
+
     [Theory]
     [InlineData("{\"tileId\":\"a\",\"weight\":-1}", "weight -1")]
     [InlineData("{\"tileId\":\"a\",\"weight\":1}\n{\"tileId\":\"a\",\"weight\":2}", "listed twice")]
