@@ -32,20 +32,15 @@ public sealed class CocoImageEvaluations
     public static CocoImageEvaluations Compute(
         IReadOnlyList<GroundTruthImage> images, IReadOnlyList<Detection> detections, IReadOnlyList<string> categories)
     {
-        int k = categories.Count;
-        EvaluationInput.Validate(images, detections, k);
-        var gt = FlatGroundTruth.Of(images);
-        var (gtStart, gtOrder) = EvaluationInput.Bucket(images.Count * k, gt.Count, i => gt.Image[i] * k + gt.Objects[i].Category);
-        var (dtStart, dtOrder) = EvaluationInput.Bucket(images.Count * k, detections.Count, i => detections[i].Image * k + detections[i].Category);
-
-        var cells = new CocoImageCategoryResult?[images.Count * k];
+        var input = EvaluationInput.Prepare(images, detections, categories.Count);
+        var cells = new CocoImageCategoryResult?[input.BucketCount];
         var matcher = new CocoMatcher();
         for (int b = 0; b < cells.Length; b++)
         {
-            var gtSlice = new ArraySegment<int>(gtOrder, gtStart[b], gtStart[b + 1] - gtStart[b]);
-            var dtSlice = new ArraySegment<int>(dtOrder, dtStart[b], dtStart[b + 1] - dtStart[b]);
+            var gtSlice = input.GroundTruth(b);
+            var dtSlice = input.Detections(b);
             if (gtSlice.Count == 0 && dtSlice.Count == 0) continue; // evaluateImg returns None
-            cells[b] = matcher.Match(gt.Objects, gtSlice, detections, dtSlice);
+            cells[b] = matcher.Match(input.GtObjects, gtSlice, detections, dtSlice);
         }
         return new CocoImageEvaluations(categories, images.Count, cells);
     }
@@ -55,19 +50,12 @@ public sealed class CocoImageEvaluations
     /// Their order is the concatenation order, which only matters for equal scores.</param>
     public CocoMetrics Accumulate(IReadOnlyList<int> imageIndices)
     {
-        foreach (int i in imageIndices)
-            if ((uint)i >= (uint)ImageCount)
-                throw new AutoRetrainException($"image index {i} is outside the {ImageCount} evaluated images.");
+        EvaluationInput.CheckImageIndices(imageIndices, ImageCount);
         return CocoAccumulator.Accumulate(this, imageIndices);
     }
 
     /// <summary>Every image once, in order: the standard COCO evaluation.</summary>
-    public CocoMetrics AccumulateAll()
-    {
-        var all = new int[ImageCount];
-        for (int i = 0; i < all.Length; i++) all[i] = i;
-        return Accumulate(all);
-    }
+    public CocoMetrics AccumulateAll() => Accumulate(EvaluationInput.AllImages(ImageCount));
 }
 
 /// <summary>

@@ -31,6 +31,32 @@ internal static class EvaluationInput
         }
     }
 
+    /// <summary>Validates the input and groups ground truth and detections by (image, category).</summary>
+    public static BucketedInput Prepare(IReadOnlyList<GroundTruthImage> images, IReadOnlyList<Detection> detections, int categoryCount)
+    {
+        Validate(images, detections, categoryCount);
+        int k = categoryCount;
+        var gt = FlatGroundTruth.Of(images);
+        var (gtStart, gtOrder) = Bucket(images.Count * k, gt.Count, i => gt.Image[i] * k + gt.Objects[i].Category);
+        var (dtStart, dtOrder) = Bucket(images.Count * k, detections.Count, i => detections[i].Image * k + detections[i].Category);
+        return new BucketedInput(gt.Objects, gtStart, gtOrder, dtStart, dtOrder);
+    }
+
+    /// <summary>Checks a multiset of image indices given to an accumulate call.</summary>
+    public static void CheckImageIndices(IReadOnlyList<int> imageIndices, int imageCount)
+    {
+        foreach (int i in imageIndices)
+            if ((uint)i >= (uint)imageCount)
+                throw new AutoRetrainException($"image index {i} is outside the {imageCount} evaluated images.");
+    }
+
+    public static int[] AllImages(int imageCount)
+    {
+        var all = new int[imageCount];
+        for (int i = 0; i < all.Length; i++) all[i] = i;
+        return all;
+    }
+
     /// <summary>
     /// Counting sort of item indices into buckets keyed by <c>image * categoryCount + category</c>,
     /// keeping input order inside each bucket (the evaluators' tie rules depend on it).
@@ -51,4 +77,18 @@ internal static class EvaluationInput
         for (int i = 0; i < itemCount; i++) order[next[keys[i]]++] = i;
         return (start, order);
     }
+}
+
+/// <summary>
+/// Ground truth and detections grouped by bucket <c>image * categoryCount + category</c>:
+/// bucket b holds ground-truth objects <c>GtOrder[GtStart[b] .. GtStart[b + 1])</c> (indices into
+/// <see cref="GtObjects"/>) and detections <c>DtOrder[DtStart[b] .. DtStart[b + 1])</c>, input order kept.
+/// </summary>
+internal sealed record BucketedInput(GroundTruthObject[] GtObjects, int[] GtStart, int[] GtOrder, int[] DtStart, int[] DtOrder)
+{
+    public int BucketCount => GtStart.Length - 1;
+
+    public ArraySegment<int> GroundTruth(int bucket) => new(GtOrder, GtStart[bucket], GtStart[bucket + 1] - GtStart[bucket]);
+
+    public ArraySegment<int> Detections(int bucket) => new(DtOrder, DtStart[bucket], DtStart[bucket + 1] - DtStart[bucket]);
 }

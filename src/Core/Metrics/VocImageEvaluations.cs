@@ -37,33 +37,29 @@ public sealed class VocImageEvaluations
     {
         if (!(iouThreshold > 0 && iouThreshold <= 1))
             throw new AutoRetrainException($"the VOC IoU threshold must be in (0, 1], got {iouThreshold}.");
-        int k = categories.Count;
-        EvaluationInput.Validate(images, detections, k);
-        var gt = FlatGroundTruth.Of(images);
-        var (gtStart, gtOrder) = EvaluationInput.Bucket(images.Count * k, gt.Count, i => gt.Image[i] * k + gt.Objects[i].Category);
-        var (dtStart, dtOrder) = EvaluationInput.Bucket(images.Count * k, detections.Count, i => detections[i].Image * k + detections[i].Category);
-
-        var cells = new VocCell?[images.Count * k];
+        var input = EvaluationInput.Prepare(images, detections, categories.Count);
+        var cells = new VocCell?[input.BucketCount];
         var sorted = new List<ScoreOrder>();
         var detected = new List<bool>();
         for (int b = 0; b < cells.Length; b++)
         {
-            int gtFrom = gtStart[b], gtCount = gtStart[b + 1] - gtFrom;
-            int dtFrom = dtStart[b], dtCount = dtStart[b + 1] - dtFrom;
+            var gtSlice = input.GroundTruth(b);
+            var dtSlice = input.Detections(b);
+            int gtCount = gtSlice.Count, dtCount = dtSlice.Count;
             if (gtCount == 0 && dtCount == 0) continue;
 
             int positives = 0;
             detected.Clear();
             for (int j = 0; j < gtCount; j++)
             {
-                var o = gt.Objects[gtOrder[gtFrom + j]];
+                var o = input.GtObjects[gtSlice[j]];
                 if (!IsIgnored(o)) positives++;
                 detected.Add(false);
             }
             sorted.Clear();
             for (int j = 0; j < dtCount; j++)
             {
-                int d = dtOrder[dtFrom + j];
+                int d = dtSlice[j];
                 sorted.Add(new ScoreOrder(detections[d].Score, d, d));
             }
             sorted.Sort();
@@ -76,9 +72,9 @@ public sealed class VocImageEvaluations
                 var box = detections[sorted[j].Item].Box;
                 scores[j] = sorted[j].Score;
                 indices[j] = sorted[j].Item;
-                int best = BestOverlap(box, gt.Objects, gtOrder, gtFrom, gtCount, out double overlap);
+                int best = BestOverlap(box, input.GtObjects, gtSlice, out double overlap);
                 if (best < 0 || overlap < iouThreshold) outcomes[j] = FalsePositive;
-                else if (IsIgnored(gt.Objects[gtOrder[gtFrom + best]])) outcomes[j] = Ignored;
+                else if (IsIgnored(input.GtObjects[gtSlice[best]])) outcomes[j] = Ignored;
                 else if (detected[best]) outcomes[j] = FalsePositive; // a duplicate of an already found object
                 else { detected[best] = true; outcomes[j] = TruePositive; }
             }
@@ -91,9 +87,7 @@ public sealed class VocImageEvaluations
     /// <param name="useElevenPoint">VOC2007's 11-point interpolation; otherwise the all-point area (VOC2010+).</param>
     public VocMetrics Accumulate(IReadOnlyList<int> imageIndices, bool useElevenPoint)
     {
-        foreach (int i in imageIndices)
-            if ((uint)i >= (uint)ImageCount)
-                throw new AutoRetrainException($"image index {i} is outside the {ImageCount} evaluated images.");
+        EvaluationInput.CheckImageIndices(imageIndices, ImageCount);
         int k = Categories.Count;
         var ap = new double[k];
         var entries = new List<ScoreOrder>();
@@ -134,23 +128,18 @@ public sealed class VocImageEvaluations
         return new VocMetrics(Categories, ap, IouThreshold, useElevenPoint);
     }
 
-    public VocMetrics AccumulateAll(bool useElevenPoint)
-    {
-        var all = new int[ImageCount];
-        for (int i = 0; i < all.Length; i++) all[i] = i;
-        return Accumulate(all, useElevenPoint);
-    }
+    public VocMetrics AccumulateAll(bool useElevenPoint) => Accumulate(EvaluationInput.AllImages(ImageCount), useElevenPoint);
 
     private static bool IsIgnored(GroundTruthObject o) => o.IsDifficult || o.IsCrowd;
 
     /// <summary>The devkit's search: the first object with the strictly highest overlap; -1 when none overlaps.</summary>
-    private static int BestOverlap(BoundingBox bb, GroundTruthObject[] objects, int[] order, int from, int count, out double best)
+    private static int BestOverlap(BoundingBox bb, GroundTruthObject[] objects, ArraySegment<int> candidates, out double best)
     {
         best = double.NegativeInfinity;
         int jmax = -1;
-        for (int j = 0; j < count; j++)
+        for (int j = 0; j < candidates.Count; j++)
         {
-            double ov = InclusiveIou(bb, objects[order[from + j]].Box);
+            double ov = InclusiveIou(bb, objects[candidates[j]].Box);
             if (ov > best) { best = ov; jmax = j; }
         }
         return jmax;
