@@ -10,5 +10,6 @@ public static partial class Commands
         Watch(),
         Status(),
         PolicySim(),
+        Evaluate(),
     ];
 }
