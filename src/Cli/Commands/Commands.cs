@@ -9,5 +9,7 @@ public static partial class Commands
     [
         Watch(),
         Status(),
+        PolicySim(),
+        Evaluate(),
     ];
 }
