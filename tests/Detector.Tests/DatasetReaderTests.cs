@@ -1,5 +1,6 @@
 using AutoRetrain.Core;
 using AutoRetrain.Core.Labels;
+using AutoRetrain.Core.Sampling;
 using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Training;
@@ -55,21 +56,25 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void ReadWeights_LineWithNegativeWeight_IsRefusedWithLineNumber()
+    public void EpochOrder_WeightsFavourOneTile_DrawsItMostOftenAndSumOfWeightsTimes()
     {
-        using var folder = new TempFolder();
-        string path = folder.Sub("weights.jsonl");
-        File.WriteAllLines(path, ["{\"tileId\":\"a\",\"weight\":2}", "{\"tileId\":\"b\",\"weight\":-1}"]);
-        Assert.Contains("line 2", Assert.Throws<AutoRetrainException>(() => TileSampleFiles.ReadWeights(path)).Message);
+        TileWeight[] weights = [new("a", 1), new("b", 1), new("c", 18)];
+        var order = EpochOrder.For(weights, 0, new Random(1));
+        Assert.Equal(20, order.Length);
+        Assert.InRange(order.Count(i => i == 2), 14, 20);
     }
 
     [Fact]
-    public void EpochOrder_WeightsFavourOneTile_DrawsItMostOften()
+    public void EpochOrder_TileFromALaterEpoch_IsLeftOutUntilThen()
     {
-        var order = EpochOrder.For([1, 1, 18], new Random(1));
-        Assert.Equal(3, order.Length);
-        var many = Enumerable.Range(0, 200).SelectMany(i => EpochOrder.For([1, 1, 18], new Random(i))).ToList();
-        Assert.InRange(many.Count(i => i == 2) / (double)many.Count, 0.8, 1.0);
-        Assert.Equal([0, 1, 2], EpochOrder.For([1, 1, 1], new Random(1)).Order());
+        TileWeight[] weights = [new("a", 1), new("b", 3, FromEpoch: 2)];
+        Assert.DoesNotContain(1, EpochOrder.For(weights, 1, new Random(1)));
+        Assert.Contains(1, EpochOrder.For(weights, 2, new Random(1)));
+    }
+
+    [Fact]
+    public void EpochOrder_AllWeightsZero_Refuses()
+    {
+        Assert.Throws<AutoRetrainException>(() => EpochOrder.For([new TileWeight("a", 0)], 0, new Random(1)));
     }
 }

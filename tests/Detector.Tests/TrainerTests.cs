@@ -1,4 +1,5 @@
 using AutoRetrain.Core;
+using AutoRetrain.Core.SampleLedger;
 using AutoRetrain.Detector.Artefact;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Inference;
@@ -110,9 +111,10 @@ public class TrainerTests(OverfittedModel trained) : IClassFixture<OverfittedMod
         var metadata = ModelArtefact.ReadMetadata(folder.Sub("next"));
         Assert.Equal(["boat", "car", "tank"], metadata.Classes);
         Assert.Equal(trained.Folder, metadata.BaseModel);
-        var stats = TileSampleFiles.ReadStats(Path.Combine(folder.Sub("next"), Trainer.StatsFile));
+        string statsPath = Path.Combine(folder.Sub("next"), Trainer.StatsFile);
+        var stats = TileTrainingStatsFile.Read(File.ReadAllText(statsPath), statsPath);
         Assert.Equal(withTank.Select(t => t.TileId), stats.Select(s => s.TileId));
-        Assert.All(stats.Zip(withTank), p => Assert.Equal(p.Second.Objects.Count, p.First.TrueClassProbabilities.Length));
+        Assert.All(stats.Zip(withTank), p => Assert.Equal(p.Second.Objects.Count, p.First.TrueClassProbabilities.Count));
         Assert.All(stats, s => Assert.All(s.TrueClassProbabilities, p => Assert.InRange(p, 0, 1)));
     }
 
@@ -133,22 +135,27 @@ public class TrainerTests(OverfittedModel trained) : IClassFixture<OverfittedMod
     }
 
     [Fact]
-    public void Predict_SceneLargerThanChip_FindsTheObjectsOfATilePastedInIt()
+    public void Predict_SceneOfTwoChips_FindsEachChipsObjectsInSceneCoordinates()
     {
         var (model, metadata) = ModelArtefact.Load(trained.Folder);
         using (model)
         {
-            // A 112×80 scene (2×2 chips of 64 with overlap) holding training tile 0 at its top-left corner.
+            // A 128×64 scene holding training tile 0 twice, side by side: with no overlap it is cut into exactly those two chips.
             var tile = ShapeTiles.Make(6, 64, TwoClasses, seed: 1)[0];
-            var scene = new byte[112 * 80 * 3];
-            for (int i = 0; i < scene.Length; i++) scene[i] = 115;
-            for (int y = 0; y < 64; y++) Array.Copy(tile.Rgb, y * 64 * 3, scene, y * 112 * 3, 64 * 3);
-            var predictor = new ScenePredictor(model, metadata.InputSize, metadata.Normalisation, CPU, new PredictionOptions { Overlap = 16, MinScore = 0.3 });
+            var scene = new byte[128 * 64 * 3];
+            for (int y = 0; y < 64; y++)
+            {
+                Array.Copy(tile.Rgb, y * 64 * 3, scene, y * 128 * 3, 64 * 3);
+                Array.Copy(tile.Rgb, y * 64 * 3, scene, (y * 128 + 64) * 3, 64 * 3);
+            }
+            var predictor = new ScenePredictor(model, metadata.InputSize, metadata.Normalisation, CPU, new PredictionOptions { Overlap = 0 });
 
-            var detections = predictor.Predict([new SceneImage(scene, 112, 80)])[0];
+            var detections = predictor.Predict([new SceneImage(scene, 128, 64)])[0];
 
             Assert.NotEmpty(tile.Objects);
-            Assert.All(tile.Objects, o => Assert.Contains(detections, d => metadata.Classes[d.ClassIndex] == o.Class && d.Box.IoU(o.Bounds) > 0.5));
+            foreach (var shift in new[] { 0, 64 })
+                Assert.All(tile.Objects, o => Assert.Contains(detections,
+                    d => metadata.Classes[d.ClassIndex] == o.Class && d.Box.IoU(o.Bounds.Translate(shift, 0)) > 0.5));
         }
     }
 }

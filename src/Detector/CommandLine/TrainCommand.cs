@@ -1,4 +1,6 @@
 using System.CommandLine;
+using AutoRetrain.Core;
+using AutoRetrain.Core.Sampling;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Training;
 
@@ -15,10 +17,11 @@ public static partial class TrainerCommands
         var output = RequiredPath("--out", "Folder to write the model (model.bin, model.json) and tile-stats.jsonl to.");
         var config = new Option<string?>("--config") { Description = "Training configuration JSON (epochs, learningRate, seed, architecture, batchSize, inputSize, patience, ...)." };
         var epochs = new Option<int?>("--epochs") { Description = "Maximum epochs; overrides the configuration." };
+        var cycleId = new Option<string?>("--cycle-id") { Description = "Cycle id recorded in tile-stats.jsonl (default: the output folder's name)." };
         var device = DeviceOption();
         var command = new Command("train", "Train the detector (warm start optional); progress as JSON lines on stdout.")
         {
-            data, store, baseModel, weights, output, config, epochs, device,
+            data, store, baseModel, weights, output, config, epochs, cycleId, device,
         };
         SetGuardedAction(command, parse =>
         {
@@ -30,11 +33,16 @@ public static partial class TrainerCommands
             var request = new TrainingRequest(dataset, parse.GetValue(output)!, options, torchDevice)
             {
                 BaseModelFolder = parse.GetValue(baseModel),
-                TileWeights = parse.GetValue(weights) is { } w ? TileSampleFiles.ReadWeights(w) : null,
+                TileWeights = parse.GetValue(weights) is { } w ? ReadWeights(w) : null,
+                CycleId = parse.GetValue(cycleId),
             };
             new Trainer(ProgressWriter.Console).Train(request);
             return Success;
         });
         return command;
     }
+
+    private static IReadOnlyList<TileWeight> ReadWeights(string path) =>
+        File.Exists(path) ? SampleWeights.Read(File.ReadAllText(path), path)
+                          : throw new AutoRetrainException($"--weights {path}: file not found.");
 }

@@ -1,35 +1,40 @@
 using AutoRetrain.Core;
+using AutoRetrain.Core.Sampling;
 
 namespace AutoRetrain.Detector.Training;
 
 /// <summary>
-/// Which tiles an epoch visits: a shuffled permutation when weights are uniform, otherwise as many draws
-/// with replacement as there are tiles, each tile with probability proportional to its weight (so
-/// repeat-factor or class-balanced sampling works through the weights file alone).
+/// Which tiles an epoch visits. Without a weights file: a shuffled permutation. With one (see
+/// <see cref="SampleWeights"/>): round(Σ weight) draws with replacement among the tiles whose fromEpoch has
+/// come, each with probability proportional to its weight; tiles the file does not list weigh 1 from epoch 0.
 /// </summary>
 public static class EpochOrder
 {
-    public static int[] For(IReadOnlyList<double> weights, Random rng)
+    public static int[] For(IReadOnlyList<TileWeight>? weights, int epochIndex, Random rng)
     {
-        int n = weights.Count;
-        if (weights.All(w => w == weights[0]) && weights[0] > 0)
-        {
-            var order = Enumerable.Range(0, n).ToArray();
-            rng.Shuffle(order);
-            return order;
-        }
-        double total = weights.Sum();
-        if (!(total > 0)) throw new AutoRetrainException("every training tile has weight 0; nothing to train on.");
-        var cumulative = new double[n];
+        if (weights is null) throw new ArgumentNullException(nameof(weights));
+        var eligible = Enumerable.Range(0, weights.Count).Where(i => weights[i].FromEpoch <= epochIndex && weights[i].Weight > 0).ToList();
+        double total = eligible.Sum(i => weights[i].Weight);
+        int draws = (int)Math.Round(total);
+        if (eligible.Count == 0 || draws == 0)
+            throw new AutoRetrainException($"epoch {epochIndex}: every training tile has weight 0 or a later fromEpoch; nothing to train on.");
+        var cumulative = new double[eligible.Count];
         double running = 0;
-        for (int i = 0; i < n; i++) cumulative[i] = running += weights[i];
-        var draws = new int[n];
-        for (int d = 0; d < n; d++)
+        for (int k = 0; k < eligible.Count; k++) cumulative[k] = running += weights[eligible[k]].Weight;
+        var order = new int[draws];
+        for (int d = 0; d < draws; d++)
         {
             int at = Array.BinarySearch(cumulative, rng.NextDouble() * total);
             if (at < 0) at = ~at;
-            draws[d] = Math.Min(at, n - 1);
+            order[d] = eligible[Math.Min(at, eligible.Count - 1)];
         }
-        return draws;
+        return order;
+    }
+
+    public static int[] Shuffled(int count, Random rng)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        rng.Shuffle(order);
+        return order;
     }
 }

@@ -1,3 +1,4 @@
+using AutoRetrain.Core.SampleLedger;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Model;
 using static TorchSharp.torch;
@@ -12,7 +13,8 @@ namespace AutoRetrain.Detector.Training;
 public static class TileStatsCollector
 {
     public static IReadOnlyList<TileTrainingStats> Collect(CenterNet model, IReadOnlyList<LabelledTile> tiles,
-        IReadOnlyDictionary<string, int> classIndex, int chipSize, Normalisation norm, Device device, int batchSize)
+        IReadOnlyDictionary<string, int> classIndex, int chipSize, Normalisation norm, Device device, int batchSize,
+        string cycleId, string? modelId)
     {
         var loader = new BatchLoader(tiles, classIndex, chipSize, batchSize, norm, augmentation: null);
         var stats = new List<TileTrainingStats>(tiles.Count);
@@ -34,7 +36,11 @@ public static class TileStatsCollector
                     int y = Math.Clamp((int)(o.Box.CenterY / DetectorArchitecture.OutputStride), 0, batch.OutputSize - 1);
                     return (double)heat[(i * batch.ClassCount + o.ClassIndex) * cells + y * batch.OutputSize + x];
                 }).ToArray();
-                stats.Add(new TileTrainingStats(tiles[batch.TileIndices[i]].TileId, losses[i], probabilities));
+                stats.Add(new TileTrainingStats
+                {
+                    TileId = tiles[batch.TileIndices[i]].TileId, CycleId = cycleId, ModelId = modelId,
+                    Loss = losses[i], TrueClassProbabilities = probabilities,
+                });
             }
         }
         return stats;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using AutoRetrain.Core;
+using AutoRetrain.Core.SampleLedger;
+using AutoRetrain.Core.Sampling;
 using AutoRetrain.Detector.Artefact;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Evaluation;
@@ -47,11 +49,14 @@ public sealed class Trainer(ProgressWriter progress)
             backends.cudnn.allow_tf32 = true;
         }
 
-        var weights = data.Train.Select(t => request.TileWeights is { } w && w.TryGetValue(t.TileId, out var v) ? v : 1.0).ToList();
+        var listed = request.TileWeights?.ToDictionary(w => w.TileId, StringComparer.Ordinal);
+        var weights = listed is null ? null
+            : data.Train.Select(t => listed.TryGetValue(t.TileId, out var w) ? w : new TileWeight(t.TileId, 1)).ToList();
         var loader = new BatchLoader(data.Train, classIndex, chipSize, options.BatchSize, norm, options.Augmentation);
         var predictor = new ScenePredictor(model, chipSize, norm, request.Device);
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
-        int stepsPerEpoch = (data.Train.Count + options.BatchSize - 1) / options.BatchSize;
+        int tilesPerEpoch = weights is null ? data.Train.Count : Math.Max(1, (int)Math.Round(weights.Sum(w => w.Weight)));
+        int stepsPerEpoch = (tilesPerEpoch + options.BatchSize - 1) / options.BatchSize;
         int totalSteps = stepsPerEpoch * options.Epochs;
 
         progress.Write("start", new Dictionary<string, object?>
@@ -71,7 +76,7 @@ public sealed class Trainer(ProgressWriter progress)
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             model.train();
-            var order = EpochOrder.For(weights, rng);
+            var order = weights is null ? EpochOrder.Shuffled(data.Train.Count, rng) : EpochOrder.For(weights, epoch - 1, rng);
             int epochSeed = rng.Next();
             double lossSum = 0;
             int lossCount = 0;
@@ -132,8 +137,10 @@ public sealed class Trainer(ProgressWriter progress)
         using (kept)
         {
             kept.to(request.Device);
-            var stats = TileStatsCollector.Collect(kept, data.Train, classIndex, chipSize, norm, request.Device, options.BatchSize);
-            TileSampleFiles.WriteStats(Path.Combine(request.OutFolder, StatsFile), stats);
+            string modelId = Path.GetFileName(Path.GetFullPath(request.OutFolder).TrimEnd(Path.DirectorySeparatorChar));
+            var stats = TileStatsCollector.Collect(kept, data.Train, classIndex, chipSize, norm, request.Device, options.BatchSize,
+                request.CycleId ?? modelId, modelId);
+            File.WriteAllText(Path.Combine(request.OutFolder, StatsFile), TileTrainingStatsFile.Write(stats));
         }
 
         var result = new TrainingResult(classes, best, bestPerClass, epochsRun, trainSeconds,

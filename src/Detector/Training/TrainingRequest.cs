@@ -1,3 +1,4 @@
+using AutoRetrain.Core.Sampling;
 using AutoRetrain.Detector.Data;
 using static TorchSharp.torch;
 
@@ -7,8 +8,11 @@ namespace AutoRetrain.Detector.Training;
 public sealed record TrainingRequest(TileDataset Data, string OutFolder, TrainerOptions Options, Device Device)
 {
     public string? BaseModelFolder { get; init; }
-    /// <summary>Per-tile sampling weights by tile id; tiles not listed weigh 1; null is uniform.</summary>
-    public IReadOnlyDictionary<string, double>? TileWeights { get; init; }
+    /// <summary>The sample-weights file's entries; tiles not listed weigh 1 from epoch 0; null samples uniformly.</summary>
+    public IReadOnlyList<TileWeight>? TileWeights { get; init; }
+
+    /// <summary>Recorded in the per-tile statistics; the output folder's name when not given.</summary>
+    public string? CycleId { get; init; }
 }
 
 /// <summary>What a run produced and how fast it went.</summary>
