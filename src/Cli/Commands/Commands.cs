@@ -11,5 +11,6 @@ public static partial class Commands
         Status(),
         PolicySim(),
         Evaluate(),
+        .. AutoRetrain.Detector.CommandLine.TrainerCommands.All(evaluateName: "evaluate-model"),
     ];
 }
