@@ -18,7 +18,7 @@ public sealed class RetrainPolicy(RetrainPolicyOptions options)
             return RetrainDecision.Wait(input.Now + Options.CheckInterval,
                 new PolicyReason(PolicySignal.NothingNew, "nothing new since the last cycle: no labelled tile arrived"));
 
-        var fired = Signals(input, newObjects);
+        var fired = Signals(input);
         if (fired.Count == 0)
             return RetrainDecision.Wait(NextCheckWithoutSignal(input),
                 new PolicyReason(PolicySignal.BelowThresholds, BelowThresholdsMessage(input)));
@@ -34,7 +34,7 @@ public sealed class RetrainPolicy(RetrainPolicyOptions options)
         return RetrainDecision.Go(fired);
     }
 
-    private List<PolicyReason> Signals(PolicyInput input, int newObjects)
+    private List<PolicyReason> Signals(PolicyInput input)
     {
         var fired = new List<PolicyReason>();
         if (!input.HasChampion)
@@ -70,7 +70,7 @@ public sealed class RetrainPolicy(RetrainPolicyOptions options)
                     $"rare class \"{cls}\" ({share:P1} of training objects) gained {added} new objects (threshold {minNew}), {(double)added / known:P0} of its {known}"));
         }
 
-        if (ShiftReason(input, newObjects, trainingObjects) is { } shift)
+        if (ShiftReason(input, trainingObjects) is { } shift)
             fired.Add(shift);
 
         if (Options.PerformanceDropDelta is { } delta && input.Drift is { } drift
@@ -85,18 +85,27 @@ public sealed class RetrainPolicy(RetrainPolicyOptions options)
         return fired;
     }
 
-    private PolicyReason? ShiftReason(PolicyInput input, int newObjects, int trainingObjects)
+    private PolicyReason? ShiftReason(PolicyInput input, int trainingObjects)
     {
-        if (Options.ShiftThreshold is not { } threshold || newObjects < Options.MinObjectsForShift || trainingObjects == 0)
+        if (Options.ShiftThreshold is not { } threshold || trainingObjects == 0)
             return null;
-        var distance = Distance(input.NewClassCounts, input.TrainingClassCounts);
-        if (distance < threshold)
-            return null;
-        if (input.PreviousNewClassCounts is { Count: > 0 } previous && previous.Values.Sum() > 0
-            && Distance(input.NewClassCounts, previous) < threshold)
-            return null; // the same shift the previous cycle was already trained on
-        return new(PolicySignal.DistributionShift,
-            $"class distribution shift: {MetricName} {distance:0.000} between new and training labels (threshold {threshold:0.000})");
+        var windows = new List<(string Name, IReadOnlyDictionary<string, int> Counts)> { ("new", input.NewClassCounts) };
+        if (input.LatestClassCounts is { } latest)
+            windows.Add(("latest", latest));
+        foreach (var (name, counts) in windows)
+        {
+            if (counts.Values.Sum() < Options.MinObjectsForShift)
+                continue;
+            var distance = Distance(counts, input.TrainingClassCounts);
+            if (distance < threshold)
+                continue;
+            if (input.PreviousNewClassCounts is { Count: > 0 } previous && previous.Values.Sum() > 0
+                && Distance(counts, previous) < threshold)
+                continue; // the same shift the previous cycle was already trained on
+            return new(PolicySignal.DistributionShift,
+                $"class distribution shift: {MetricName} {distance:0.000} between {name} and training labels (threshold {threshold:0.000})");
+        }
+        return null;
     }
 
     private double Distance(IReadOnlyDictionary<string, int> p, IReadOnlyDictionary<string, int> q) =>
