@@ -83,6 +83,16 @@ public class PromotionGateTests
         Assert.Equal(Gate.Decide(scorer).MapGainInterval, Gate.Decide(scorer).MapGainInterval);
     }
 
+    [Fact]
+    public void PromotionDecision_JsonRoundTrip_KeepsIntervalsAndReasons()
+    {
+        var decision = Gate.Decide(new TableScorer(Base, (t, c) => Base(t, c) + 0.05, 40, Classes, Classes));
+        var back = Json.Deserialize<PromotionDecision>(Json.Serialize(decision), "decision.json");
+        Assert.Equal(decision.MapGainInterval, back.MapGainInterval);
+        Assert.Equal(decision.Reasons, back.Reasons);
+        Assert.Equal(decision.ClassChanges, back.ClassChanges);
+    }
+
     [Theory]
     [InlineData(0.3, true)]
     [InlineData(0.01, false)]

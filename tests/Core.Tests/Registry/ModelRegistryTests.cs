@@ -94,4 +94,16 @@ public class ModelRegistryTests
         Assert.Equal("m1", (await registry.RollbackAsync("again", At)).ModelId);
         await Assert.ThrowsAsync<AutoRetrainException>(() => registry.RollbackAsync("nothing left", At));
     }
+
+    [Fact]
+    public async Task ChampionState_JsonRoundTrip_KeepsHistoryAndReign()
+    {
+        var registry = await WithModels(Model("m1"), Model("m2", "m1"));
+        var state = await registry.PromoteAsync("m1", null, ["first"], At);
+        state = await registry.PromoteAsync("m2", state.ETag, ["better"], At);
+        var back = Json.Deserialize<ChampionState>(Json.Serialize(state), "champion.json");
+        Assert.Equal(state.ETag, back.ETag);
+        Assert.Equal(["m1", "m2"], back.Reign());
+        Assert.Equal(["better"], back.History[^1].Reasons);
+    }
 }
