@@ -13,11 +13,24 @@ namespace AutoRetrain.Core.Promotion;
 /// <item>With no champion, the challenger is promoted when its mAP reaches <see cref="PromotionGateOptions.FirstModelMinMap"/>.</item>
 /// </list>
 /// </summary>
-public sealed class PromotionGate(PromotionGateOptions options)
+public sealed class PromotionGate
 {
+    private readonly PromotionGateOptions _options;
+
+    public PromotionGate(PromotionGateOptions options)
+    {
+        if (options.BootstrapResamples < 100)
+            throw new AutoRetrainException($"Promotion gate: {options.BootstrapResamples} bootstrap resamples are too few for a percentile interval; use at least 100 (1000 is usual).");
+        if (options.Confidence is <= 0 or >= 1)
+            throw new AutoRetrainException($"Promotion gate: confidence {options.Confidence} must lie strictly between 0 and 1.");
+        if (options.MinMapGain < 0 || options.ClassRegressionTolerance < 0)
+            throw new AutoRetrainException("Promotion gate: the mAP margin and the class tolerance must be ≥ 0.");
+        _options = options;
+    }
+
     public PromotionDecision FirstModel(ClassScores challenger)
     {
-        var passes = challenger.Map >= options.FirstModelMinMap;
+        var passes = challenger.Map >= _options.FirstModelMinMap;
         return new PromotionDecision
         {
             Promote = passes,
@@ -25,8 +38,8 @@ public sealed class PromotionGate(PromotionGateOptions options)
             Reasons =
             [
                 passes
-                    ? $"first model: mAP {challenger.Map:0.000} reaches the minimum {options.FirstModelMinMap:0.000}"
-                    : $"first model: mAP {challenger.Map:0.000} is below the minimum {options.FirstModelMinMap:0.000}",
+                    ? $"first model: mAP {challenger.Map:0.000} reaches the minimum {_options.FirstModelMinMap:0.000}"
+                    : $"first model: mAP {challenger.Map:0.000} is below the minimum {_options.FirstModelMinMap:0.000}",
             ],
         };
     }
@@ -41,10 +54,10 @@ public sealed class PromotionGate(PromotionGateOptions options)
         var shared = observed.Champion.ApPerClass.Keys.Intersect(observed.Challenger.ApPerClass.Keys)
             .Order(StringComparer.Ordinal).ToArray();
 
-        var random = new Random(options.Seed);
-        var gains = new double[options.BootstrapResamples];
-        var classDeltas = shared.ToDictionary(c => c, _ => new double[options.BootstrapResamples]);
-        for (var b = 0; b < options.BootstrapResamples; b++)
+        var random = new Random(_options.Seed);
+        var gains = new double[_options.BootstrapResamples];
+        var classDeltas = shared.ToDictionary(c => c, _ => new double[_options.BootstrapResamples]);
+        for (var b = 0; b < _options.BootstrapResamples; b++)
         {
             var sample = scorer.Score(Bootstrap.Resample(scorer.TileCount, random));
             gains[b] = MapOver(sample.Challenger, shared) - MapOver(sample.Champion, shared);
@@ -57,26 +70,26 @@ public sealed class PromotionGate(PromotionGateOptions options)
         var championMap = MapOver(observed.Champion, shared);
         var challengerMap = MapOver(observed.Challenger, shared);
         var gain = challengerMap - championMap;
-        var gainInterval = Bootstrap.PercentileInterval(gains, options.Confidence);
+        var gainInterval = Bootstrap.PercentileInterval(gains, _options.Confidence);
         var changes = shared.Select(c =>
         {
             var champion = observed.Champion.ApPerClass[c];
             var challenger = observed.Challenger.ApPerClass[c];
-            var interval = Bootstrap.PercentileInterval(classDeltas[c], options.Confidence);
-            var blocks = champion - challenger > options.ClassRegressionTolerance && interval.IsBelow(0);
+            var interval = Bootstrap.PercentileInterval(classDeltas[c], _options.Confidence);
+            var blocks = champion - challenger > _options.ClassRegressionTolerance && interval.IsBelow(0);
             return new ClassChange(c, champion, challenger, interval, blocks);
         }).ToList();
 
         var reasons = new List<string>();
-        var gainOk = gain >= options.MinMapGain && gainInterval.IsAbove(0);
+        var gainOk = gain >= _options.MinMapGain && gainInterval.IsAbove(0);
         reasons.Add(gainOk
-            ? $"mAP {challengerMap:0.000} vs champion {championMap:0.000}: gain {gain:+0.000;-0.000} ≥ margin {options.MinMapGain:0.000}, interval {gainInterval} above 0"
-            : gain < options.MinMapGain
-                ? $"mAP {challengerMap:0.000} vs champion {championMap:0.000}: gain {gain:+0.000;-0.000} is below the margin {options.MinMapGain:0.000}"
+            ? $"mAP {challengerMap:0.000} vs champion {championMap:0.000}: gain {gain:+0.000;-0.000} ≥ margin {_options.MinMapGain:0.000}, interval {gainInterval} above 0"
+            : gain < _options.MinMapGain
+                ? $"mAP {challengerMap:0.000} vs champion {championMap:0.000}: gain {gain:+0.000;-0.000} is below the margin {_options.MinMapGain:0.000}"
                 : $"mAP gain {gain:+0.000;-0.000} is not distinguishable from noise: interval {gainInterval} includes 0");
         foreach (var change in changes.Where(c => c.Blocks))
             reasons.Add($"class {change.Class} regresses: AP {change.ChampionAp:0.000} → {change.ChallengerAp:0.000} " +
-                        $"(fall {-change.Delta:0.000} > tolerance {options.ClassRegressionTolerance:0.000}, interval {change.Interval} below 0)");
+                        $"(fall {-change.Delta:0.000} > tolerance {_options.ClassRegressionTolerance:0.000}, interval {change.Interval} below 0)");
         foreach (var added in observed.Challenger.ApPerClass.Keys.Except(shared).Order(StringComparer.Ordinal))
             reasons.Add($"class {added} is new to the challenger (AP {observed.Challenger.ApPerClass[added]:0.000}); it cannot regress");
 

@@ -93,6 +93,10 @@ public class PromotionGateTests
         Assert.Equal(decision.ClassChanges, back.ClassChanges);
     }
 
+    [Fact]
+    public void Constructor_TooFewResamples_ThrowsSayingHowMany() =>
+        Assert.Contains("at least 100", Assert.Throws<AutoRetrainException>(() => new PromotionGate(new PromotionGateOptions { BootstrapResamples = 5 })).Message);
+
     [Theory]
     [InlineData(0.3, true)]
     [InlineData(0.01, false)]
