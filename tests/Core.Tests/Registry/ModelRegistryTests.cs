@@ -81,6 +81,18 @@ public class ModelRegistryTests
     }
 
     [Fact]
+    public async Task PromoteIfChampionIsAsync_ExpectedChampion_PromotesAndRetryIsANoOp()
+    {
+        var registry = await WithModels(Model("m1"), Model("m2", "m1"), Model("m3", "m1"));
+        await registry.PromoteIfChampionIsAsync("m1", null, ["first"], At);
+        var promoted = await registry.PromoteIfChampionIsAsync("m2", "m1", ["better"], At);
+        var retried = await registry.PromoteIfChampionIsAsync("m2", "m1", ["better"], At);
+        Assert.Equal(promoted.ETag, retried.ETag);
+        Assert.Equal(2, retried.History.Count);
+        await Assert.ThrowsAsync<ChampionConflictException>(() => registry.PromoteIfChampionIsAsync("m3", "m1", ["stale"], At));
+    }
+
+    [Fact]
     public async Task RollbackAsync_TwiceAfterThreePromotions_WalksBackToFirst()
     {
         var registry = await WithModels(Model("m1"), Model("m2", "m1"), Model("m3", "m2"));
