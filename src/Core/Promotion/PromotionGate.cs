@@ -51,31 +51,33 @@ public sealed class PromotionGate
 
         var all = Enumerable.Range(0, scorer.TileCount).ToArray();
         var observed = scorer.Score(all);
-        var shared = observed.Champion.ApPerClass.Keys.Intersect(observed.Challenger.ApPerClass.Keys)
-            .Order(StringComparer.Ordinal).ToArray();
+        // Only classes both models score are compared: a class new to the challenger neither flatters nor
+        // penalises it, and a class without ground truth (AP not finite) carries no information.
+        var shared = Scored(observed, observed.Champion.ApPerClass.Keys.Intersect(observed.Challenger.ApPerClass.Keys))
+            .Select(kv => kv.Key).Order(StringComparer.Ordinal).ToArray();
 
         var random = new Random(_options.Seed);
-        var gains = new double[_options.BootstrapResamples];
-        var classDeltas = shared.ToDictionary(c => c, _ => new double[_options.BootstrapResamples]);
+        var gains = new List<double>(_options.BootstrapResamples);
+        var classDeltas = shared.ToDictionary(c => c, _ => new List<double>(_options.BootstrapResamples));
         for (var b = 0; b < _options.BootstrapResamples; b++)
         {
-            var sample = scorer.Score(Bootstrap.Resample(scorer.TileCount, random));
-            gains[b] = MapOver(sample.Challenger, shared) - MapOver(sample.Champion, shared);
-            foreach (var c in shared)
-                classDeltas[c][b] = sample.Challenger.ApPerClass.GetValueOrDefault(c) - sample.Champion.ApPerClass.GetValueOrDefault(c);
+            var deltas = Scored(scorer.Score(Bootstrap.Resample(scorer.TileCount, random)), shared).ToList();
+            if (deltas.Count == 0)
+                continue; // a resample that holds none of the compared classes says nothing
+            gains.Add(deltas.Average(kv => kv.Value));
+            foreach (var (cls, delta) in deltas)
+                classDeltas[cls].Add(delta);
         }
 
-        // The gain is measured on the classes both models know, so a class new to the challenger neither
-        // flatters nor penalises it.
-        var championMap = MapOver(observed.Champion, shared);
-        var challengerMap = MapOver(observed.Challenger, shared);
+        var championMap = shared.Length == 0 ? 0 : shared.Average(c => observed.Champion.ApPerClass[c]);
+        var challengerMap = shared.Length == 0 ? 0 : shared.Average(c => observed.Challenger.ApPerClass[c]);
         var gain = challengerMap - championMap;
-        var gainInterval = Bootstrap.PercentileInterval(gains, _options.Confidence);
+        var gainInterval = Interval(gains);
         var changes = shared.Select(c =>
         {
             var champion = observed.Champion.ApPerClass[c];
             var challenger = observed.Challenger.ApPerClass[c];
-            var interval = Bootstrap.PercentileInterval(classDeltas[c], _options.Confidence);
+            var interval = Interval(classDeltas[c]);
             var blocks = champion - challenger > _options.ClassRegressionTolerance && interval.IsBelow(0);
             return new ClassChange(c, champion, challenger, interval, blocks);
         }).ToList();
@@ -107,6 +109,15 @@ public sealed class PromotionGate
         };
     }
 
-    private static double MapOver(ClassScores scores, IReadOnlyList<string> classes) =>
-        classes.Count == 0 ? 0 : classes.Average(c => scores.ApPerClass.GetValueOrDefault(c));
+    /// <summary>Challenger − champion AP of each class that both score with a finite AP.</summary>
+    private static IEnumerable<KeyValuePair<string, double>> Scored(PairedScores scores, IEnumerable<string> classes) =>
+        classes.Select(c => (c, Champion: scores.Champion.ApPerClass.GetValueOrDefault(c, double.NaN),
+                Challenger: scores.Challenger.ApPerClass.GetValueOrDefault(c, double.NaN)))
+            .Where(x => double.IsFinite(x.Champion) && double.IsFinite(x.Challenger))
+            .Select(x => KeyValuePair.Create(x.c, x.Challenger - x.Champion));
+
+    /// <summary>The percentile interval, or an unbounded one when too few resamples held the class to say anything.</summary>
+    private ConfidenceInterval Interval(IReadOnlyList<double> values) => values.Count < 2
+        ? new ConfidenceInterval(double.NegativeInfinity, double.PositiveInfinity, _options.Confidence)
+        : Bootstrap.PercentileInterval(values, _options.Confidence);
 }
