@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using AutoRetrain.Core.Cycles;
 
 namespace AutoRetrain.Core.Policy;
@@ -42,7 +43,7 @@ public sealed class StrategySelector(double exploration = 1.0)
             var mean = mine.Average();
             var bonus = exploration * scale * Math.Sqrt(2 * Math.Log(total) / mine.Count);
             return (Order: order, Choice: new StrategyChoice(s, mean + bonus,
-                $"{s}: UCB {mean + bonus:G3} = mean gain per minute {mean:G3} over {mine.Count} cycles + exploration {bonus:G3}"));
+                Invariant($"{s}: UCB {mean + bonus:G3} = mean gain per minute {mean:G3} over {mine.Count} cycles + exploration {bonus:G3}")));
         });
         return scored.OrderBy(x => x.Choice.Score.HasValue).ThenByDescending(x => x.Choice.Score ?? 0).ThenBy(x => x.Order)
             .Take(count).Select(x => x.Choice).ToList();

@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using AutoRetrain.Core.Statistics;
 
 namespace AutoRetrain.Core.Promotion;
@@ -38,8 +39,8 @@ public sealed class PromotionGate
             Reasons =
             [
                 passes
-                    ? $"first model: mAP {challenger.Map:0.000} reaches the minimum {_options.FirstModelMinMap:0.000}"
-                    : $"first model: mAP {challenger.Map:0.000} is below the minimum {_options.FirstModelMinMap:0.000}",
+                    ? Invariant($"first model: mAP {challenger.Map:0.000} reaches the minimum {_options.FirstModelMinMap:0.000}")
+                    : Invariant($"first model: mAP {challenger.Map:0.000} is below the minimum {_options.FirstModelMinMap:0.000}"),
             ],
         };
     }
@@ -85,15 +86,15 @@ public sealed class PromotionGate
         var reasons = new List<string>();
         var gainOk = gain >= _options.MinMapGain && gainInterval.IsAbove(0);
         reasons.Add(gainOk
-            ? $"mAP {challengerMap:0.000} vs champion {championMap:0.000}: gain {gain:+0.000;-0.000} ≥ margin {_options.MinMapGain:0.000}, interval {gainInterval} above 0"
+            ? Invariant($"mAP {challengerMap:0.000} vs champion {championMap:0.000}: gain {gain:+0.000;-0.000} ≥ margin {_options.MinMapGain:0.000}, interval {gainInterval} above 0")
             : gain < _options.MinMapGain
-                ? $"mAP {challengerMap:0.000} vs champion {championMap:0.000}: gain {gain:+0.000;-0.000} is below the margin {_options.MinMapGain:0.000}"
-                : $"mAP gain {gain:+0.000;-0.000} is not distinguishable from noise: interval {gainInterval} includes 0");
+                ? Invariant($"mAP {challengerMap:0.000} vs champion {championMap:0.000}: gain {gain:+0.000;-0.000} is below the margin {_options.MinMapGain:0.000}")
+                : Invariant($"mAP gain {gain:+0.000;-0.000} is not distinguishable from noise: interval {gainInterval} includes 0"));
         foreach (var change in changes.Where(c => c.Blocks))
-            reasons.Add($"class {change.Class} regresses: AP {change.ChampionAp:0.000} → {change.ChallengerAp:0.000} " +
-                        $"(fall {-change.Delta:0.000} > tolerance {_options.ClassRegressionTolerance:0.000}, interval {change.Interval} below 0)");
+            reasons.Add(Invariant($"class {change.Class} regresses: AP {change.ChampionAp:0.000} → {change.ChallengerAp:0.000} ") +
+                        Invariant($"(fall {-change.Delta:0.000} > tolerance {_options.ClassRegressionTolerance:0.000}, interval {change.Interval} below 0)"));
         foreach (var added in observed.Challenger.ApPerClass.Keys.Except(shared).Order(StringComparer.Ordinal))
-            reasons.Add($"class {added} is new to the challenger (AP {observed.Challenger.ApPerClass[added]:0.000}); it cannot regress");
+            reasons.Add(Invariant($"class {added} is new to the challenger (AP {observed.Challenger.ApPerClass[added]:0.000}); it cannot regress"));
 
         var promote = gainOk && !changes.Any(c => c.Blocks);
         reasons.Insert(0, promote ? "promote: the challenger is better and no class regresses beyond tolerance" : "keep the champion");
