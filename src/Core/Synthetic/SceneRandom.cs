@@ -10,8 +10,10 @@ internal sealed class SceneRandom(int seed)
 
     public static int SeedFor(int generatorSeed, params int[] parts)
     {
-        ulong state = (ulong)(uint)generatorSeed;
-        foreach (int part in parts) state = Mix(state ^ (ulong)(uint)part);
+        // Mixing the seed before each part keeps (seed, index) pairs apart: a plain XOR would give
+        // seed 12 / tile 1 and seed 13 / tile 0 the same stream.
+        ulong state = Mix((ulong)(uint)generatorSeed);
+        foreach (int part in parts) state = Mix(state ^ Mix((ulong)(uint)part + 0x632B_E59B_D9B4_E019));
         return (int)(Mix(state) & 0x7FFF_FFFF);
     }
 

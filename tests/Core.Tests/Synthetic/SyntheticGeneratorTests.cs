@@ -29,6 +29,12 @@ public class SyntheticGeneratorTests
     }
 
     [Fact]
+    public void Generate_NeighbouringSeedAndIndex_GiveDifferentImages()
+    {
+        Assert.NotEqual(Generator(12).Generate(1).Rgb8, Generator(13).Generate(0).Rgb8);
+    }
+
+    [Fact]
     public void Generate_DifferentIndex_GivesDifferentImages()
     {
         var generator = Generator(5);
