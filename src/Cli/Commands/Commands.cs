@@ -11,5 +11,6 @@ public static partial class Commands
         Status(),
         PolicySim(),
         Evaluate(),
+        Generate(),
     ];
 }
