@@ -52,7 +52,7 @@ internal static class CocoReader
                 image.Objects.Add(obj);
         }
 
-        var folder = JsonSource.ImagesFolder(imagesFolder, jsonPath, ["images", "../images", "."], images.Values.FirstOrDefault().Name);
+        var folder = JsonSource.ImagesFolder(imagesFolder, jsonPath, ["images", "../images", "."], images.Values.Select(i => i.Name));
         return images.Values
             .Select(i => new SourceImage(i.Name, folder, i.Objects, $"coco:{file}", i.Width, i.Height))
             .ToList();

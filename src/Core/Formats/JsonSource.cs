@@ -50,18 +50,19 @@ internal static class JsonSource
         return [];
     }
 
-    /// <summary>The folder holding a JSON source's images: the one given, else the first candidate next to
-    /// the JSON file that holds the first referenced image, else the JSON file's own folder.</summary>
-    public static string ImagesFolder(string? given, string jsonPath, IEnumerable<string> candidates, string? firstImage)
+    /// <summary>The folder holding a JSON source's images: the one given, else the candidate next to the JSON
+    /// file that holds most of the first referenced images, else the JSON file's own folder.</summary>
+    public static string ImagesFolder(string? given, string jsonPath, IEnumerable<string> candidates, IEnumerable<string> imageNames)
     {
         if (given is not null)
             return Directory.Exists(given) ? given : throw new AutoRetrainException($"{given}: the images folder does not exist.");
         var jsonFolder = Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
-        var folders = candidates.Select(c => Path.GetFullPath(Path.Combine(jsonFolder, c))).ToList();
-        if (firstImage is not null && SafeNames.Problem(firstImage) is null)
-            foreach (var folder in folders)
-                if (SafeNames.Inside(folder, firstImage) is string p && File.Exists(p))
-                    return folder;
-        return jsonFolder;
+        var sample = imageNames.Where(n => SafeNames.Problem(n) is null).Take(50).ToList();
+        var best = candidates
+            .Select(c => Path.GetFullPath(Path.Combine(jsonFolder, c)))
+            .Select(folder => (Folder: folder, Found: sample.Count(n => SafeNames.Inside(folder, n) is string p && File.Exists(p))))
+            .OrderByDescending(c => c.Found)
+            .First();
+        return best.Found > 0 ? best.Folder : jsonFolder;
     }
 }

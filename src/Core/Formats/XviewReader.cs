@@ -28,7 +28,7 @@ internal static class XviewReader
             if (found.Object is not null) objects.Add(found.Object);
         }
 
-        var folder = JsonSource.ImagesFolder(imagesFolder, source, ["train_images", "images", "."], byImage.Keys.FirstOrDefault());
+        var folder = JsonSource.ImagesFolder(imagesFolder, source, ["train_images", "images", "."], byImage.Keys);
         return byImage.Select(kv => new SourceImage(kv.Key, folder, kv.Value, $"xview:{file}")).ToList();
     }
 
