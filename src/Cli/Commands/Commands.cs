@@ -7,6 +7,7 @@ public static partial class Commands
 {
     public static IEnumerable<Command> All() =>
     [
+        Import(),
         Version(),
     ];
 
