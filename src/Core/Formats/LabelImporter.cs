@@ -66,13 +66,15 @@ public static class LabelImporter
             return null;
         }
         var fileName = SafeNames.FileNameOf(image.Name);
-        if (written.TryGetValue(fileName, out var earlier))
+        // a/x.png and b/x.png, or x.png and x.jpg, would share one target file or one x.labels.json sidecar.
+        var stem = LabelFile.StemOf(fileName);
+        if (written.TryGetValue(stem, out var earlier))
         {
             log.Problem(image.LabelSource, null,
-                $"the image \"{image.Name}\" has the same file name as \"{earlier}\", already imported; rename one of them.");
+                $"the image \"{image.Name}\" would share its target file or sidecar with \"{earlier}\", already imported; rename one of them.");
             return null;
         }
-        written[fileName] = image.Name;
+        written[stem] = image.Name;
 
         var bytes = File.ReadAllBytes(path);
         var size = ImageSize.TryRead(bytes, image.Name, out var unreadable);

@@ -132,4 +132,20 @@ public class YoloImportTests : IDisposable
         var ex = Assert.Throws<AutoRetrainException>(Import);
         Assert.Contains("classes.txt", ex.Message);
     }
+
+    [Fact]
+    public void Run_SameStemInOtherFoldersOrExtensions_LaterOnesReportedNotOverwritten()
+    {
+        _f.Png("images/train/a.png", 20, 20);
+        _f.Png("images/val/a.png", 30, 30);
+        _f.Png("images/val/b/a.jpg", 40, 40);
+        _f.Text("classes.txt", "car\n");
+
+        var report = Import();
+
+        Assert.Equal(20, _f.Sidecar("a.png").Width);
+        Assert.Equal(1, report.ImagesCopied);
+        Assert.Equal(2, report.Problems.Count);
+        Assert.All(report.Problems, p => Assert.Contains("\"train/a.png\"", p.Message));
+    }
 }
