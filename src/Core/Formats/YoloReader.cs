@@ -17,6 +17,8 @@ internal static class YoloReader
         var ultralytics = Directory.Exists(Path.Combine(source, "images"));
         var imagesRoot = ultralytics ? Path.Combine(source, "images") : source;
         var labelsRoot = ultralytics ? Path.Combine(source, "labels") : source;
+        if (!Directory.Exists(labelsRoot))
+            log.Problem("labels/", null, "there is an images/ folder but no labels/ folder beside it: every image is imported as background (no objects).");
 
         var images = new List<SourceImage>();
         var expectedLabels = new HashSet<string>(StringComparer.Ordinal);

@@ -140,6 +140,7 @@ public class YoloImportTests : IDisposable
         _f.Png("images/val/a.png", 30, 30);
         _f.Png("images/val/b/a.jpg", 40, 40);
         _f.Text("classes.txt", "car\n");
+        _f.Text("labels/train/a.txt", "0 0.5 0.5 0.5 0.5\n");
 
         var report = Import();
 
@@ -147,5 +148,17 @@ public class YoloImportTests : IDisposable
         Assert.Equal(1, report.ImagesCopied);
         Assert.Equal(2, report.Problems.Count);
         Assert.All(report.Problems, p => Assert.Contains("\"train/a.png\"", p.Message));
+    }
+
+    [Fact]
+    public void Run_ImagesFolderWithoutLabelsFolder_ReportedAllBackground()
+    {
+        _f.Png("images/a.png", 20, 20);
+        _f.Text("classes.txt", "car\n");
+
+        var report = Import();
+
+        Assert.Empty(_f.Sidecar("a.png").Objects);
+        Assert.Contains("no labels/ folder", Assert.Single(report.Problems).Message);
     }
 }
