@@ -1,3 +1,4 @@
+using AutoRetrain.Core.Imaging;
 using AutoRetrain.Core.Labels;
 
 namespace AutoRetrain.Core.Formats;
@@ -77,12 +78,10 @@ public static class LabelImporter
         written[stem] = image.Name;
 
         var bytes = File.ReadAllBytes(path);
-        var size = ImageSize.TryRead(bytes, image.Name, out var unreadable);
-        if (size is null)
-            log.Problem(image.LabelSource, null, $"{unreadable} It is copied anyway; ingestion will quarantine it.");
-        else if ((image.DeclaredWidth is int dw && dw != size.Value.Width) || (image.DeclaredHeight is int dh && dh != size.Value.Height))
+        var size = ReadSize(bytes, image, log);
+        if (size is { } real && ((image.DeclaredWidth is int dw && dw != real.Width) || (image.DeclaredHeight is int dh && dh != real.Height)))
             log.Problem(image.LabelSource, null,
-                $"the source says \"{image.Name}\" is {image.DeclaredWidth}×{image.DeclaredHeight} but the image is {size.Value.Width}×{size.Value.Height}.");
+                $"the source says \"{image.Name}\" is {image.DeclaredWidth}×{image.DeclaredHeight} but the image is {real.Width}×{real.Height}.");
 
         var labels = new LabelFile
         {
@@ -96,6 +95,22 @@ public static class LabelImporter
         if (image.Objects is not null)
             File.WriteAllText(Path.Combine(into, LabelFile.SidecarNameFor(fileName)), Json.Serialize(labels));
         return labels;
+    }
+
+    /// <summary>The image's real size from its header; null, reported, when it cannot be read. Such an image is
+    /// copied anyway, so that ingestion quarantines it with its reason instead of it vanishing here.</summary>
+    private static (int Width, int Height)? ReadSize(byte[] bytes, SourceImage image, ImportLog log)
+    {
+        try
+        {
+            var info = ImageReader.ReadInfo(bytes, image.Name);
+            return (info.Width, info.Height);
+        }
+        catch (ImageDecodeException ex)
+        {
+            log.Problem(image.LabelSource, null, $"{ex.Code}: {ex.Message} It is copied anyway; ingestion will quarantine it.");
+            return null;
+        }
     }
 
     private static LabelObject? ToLabel(SourceObject o, SourceImage image, (int Width, int Height)? size, ImportLog log)

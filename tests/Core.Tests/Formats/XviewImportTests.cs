@@ -1,4 +1,5 @@
 using AutoRetrain.Core.Formats;
+using AutoRetrain.Core.Imaging;
 
 namespace AutoRetrain.Core.Tests.Formats;
 
@@ -91,5 +92,34 @@ public class XviewImportTests : IDisposable
         Assert.Contains("refused", report.Problems[0].Message);
         Assert.Contains("404.png", report.Problems[1].Message);
         Assert.Equal(["1.labels.json", "1.png"], Directory.GetFiles(_f.Into).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void Run_GeoTiffImage_SizeReadFromTiffHeader()
+    {
+        var raster = RasterImage.FromRgb8(90, 70, new byte[90 * 70 * 3], ImageFormat.Tiff);
+        Directory.CreateDirectory(Path.Combine(_f.Source, "train_images"));
+        File.WriteAllBytes(Path.Combine(_f.Source, "train_images", "1036.tif"), ImageWriter.EncodeGeoTiff(raster));
+
+        var report = Import(Feature("\"1036.tif\"", 86, "5,5,20,20", 1));
+
+        var labels = _f.Sidecar("1036.tif");
+        Assert.Equal((90, 70), (labels.Width!.Value, labels.Height!.Value));
+        Assert.Equal("Storage Tank", Assert.Single(labels.Objects).Class);
+        Assert.Empty(report.Problems);
+    }
+
+    [Fact]
+    public void Run_UnreadableImage_CopiedWithoutSizeAndReported()
+    {
+        _f.Text("train_images/broken.png", "not an image");
+
+        var report = Import(Feature("\"broken.png\"", 18, "1,1,5,5", 1));
+
+        Assert.True(_f.Imported("broken.png"));
+        var labels = _f.Sidecar("broken.png");
+        Assert.Null(labels.Width);
+        Assert.Single(labels.Objects);
+        Assert.StartsWith("UnsupportedFormat", Assert.Single(report.Problems).Message);
     }
 }

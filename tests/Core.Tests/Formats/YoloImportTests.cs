@@ -161,4 +161,19 @@ public class YoloImportTests : IDisposable
         Assert.Empty(_f.Sidecar("a.png").Objects);
         Assert.Contains("no labels/ folder", Assert.Single(report.Problems).Message);
     }
+
+    [Fact]
+    public void Run_UnreadableImage_NormalisedObjectsCannotBeScaled_Reported()
+    {
+        _f.Text("images/a.png", "");
+        _f.Text("classes.txt", "car\n");
+        _f.Text("labels/a.txt", "0 0.5 0.5 0.2 0.2\n");
+
+        var report = Import();
+
+        Assert.True(_f.Imported("a.png"));
+        Assert.Empty(_f.Sidecar("a.png").Objects);
+        Assert.Equal([null, "line 1"], report.Problems.Select(p => p.Where));
+        Assert.StartsWith("EmptyFile", report.Problems[0].Message);
+    }
 }
