@@ -10,47 +10,31 @@ namespace AutoRetrain.Core.Formats;
 /// </summary>
 internal static class CocoReader
 {
+    /// <summary>An annotation as written; checked once the whole file is read, since COCO does not order its arrays.</summary>
+    private sealed record RawAnnotation(string Where, bool Crowd, long? ImageId, long? CategoryId, string CategoryText, double[]? Bbox, IReadOnlyList<PointD>? Polygon);
+
+    private sealed record CocoImage(string Name, int? Width, int? Height, List<SourceObject> Objects);
+
     public static IReadOnlyList<SourceImage> Read(string source, string? imagesFolder, ImportLog log)
     {
         var jsonPath = Directory.Exists(source) ? FindJson(source) : source;
         var file = Path.GetFileName(jsonPath);
-        using var document = JsonSource.Open(jsonPath);
-        var root = document.RootElement;
-
         var categories = new Dictionary<long, string>();
-        foreach (var c in JsonSource.Items(root, "categories", file, log))
+        var images = new Dictionary<long, CocoImage>();
+        var annotations = new List<RawAnnotation>();
+        JsonSource.ForEachItem(jsonPath, new Dictionary<string, Action<JsonElement>>
         {
-            if (JsonSource.Integer(c, "id") is long id && JsonSource.Text(c, "name") is { Length: > 0 } name)
-                categories[id] = name;
-            else
-                log.Problem(file, $"category {c}", "a category needs a numeric \"id\" and a non-empty \"name\"; skipped.");
-        }
+            ["categories"] = c => ReadCategory(c, categories, file, log),
+            ["images"] = i => ReadImage(i, $"images[{images.Count}]", images, file, log),
+            ["annotations"] = a => annotations.Add(ReadAnnotation(a, $"annotations[{annotations.Count}]")),
+        }, log);
 
-        var images = new Dictionary<long, (string Name, int? Width, int? Height, List<SourceObject> Objects)>();
-        int index = 0;
-        foreach (var i in JsonSource.Items(root, "images", file, log))
-        {
-            var where = $"images[{index++}]";
-            if (JsonSource.Integer(i, "id") is not long id || JsonSource.Text(i, "file_name") is not { Length: > 0 } name)
-                log.Problem(file, where, "an image needs a numeric \"id\" and a \"file_name\"; skipped.");
-            else if (images.ContainsKey(id))
-                log.Problem(file, where, $"image id {id} appears twice; the second entry (\"{name}\") is skipped.");
-            else
-                images[id] = (name, (int?)JsonSource.Integer(i, "width"), (int?)JsonSource.Integer(i, "height"), []);
-        }
-
-        index = 0;
-        foreach (var a in JsonSource.Items(root, "annotations", file, log))
-        {
-            var where = JsonSource.Integer(a, "id") is long annotationId ? $"annotation id {annotationId}" : $"annotations[{index}]";
-            index++;
-            if (ReadAnnotation(a, where, categories, file, log) is not { } found) continue;
-            var (imageId, obj) = found;
-            if (!images.TryGetValue(imageId, out var image))
-                log.Problem(file, where, $"image_id {imageId} is not in \"images\"; skipped.");
-            else
-                image.Objects.Add(obj);
-        }
+        foreach (var a in annotations)
+            if (Resolve(a, categories, file, log) is { } obj)
+            {
+                if (images.TryGetValue(a.ImageId!.Value, out var image)) image.Objects.Add(obj);
+                else log.Problem(file, a.Where, $"image_id {a.ImageId} is not in \"images\"; skipped.");
+            }
 
         var folder = JsonSource.ImagesFolder(imagesFolder, jsonPath, ["images", "../images", "."], images.Values.Select(i => i.Name));
         return images.Values
@@ -58,30 +42,56 @@ internal static class CocoReader
             .ToList();
     }
 
-    private static (long ImageId, SourceObject Object)? ReadAnnotation(
-        JsonElement a, string where, Dictionary<long, string> categories, string file, ImportLog log)
+    private static void ReadCategory(JsonElement c, Dictionary<long, string> categories, string file, ImportLog log)
     {
-        if (JsonSource.Integer(a, "iscrowd") is 1)
+        if (JsonSource.Integer(c, "id") is long id && JsonSource.Text(c, "name") is { Length: > 0 } name)
+            categories[id] = name;
+        else
+            log.Problem(file, $"category {c}", "a category needs a numeric \"id\" and a non-empty \"name\"; skipped.");
+    }
+
+    private static void ReadImage(JsonElement i, string where, Dictionary<long, CocoImage> images, string file, ImportLog log)
+    {
+        if (JsonSource.Integer(i, "id") is not long id || JsonSource.Text(i, "file_name") is not { Length: > 0 } name)
+            log.Problem(file, where, "an image needs a numeric \"id\" and a \"file_name\"; skipped.");
+        else if (images.ContainsKey(id))
+            log.Problem(file, where, $"image id {id} appears twice; the second entry (\"{name}\") is skipped.");
+        else
+            images[id] = new CocoImage(name, (int?)JsonSource.Integer(i, "width"), (int?)JsonSource.Integer(i, "height"), []);
+    }
+
+    private static RawAnnotation ReadAnnotation(JsonElement a, string position) => new(
+        JsonSource.Integer(a, "id") is long id ? $"annotation id {id}" : position,
+        JsonSource.Integer(a, "iscrowd") is 1,
+        JsonSource.Integer(a, "image_id"),
+        JsonSource.Integer(a, "category_id"),
+        JsonSource.Property(a, "category_id")?.ToString() ?? "(missing)",
+        JsonSource.Numbers(JsonSource.Property(a, "bbox")),
+        SinglePolygon(a));
+
+    private static SourceObject? Resolve(RawAnnotation a, Dictionary<long, string> categories, string file, ImportLog log)
+    {
+        if (a.Crowd)
         {
             log.Skip("COCO crowd region (iscrowd = 1)");
             return null;
         }
-        if (JsonSource.Integer(a, "image_id") is not long imageId)
+        if (a.ImageId is null)
         {
-            log.Problem(file, where, "\"image_id\" is missing or not an integer; skipped.");
+            log.Problem(file, a.Where, "\"image_id\" is missing or not an integer; skipped.");
             return null;
         }
-        if (JsonSource.Integer(a, "category_id") is not long categoryId || !categories.TryGetValue(categoryId, out var cls))
+        if (a.CategoryId is not long categoryId || !categories.TryGetValue(categoryId, out var cls))
         {
-            log.Problem(file, where, $"\"category_id\" {JsonSource.Property(a, "category_id")?.ToString() ?? "(missing)"} is not a known category; skipped.");
+            log.Problem(file, a.Where, $"\"category_id\" {a.CategoryText} is not a known category; skipped.");
             return null;
         }
-        if (JsonSource.Numbers(JsonSource.Property(a, "bbox")) is not { Length: 4 } b)
+        if (a.Bbox is not { Length: 4 } b)
         {
-            log.Problem(file, where, "\"bbox\" must be [x, y, width, height] with 4 finite numbers; skipped.");
+            log.Problem(file, a.Where, "\"bbox\" must be [x, y, width, height] with 4 finite numbers; skipped.");
             return null;
         }
-        return (imageId, new SourceObject(cls, BoundingBox.FromXywh(b[0], b[1], b[2], b[3]), SinglePolygon(a), null, where));
+        return new SourceObject(cls, BoundingBox.FromXywh(b[0], b[1], b[2], b[3]), a.Polygon, null, a.Where);
     }
 
     /// <summary>A segmentation made of exactly one polygon is kept; several parts or RLE masks are not polygons we keep.</summary>

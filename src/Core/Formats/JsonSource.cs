@@ -6,19 +6,50 @@ namespace AutoRetrain.Core.Formats;
 /// annotation is reported and skipped instead of failing the whole document.</summary>
 internal static class JsonSource
 {
-    public static JsonDocument Open(string path)
+    /// <summary>
+    /// Calls the handler of each named top-level array once per element, each element parsed as its own small
+    /// document, so a label file of hundreds of megabytes (xView's GeoJSON, COCO's train set) is never held as
+    /// one document tree. Other properties are skipped. A named array that is missing is reported.
+    /// </summary>
+    public static void ForEachItem(string path, IReadOnlyDictionary<string, Action<JsonElement>> arrays, ImportLog log)
     {
         if (!File.Exists(path))
             throw new AutoRetrainException($"{path}: the label file does not exist.");
+        var bytes = File.ReadAllBytes(path);
+        var json = bytes.AsSpan();
+        if (json.StartsWith(Utf8Bom)) json = json[Utf8Bom.Length..];
+
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         try
         {
-            return JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                throw new AutoRetrainException($"{path}: expected a JSON object at the top level; nothing was imported.");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                if (arrays.TryGetValue(name, out var handle) && reader.TokenType == JsonTokenType.StartArray)
+                {
+                    found.Add(name);
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        using var item = JsonDocument.ParseValue(ref reader);
+                        handle(item.RootElement);
+                    }
+                }
+                else reader.Skip();
+            }
         }
         catch (JsonException ex)
         {
             throw new AutoRetrainException($"{path}: malformed JSON ({ex.Message}); nothing was imported.", ex);
         }
+        foreach (var missing in arrays.Keys.Where(k => !found.Contains(k)))
+            log.Problem(Path.GetFileName(path), null, $"the document has no \"{missing}\" array.");
     }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     public static JsonElement? Property(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
@@ -40,14 +71,6 @@ internal static class JsonSource
             values.Add(d);
         }
         return values.ToArray();
-    }
-
-    /// <summary>The items of a top-level array property; empty (and reported) when it is missing.</summary>
-    public static IEnumerable<JsonElement> Items(JsonElement root, string name, string file, ImportLog log)
-    {
-        if (Property(root, name) is { ValueKind: JsonValueKind.Array } array) return array.EnumerateArray();
-        log.Problem(file, null, $"the document has no \"{name}\" array.");
-        return [];
     }
 
     /// <summary>The folder holding a JSON source's images: the one given, else the candidate next to the JSON

@@ -13,20 +13,22 @@ internal static class XviewReader
     public static IReadOnlyList<SourceImage> Read(string source, string? imagesFolder, ImportLog log)
     {
         var file = Path.GetFileName(source);
-        using var document = JsonSource.Open(source);
         var byImage = new Dictionary<string, List<SourceObject>>(StringComparer.Ordinal);
         int index = 0;
-        foreach (var feature in JsonSource.Items(document.RootElement, "features", file, log))
+        JsonSource.ForEachItem(source, new Dictionary<string, Action<JsonElement>>
         {
-            var where = $"feature {index++}";
-            var properties = JsonSource.Property(feature, "properties") ?? default;
-            if (JsonSource.Property(properties, "feature_id") is { } featureId)
-                where += $" (feature_id {featureId})";
-            if (Read(properties, where, file, log) is not { } found) continue;
-            if (!byImage.TryGetValue(found.ImageId, out var objects))
-                byImage[found.ImageId] = objects = [];
-            if (found.Object is not null) objects.Add(found.Object);
-        }
+            ["features"] = feature =>
+            {
+                var where = $"feature {index++}";
+                var properties = JsonSource.Property(feature, "properties") ?? default;
+                if (JsonSource.Property(properties, "feature_id") is { } featureId)
+                    where += $" (feature_id {featureId})";
+                if (Read(properties, where, file, log) is not { } found) return;
+                if (!byImage.TryGetValue(found.ImageId, out var objects))
+                    byImage[found.ImageId] = objects = [];
+                if (found.Object is not null) objects.Add(found.Object);
+            },
+        }, log);
 
         var folder = JsonSource.ImagesFolder(imagesFolder, source, ["train_images", "images", "."], byImage.Keys);
         return byImage.Select(kv => new SourceImage(kv.Key, folder, kv.Value, $"xview:{file}")).ToList();

@@ -135,4 +135,34 @@ public class CocoImportTests : IDisposable
             LabelImporter.Run(ImportFormat.Coco, Path.Combine(_f.Source, "instances.json"), _f.Into));
         Assert.Contains("instances.json", ex.Message);
     }
+
+    [Fact]
+    public void Run_AnnotationsBeforeCategoriesAndImages_StillResolved()
+    {
+        _f.Png("a.png", 64, 48);
+        var json = """
+            {"info": {"year": 2017, "nested": [1, {"a": [2]}]},
+             "annotations": [{"id": 1, "image_id": 9, "category_id": 7, "bbox": [1, 2, 3, 4]}],
+             "categories": [{"id": 7, "name": "plane"}],
+             "images": [{"id": 9, "file_name": "a.png"}]}
+            """;
+        File.WriteAllBytes(Path.Combine(_f.Source, "instances.json"), [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(json)]);
+
+        var report = LabelImporter.Run(ImportFormat.Coco, Path.Combine(_f.Source, "instances.json"), _f.Into);
+
+        Assert.Equal("plane", Assert.Single(_f.Sidecar("a.png").Objects).Class);
+        Assert.Empty(report.Problems);
+    }
+
+    [Fact]
+    public void Run_NoAnnotationsArray_ReportedImagesStillImported()
+    {
+        _f.Png("a.png", 64, 48);
+        _f.Text("instances.json", """{"images": [{"id": 1, "file_name": "a.png"}], "categories": []}""");
+
+        var report = LabelImporter.Run(ImportFormat.Coco, Path.Combine(_f.Source, "instances.json"), _f.Into);
+
+        Assert.Contains("\"annotations\"", Assert.Single(report.Problems).Message);
+        Assert.True(_f.Imported("a.png"));
+    }
 }
