@@ -1,7 +1,7 @@
 using AutoRetrain.Cli;
 using AutoRetrain.Core;
 using AutoRetrain.Core.Labels;
-using SkiaSharp;
+using AutoRetrain.Core.Imaging;
 
 namespace AutoRetrain.Cli.Tests;
 
@@ -16,11 +16,7 @@ public sealed class ImportCommandTests : IDisposable
         var path = Path.Combine(_root, relativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (png is var (w, h))
-        {
-            using var bitmap = new SKBitmap(w, h);
-            using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-            File.WriteAllBytes(path, data.ToArray());
-        }
+            File.WriteAllBytes(path, ImageWriter.EncodePng(w, h, new byte[w * h * 3]));
         else File.WriteAllText(path, text);
         return path;
     }
@@ -68,5 +64,18 @@ public sealed class ImportCommandTests : IDisposable
     {
         var exit = await CliApp.RunAsync(["import", "--format", "pascal", _root, "--into", Path.Combine(_root, "in")]);
         Assert.NotEqual(0, exit);
+    }
+
+    [Fact]
+    public async Task Import_WithoutInto_WritesIntoTheWorkspaceIncomingFolder()
+    {
+        Write("dota/images/P1.png", png: (20, 20));
+        Write("dota/labelTxt/P1.txt", "1 1 9 1 9 9 1 9 ship 1\n");
+        var workdir = Path.Combine(_root, "work");
+
+        var exit = await CliApp.RunAsync(["import", "--format", "dota", Path.Combine(_root, "dota"), "--workdir", workdir]);
+
+        Assert.Equal(0, exit);
+        Assert.True(File.Exists(Path.Combine(workdir, "incoming", "P1.labels.json")));
     }
 }

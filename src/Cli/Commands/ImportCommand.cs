@@ -1,6 +1,8 @@
 using System.CommandLine;
 using AutoRetrain.Core;
 using AutoRetrain.Core.Formats;
+using AutoRetrain.Core.Ports;
+using Spectre.Console;
 
 namespace AutoRetrain.Cli;
 
@@ -19,11 +21,11 @@ public static partial class Commands
         {
             Description = "The COCO or xView JSON file (or a folder holding one COCO JSON), or the YOLO or DOTA dataset folder.",
         };
-        var into = new Option<string>("--into")
+        var into = new Option<string?>("--into")
         {
-            Description = "The incoming folder that receives the images and their <image-name>.labels.json sidecars.",
-            Required = true,
+            Description = "The incoming folder that receives the images and their <image-name>.labels.json sidecars; defaults to the workspace's incoming/ folder, which `watch` ingests.",
         };
+        var workdir = CommonOptions.Workdir();
         var images = new Option<string?>("--images")
         {
             Description = "COCO and xView only: the folder holding the images, when they are not next to the JSON file or in images/ or train_images/.",
@@ -39,22 +41,32 @@ public static partial class Commands
         command.Options.Add(into);
         command.Options.Add(images);
         command.Options.Add(problemsFile);
+        command.Options.Add(workdir);
         command.SetAction(parseResult =>
         {
-            var report = LabelImporter.Run(
-                parseResult.GetValue(format), parseResult.GetValue(source)!, parseResult.GetValue(into)!,
-                parseResult.GetValue(images), new ConsoleImportProgress());
+            var target = parseResult.GetValue(into) ?? Path.Combine(parseResult.GetValue(workdir)!, Containers.Incoming);
+            ImportReport report = null!;
+            AnsiConsole.Progress().AutoClear(true).Start(context =>
+            {
+                var task = context.AddTask("importing", autoStart: true, maxValue: 1);
+                report = LabelImporter.Run(parseResult.GetValue(format), parseResult.GetValue(source)!, target,
+                    parseResult.GetValue(images), new ImmediateProgress<ImportProgress>(p =>
+                    {
+                        task.MaxValue = Math.Max(1, p.Total);
+                        task.Value = p.Done;
+                    }));
+            });
             if (parseResult.GetValue(problemsFile) is string path)
                 File.WriteAllLines(path, report.Problems.Select(p => Json.Serialize(p, indented: false)));
-            PrintSummary(report, parseResult.GetValue(problemsFile));
+            PrintSummary(report, target, parseResult.GetValue(problemsFile));
             return report.ImagesInSource > 0 && report.ImagesCopied == 0 ? 1 : 0;
         });
         return command;
     }
 
-    private static void PrintSummary(ImportReport report, string? problemsFile)
+    private static void PrintSummary(ImportReport report, string target, string? problemsFile)
     {
-        Console.WriteLine($"{report.Format}: {report.ImagesInSource} images in the source, {report.ImagesCopied} copied, " +
+        Console.WriteLine($"{report.Format}: {report.ImagesInSource} images in the source, {report.ImagesCopied} copied into {target}, " +
                           $"{report.SidecarsWritten} label sidecars written, {report.Objects} objects.");
         foreach (var (cls, count) in report.ObjectsPerClass.OrderByDescending(kv => kv.Value))
             Console.WriteLine($"  {count,8}  {cls}");
@@ -71,19 +83,10 @@ public static partial class Commands
                 : $"  ... and {report.Problems.Count - ProblemsShown} more, all in {problemsFile}.");
     }
 
-    /// <summary>Progress on stderr for imports of many images; synchronous, unlike <see cref="Progress{T}"/>.</summary>
-    private sealed class ConsoleImportProgress : IProgress<ImportProgress>
+    /// <summary>Reports on the calling thread, unlike <see cref="Progress{T}"/>, which posts to the thread pool
+    /// and would update the bar after the import has finished.</summary>
+    private sealed class ImmediateProgress<T>(Action<T> report) : IProgress<T>
     {
-        private const int ShowFrom = 50;
-        private DateTime _last = DateTime.MinValue;
-
-        public void Report(ImportProgress value)
-        {
-            if (value.Total < ShowFrom) return;
-            bool done = value.Done == value.Total;
-            if (!done && DateTime.UtcNow - _last < TimeSpan.FromSeconds(1)) return;
-            _last = DateTime.UtcNow;
-            Console.Error.Write($"\rimporting {value.Done}/{value.Total} images{(done ? "\n" : "")}");
-        }
+        public void Report(T value) => report(value);
     }
 }

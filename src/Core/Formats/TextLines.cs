@@ -1,3 +1,4 @@
+using AutoRetrain.Core.Ingestion;
 using System.Globalization;
 
 namespace AutoRetrain.Core.Formats;
@@ -5,10 +6,7 @@ namespace AutoRetrain.Core.Formats;
 /// <summary>Helpers shared by the line-based label formats (YOLO, DOTA).</summary>
 internal static class TextLines
 {
-    public static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff"];
-
-    public static bool IsImage(string path) =>
-        ImageExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+    public static bool IsImage(string path) => IngestionService.IsImageName(path);
 
     public static string[] Fields(string line) => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 

@@ -7,8 +7,8 @@ public class SafeNamesTests
     [Theory]
     [InlineData("a.png")]
     [InlineData("train/a.png")]
-    [InlineData("train\\a.png")]
     [InlineData("a..b.png")]
+    [InlineData(".hidden.png")]
     public void Problem_RelativeName_Accepted(string name) => Assert.Null(SafeNames.Problem(name));
 
     [Theory]
@@ -22,7 +22,9 @@ public class SafeNamesTests
     [InlineData("a\u0000.png")]
     [InlineData("a\n.png")]
     [InlineData("train/")]
-    [InlineData(".hidden")]
+    [InlineData("train//a.png")]
+    [InlineData("train\\a.png")]
+    [InlineData("./a.png")]
     public void Problem_UnsafeName_Refused(string name) => Assert.NotNull(SafeNames.Problem(name));
 
     [Fact]
@@ -34,5 +36,5 @@ public class SafeNamesTests
     }
 
     [Fact]
-    public void FileNameOf_NameWithFolders_LastPart() => Assert.Equal("a.png", SafeNames.FileNameOf("train\\x/a.png"));
+    public void FileNameOf_NameWithFolders_LastPart() => Assert.Equal("a.png", SafeNames.FileNameOf("train/x/a.png"));
 }
