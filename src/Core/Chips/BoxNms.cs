@@ -17,17 +17,18 @@ public static class BoxNms
     public static IReadOnlyList<ScoredBox> Apply(IEnumerable<ScoredBox> detections, double iouThreshold) =>
         Apply(detections, d => d.Class, d => d.Box, d => d.Score, iouThreshold);
 
-    /// <summary>The same for any detection type, given how to read its class, box and score.</summary>
-    public static IReadOnlyList<T> Apply<T>(
-        IEnumerable<T> detections, Func<T, string> classOf, Func<T, BoundingBox> boxOf, Func<T, double> scoreOf,
+    /// <summary>The same for any detection type, given how to read its class (a name, an index), box and score.</summary>
+    public static IReadOnlyList<T> Apply<T, TClass>(
+        IEnumerable<T> detections, Func<T, TClass> classOf, Func<T, BoundingBox> boxOf, Func<T, double> scoreOf,
         double iouThreshold)
+        where TClass : notnull
     {
         if (!(iouThreshold >= 0 && iouThreshold <= 1))
             throw new AutoRetrainException($"the NMS IoU threshold must be in [0, 1], got {iouThreshold}.");
 
         // OrderByDescending is a stable sort: ties keep their input order.
         var ordered = detections.OrderByDescending(scoreOf).ToList();
-        var keptByClass = new Dictionary<string, List<BoundingBox>>(StringComparer.Ordinal);
+        var keptByClass = new Dictionary<TClass, List<BoundingBox>>();
         var kept = new List<T>();
         foreach (var d in ordered)
         {

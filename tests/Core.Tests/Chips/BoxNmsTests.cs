@@ -66,4 +66,14 @@ public class BoxNmsTests
     [Fact]
     public void Apply_ThresholdOutOfRange_Throws() =>
         Assert.Throws<AutoRetrainException>(() => BoxNms.Apply([], 1.5));
+
+    [Fact]
+    public void Apply_OtherDetectionTypeWithClassIndex_SameRule()
+    {
+        var detections = new[] { (Cls: 2, Box: new BoundingBox(0, 0, 10, 10), Score: 0.5), (Cls: 2, Box: new BoundingBox(1, 0, 11, 10), Score: 0.7), (Cls: 3, Box: new BoundingBox(0, 0, 10, 10), Score: 0.6) };
+
+        var kept = BoxNms.Apply(detections, d => d.Cls, d => d.Box, d => d.Score, 0.5);
+
+        Assert.Equal([0.7, 0.6], kept.Select(d => d.Score));
+    }
 }
