@@ -55,7 +55,7 @@ internal static class XviewReader
             log.Problem(file, where, $"\"properties.bounds_imcoords\" must be \"xmin,ymin,xmax,ymax\", got {JsonSource.Property(properties, "bounds_imcoords")?.ToString() ?? "(missing)"}; skipped.");
             return null;
         }
-        if (!XviewClasses.ById.TryGetValue((int)typeId.Value, out var cls))
+        if (typeId is not (>= 0 and <= int.MaxValue) || !XviewClasses.ById.TryGetValue((int)typeId.Value, out var cls))
         {
             log.Skip($"xView type_id {typeId} (not one of the 60 classes)");
             return (imageId, null);
