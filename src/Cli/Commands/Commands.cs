@@ -11,5 +11,6 @@ public static partial class Commands
         Import(),
         Status(),
         PolicySim(),
+        Evaluate(),
     ];
 }
