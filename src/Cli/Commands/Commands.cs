@@ -8,6 +8,7 @@ public static partial class Commands
     public static IEnumerable<Command> All() =>
     [
         Watch(),
+        Import(),
         Status(),
         PolicySim(),
         Evaluate(),
