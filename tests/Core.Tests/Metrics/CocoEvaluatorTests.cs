@@ -118,8 +118,8 @@ public class CocoEvaluatorTests
         var det = new Labels.BoundingBox(0, 0, 10, 10);
         var crowd = new Labels.BoundingBox(5, 0, 100, 100);
         // Intersection 5x10 = 50; crowd: 50 / 100 (detection area); regular: 50 / (100 + 9500 - 50).
-        Assert.Equal(0.5, CocoMatcher.Iou(det, 100, crowd, crowd: true));
-        Assert.Equal(50.0 / 9550, CocoMatcher.Iou(det, 100, crowd, crowd: false));
+        Assert.Equal(0.5, CocoMatcher.Iou(det, 100, crowd, 9500, crowd: true));
+        Assert.Equal(50.0 / 9550, CocoMatcher.Iou(det, 100, crowd, 9500, crowd: false));
     }
 
     [Fact]

@@ -52,6 +52,25 @@ public sealed class CocoJsonReaderTests : IDisposable
     }
 
     [Fact]
+    public void ReadBoxes_AreaIsWTimesHFromTheFile_NotFromTheCorners()
+    {
+        // (236.6 + 32) - 236.6 = 31.999999999999996 in doubles: corners would give area 1023.99…,
+        // moving the box out of the medium range that pycocotools (w * h = 1024) puts it in.
+        Assert.NotEqual(32.0, (236.6 + 32) - 236.6);
+        var data = CocoJsonReader.ReadGroundTruth(Write("gt.json", """
+            {"images": [{"id": 1}], "categories": [{"id": 1, "name": "plane"}],
+             "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [236.6, 113.8, 32, 32]}]}
+            """));
+        var gt = Assert.Single(data.Images[0].Objects);
+        Assert.Equal(1024, gt.Area);
+        Assert.Equal(1024, gt.BoxArea);
+        var det = Assert.Single(CocoJsonReader.ReadResults(Write("dt.json", """
+            [{"image_id": 1, "category_id": 1, "bbox": [236.6, 113.8, 32, 32], "score": 1}]
+            """), data));
+        Assert.Equal(1024, det.BoxArea);
+    }
+
+    [Fact]
     public void ReadResults_EmptyList_GivesNoDetections()
     {
         var data = CocoJsonReader.ReadGroundTruth(Write("gt.json", GroundTruth));
