@@ -7,9 +7,11 @@ public static partial class Commands
 {
     public static IEnumerable<Command> All() =>
     [
+        Demo(),
         Watch(),
         Import(),
         Status(),
+        Report(),
         PolicySim(),
         Evaluate(),
         Generate(),
