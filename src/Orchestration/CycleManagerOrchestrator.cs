@@ -25,6 +25,17 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
         bool stop = false;
         context.SetCustomStatus(ManagerStatus.From(state, running: null));
 
+        if (state.ResumeCycle is { } interrupted)
+        {
+            state = await RunCycleAsync(context, state with { ResumeCycle = null }, interrupted);
+            state = Drain(context, state, ref stop);
+            if (!stop)
+            {
+                context.ContinueAsNew(state, preserveUnprocessedEvents: true);
+                return state;
+            }
+        }
+
         while (!stop && handled < state.Config.MaxSignalsPerGeneration)
         {
             ManagerSignal? signal = null;
@@ -54,7 +65,7 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
             state = state with { LastDecision = decision.Retrain ? "retrain" : "wait", LastDecisionReasons = decision.Reasons };
             if (!decision.Retrain) { context.SetCustomStatus(ManagerStatus.From(state, running: null)); continue; }
 
-            state = await RunCycleAsync(context, state, decision);
+            state = await StartCycleAsync(context, state, decision);
             // A cycle makes a long history: start a new generation after each one.
             break;
         }
@@ -69,11 +80,12 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
         return state;
     }
 
-    private static async Task<ManagerState> RunCycleAsync(TaskOrchestrationContext context, ManagerState state, RetrainDecision decision)
+    public static string CycleIdFor(string project, int number) => $"{project}-cycle-{number:D4}";
+
+    private static Task<ManagerState> StartCycleAsync(TaskOrchestrationContext context, ManagerState state, RetrainDecision decision)
     {
         int number = state.CyclesStarted + 1;
-        string cycleId = $"{state.Project}-cycle-{number:D4}";
-        var request = new CycleRequest(state.Project, cycleId, decision.Reasons,
+        var request = new CycleRequest(state.Project, CycleIdFor(state.Project, number), decision.Reasons,
             decision.Candidates.Count > 0 ? decision.Candidates : [new TrainingConfig()], state.ChampionModelId, state.Config);
         // The counts now belong to this cycle; whatever arrives from here on counts towards the next one.
         state = state with
@@ -83,6 +95,12 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
             ForceReason = null,
             LastCycleAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero),
         };
+        return RunCycleAsync(context, state, request);
+    }
+
+    private static async Task<ManagerState> RunCycleAsync(TaskOrchestrationContext context, ManagerState state, CycleRequest request)
+    {
+        string cycleId = request.CycleId;
         context.SetCustomStatus(ManagerStatus.From(state, running: cycleId));
 
         var result = await context.CallSubOrchestratorAsync<CycleResult>(nameof(TrainingCycleOrchestrator), request,

@@ -127,4 +127,20 @@ public class CycleManagerTests
         Assert.Equal("Promoted", next.RecentCycles[1].Outcome);
         Assert.DoesNotContain(h.Steps.Promotions, p => p.CycleId == failed.RecentCycles[0].CycleId);
     }
+
+    [Fact]
+    public async Task Manager_RestartedWithInterruptedCycle_RunsItAgainUnderItsOwnIdOnce()
+    {
+        await using var h = await StartAsync(s => s.RetrainAtTiles = int.MaxValue);
+        var interrupted = new CycleRequest("resume", "resume-cycle-0003", ["12 new tiles"], [new TrainingConfig { Sampler = "s0" }],
+            "champion-2", FastConfig);
+        await h.Manager.EnsureStartedAsync(Initial("resume") with { CyclesStarted = 3, ChampionModelId = "champion-2", ResumeCycle = interrupted });
+
+        var status = await h.WaitForAsync("resume", s => s.RecentCycles.Count == 1);
+        Assert.Equal("resume-cycle-0003", status.RecentCycles[0].CycleId);
+        Assert.Equal(3, status.CyclesStarted);
+        var submitted = Assert.Single(h.Steps.Submitted);
+        Assert.Equal("resume-cycle-0003", submitted.CycleId);
+        Assert.Equal("champion-2", Assert.Single(h.Steps.Promotions).ExpectedChampionId);
+    }
 }

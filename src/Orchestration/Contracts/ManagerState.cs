@@ -48,6 +48,13 @@ public sealed record ManagerState
     /// <summary>Batch ids already counted (bounded), so a redelivered event is not counted twice.</summary>
     public IReadOnlyList<string> RecentBatchIds { get; init; } = [];
 
+    /// <summary>
+    /// A cycle that was running when the host stopped, to run again under the same id before anything else.
+    /// Its steps are idempotent: the frozen snapshot is reused, a finished training is not repeated, and a
+    /// promotion already made is found made.
+    /// </summary>
+    public CycleRequest? ResumeCycle { get; init; }
+
     public long SignalsReceived { get; init; }
     public int Generation { get; init; }
     public string? LastDecision { get; init; }

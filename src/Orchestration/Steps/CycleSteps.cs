@@ -93,7 +93,7 @@ public sealed class CycleSteps(
             reasons.AddRange(choices.Select(c => $"strategy {c.Strategy}: {c.Reason}"));
         }
         await cycles.AppendDecisionAsync(new DecisionRecord(state.Project, input.Now, retrain, reasons,
-            retrain ? $"{state.Project}-cycle-{state.CyclesStarted + 1:D4}" : null), ct);
+            retrain ? CycleManagerOrchestrator.CycleIdFor(state.Project, state.CyclesStarted + 1) : null), ct);
         return new Contracts.RetrainDecision(retrain, reasons, candidates, decision.NextCheck);
     }
 
@@ -242,6 +242,8 @@ public sealed class CycleSteps(
         if (record.IsFinished && input.Verdict?.ChampionMetrics is { Count: > 0 } champion)
             record = record with { Metrics = new Dictionary<string, double>(record.Metrics) { ["champion.mAP50"] = champion.GetValueOrDefault(CycleStepsOptions.MainMetric) } };
         await cycles.UpsertAsync(record, ct);
+        // What a restarted host needs to run an interrupted cycle again under the same id.
+        await store.PutAsync(Containers.Runs, RequestKey(record.Id), Encoding.UTF8.GetBytes(Json.Serialize(input.Request)), overwrite: false, ct);
         if (!record.IsFinished) return;
 
         await MergeSampleLedgerAsync(input, ct);
@@ -354,4 +356,6 @@ public sealed class CycleSteps(
     }
 
     public static string ModelKey(string cycleId, string candidate) => $"{cycleId}/{candidate}";
+
+    public static string RequestKey(string cycleId) => $"cycles/{cycleId}/request.json";
 }
