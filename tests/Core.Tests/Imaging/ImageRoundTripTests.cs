@@ -16,6 +16,17 @@ public class ImageRoundTripTests
         Assert.Equal(rgb, image.ToRgb8());
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(ImageWriter.FastPngLevel)]
+    [InlineData(9)]
+    public void EncodePng_AnyCompressionLevel_StaysLossless(int level)
+    {
+        var rgb = TestRasters.Rgb8Pattern(33, 17);
+
+        Assert.Equal(rgb, ImageReader.Decode(ImageWriter.EncodePng(33, 17, rgb, level), "level.png").ToRgb8());
+    }
+
     [Fact]
     public void EncodeJpeg_DecodedAgain_GivesClosePixels()
     {
