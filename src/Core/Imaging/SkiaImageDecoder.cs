@@ -13,14 +13,14 @@ internal static class SkiaImageDecoder
     public static ImageInfo ReadInfo(ReadOnlySpan<byte> bytes, ImageFormat format, string sourceName, ImageLimits limits)
     {
         using var codec = OpenCodec(bytes, format, sourceName, limits);
-        return Describe(codec, format, sourceName, limits);
+        return Describe(codec, bytes, format, sourceName, limits);
     }
 
     public static RasterImage Decode(ReadOnlySpan<byte> bytes, ImageFormat format, string sourceName, ImageLimits limits)
     {
         using var codec = OpenCodec(bytes, format, sourceName, limits);
-        var info = Describe(codec, format, sourceName, limits);
-        return new RasterImage(info, Decode8(codec, info, sourceName));
+        var info = Describe(codec, bytes, format, sourceName, limits);
+        return new RasterImage(info, info.BitsPerSample == 16 ? Png16Decoder.Decode(bytes, info, sourceName) : Decode8(codec, info, sourceName));
     }
 
     private static SKCodec OpenCodec(ReadOnlySpan<byte> bytes, ImageFormat format, string sourceName, ImageLimits limits)
@@ -47,13 +47,15 @@ internal static class SkiaImageDecoder
             : new ImageDecodeException(ProblemCode.CorruptImage, sourceName, $"the file starts like a {format} but its header cannot be read ({result}).");
     }
 
-    private static ImageInfo Describe(SKCodec codec, ImageFormat format, string sourceName, ImageLimits limits)
+    private static ImageInfo Describe(SKCodec codec, ReadOnlySpan<byte> bytes, ImageFormat format, string sourceName, ImageLimits limits)
     {
         var size = codec.Info;
         ImageLimitChecks.CheckPixels(size.Width, size.Height, sourceName, limits);
+        if (format == ImageFormat.Png && Png16Decoder.Handles(bytes))
+            return new ImageInfo(format, size.Width, size.Height, Png16Decoder.BandsOf(bytes), 16);
         int bands = size.ColorType == SKColorType.Gray8 ? 1 : size.AlphaType == SKAlphaType.Opaque ? 3 : 4;
-        // Skia's PNG codec reduces 16-bit samples to 8 bits for every integer target (only a lossy
-        // half-float path keeps more), so PNG and JPEG are read as 8-bit. 16-bit imagery comes as GeoTIFF.
+        // Skia's PNG codec reduces 16-bit samples to 8 bits for every integer target, so an interlaced
+        // 16-bit PNG (which Png16Decoder leaves to Skia) is read as 8-bit.
         return new ImageInfo(format, size.Width, size.Height, bands, 8);
     }
 

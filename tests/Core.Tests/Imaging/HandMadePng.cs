@@ -9,15 +9,26 @@ internal static class HandMadePng
 {
     public static byte[] Grey16(int width, int height, ushort[] values)
     {
+        // Rows use the five PNG filters in turn, so a decoder's unfiltering is exercised on every kind.
         var raw = new MemoryStream();
+        var previous = new byte[width * 2];
         for (int y = 0; y < height; y++)
         {
-            raw.WriteByte(0);   // filter type None
+            var row = new byte[width * 2];
             for (int x = 0; x < width; x++)
             {
-                raw.WriteByte((byte)(values[y * width + x] >> 8));
-                raw.WriteByte((byte)values[y * width + x]);
+                row[2 * x] = (byte)(values[y * width + x] >> 8);
+                row[2 * x + 1] = (byte)values[y * width + x];
             }
+            int filter = y % 5;
+            raw.WriteByte((byte)filter);
+            for (int i = 0; i < row.Length; i++)
+            {
+                int left = i >= 2 ? row[i - 2] : 0, up = previous[i], upLeft = i >= 2 ? previous[i - 2] : 0;
+                int predictor = filter switch { 0 => 0, 1 => left, 2 => up, 3 => (left + up) / 2, _ => Paeth(left, up, upLeft) };
+                raw.WriteByte((byte)(row[i] - predictor));
+            }
+            previous = row;
         }
         var compressed = new MemoryStream();
         using (var z = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true)) z.Write(raw.ToArray());
@@ -45,6 +56,12 @@ internal static class HandMadePng
         png.Write(typeAndData);
         BinaryPrimitives.WriteUInt32BigEndian(number, Crc32(typeAndData));
         png.Write(number);
+    }
+
+    private static int Paeth(int a, int b, int c)
+    {
+        int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
     }
 
     private static uint Crc32(byte[] bytes)

@@ -16,6 +16,17 @@ public class ImageRoundTripTests
         Assert.Equal(rgb, image.ToRgb8());
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(ImageWriter.FastPngLevel)]
+    [InlineData(9)]
+    public void EncodePng_AnyCompressionLevel_StaysLossless(int level)
+    {
+        var rgb = TestRasters.Rgb8Pattern(33, 17);
+
+        Assert.Equal(rgb, ImageReader.Decode(ImageWriter.EncodePng(33, 17, rgb, level), "level.png").ToRgb8());
+    }
+
     [Fact]
     public void EncodeJpeg_DecodedAgain_GivesClosePixels()
     {
@@ -109,16 +120,27 @@ public class ImageRoundTripTests
     }
 
     [Fact]
-    public void Decode_SixteenBitGreyPng_ReadsAsEightBitGrey()
+    public void Decode_SixteenBitGreyPng_KeepsEverySixteenBitSample()
     {
-        ushort[] values = [0, 300, 40_000, 65535];
-        var png = HandMadePng.Grey16(2, 2, values);
+        // 7 rows: every PNG row filter at least once.
+        var values = Enumerable.Range(0, 5 * 7).Select(i => (ushort)(i * 7919 % 65536)).ToArray();
+        values[0] = 65535;
+        var png = HandMadePng.Grey16(5, 7, values);
 
         var image = ImageReader.Decode(png, "grey16.png");
 
-        Assert.Equal(new ImageInfo(ImageFormat.Png, 2, 2, 1, 8), image.Info);
+        Assert.Equal(new ImageInfo(ImageFormat.Png, 5, 7, 1, 16), image.Info);
         Assert.Equal(ImageReader.ReadInfo(png, "grey16.png"), image.Info);
-        for (int i = 0; i < values.Length; i++)
-            Assert.InRange(image.Samples[i], values[i] / 257 - 1, values[i] / 257 + 1);
+        Assert.Equal(values, image.Samples);
+    }
+
+    [Fact]
+    public void Decode_SixteenBitPngWithItsLastHalfRemoved_IsTruncated()
+    {
+        var values = Enumerable.Range(0, 64 * 64).Select(i => (ushort)(i * 37 % 65536)).ToArray();
+        var png = HandMadePng.Grey16(64, 64, values);
+
+        var error = Assert.Throws<ImageDecodeException>(() => ImageReader.Decode(png[..(png.Length / 2)], "half16.png"));
+        Assert.Equal(AutoRetrain.Core.Labels.ProblemCode.TruncatedImage, error.Code);
     }
 }

@@ -51,6 +51,22 @@ public sealed class SyntheticDatasetWriterTests : IDisposable
     }
 
     [Fact]
+    public void WriteTiles_TwiceInParallel_WritesIdenticalFiles()
+    {
+        var writer = new SyntheticDatasetWriter(new SyntheticGenerator(new GeneratorOptions { Seed = 77 }), SyntheticImageFormat.Png);
+        string first = Path.Combine(_folder, "first"), second = Path.Combine(_folder, "second");
+
+        writer.WriteTiles(first, 0, 8);
+        writer.WriteTiles(second, 0, 8);
+
+        var names = Directory.GetFiles(first).Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(16, names.Length);
+        Assert.Equal(names, Directory.GetFiles(second).Select(Path.GetFileName).Order());
+        foreach (var name in names)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(first, name!)), File.ReadAllBytes(Path.Combine(second, name!)));
+    }
+
+    [Fact]
     public void WriteStream_NewClass_AppearsOnlyFromItsBatch()
     {
         var options = new GeneratorOptions { Seed = 31, LongTailExponent = 0.5 };

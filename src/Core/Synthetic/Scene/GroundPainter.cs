@@ -17,8 +17,8 @@ internal static class GroundPainter
                 case PadRegion pad: PaintPad(canvas, pad, palette, random); break;
             }
         }
-        NoiseTextures.Overlay(canvas, NoiseTextures.Mottle, random, size, 60, random.Range(0.8f, 1.6f));
-        NoiseTextures.Overlay(canvas, NoiseTextures.Grain, random, size, 40, random.Range(0.8f, 1.3f));
+        NoiseTextures.Overlay(canvas, NoiseTextures.Mottle, random, size, 60);
+        NoiseTextures.Overlay(canvas, NoiseTextures.Grain, random, size, 40);
     }
 
     /// <summary>Rows of fields in a rotated frame; some show crop rows, some are split by hedges.</summary>

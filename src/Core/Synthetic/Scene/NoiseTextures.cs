@@ -42,17 +42,16 @@ internal static class NoiseTextures
             ?? throw new InvalidOperationException("SkiaSharp could not create the noise texture.");
     }
 
-    /// <summary>Overlays a texture over the whole canvas, shifted and turned by the tile's random source.</summary>
-    public static void Overlay(SKCanvas canvas, SKImage texture, SceneRandom random, int tileSize, byte alpha, float scale = 1f)
+    /// <summary>
+    /// Lays a texture over the whole canvas at a random whole-pixel offset, wrapping around. Whole-pixel
+    /// copies stay on Skia's plain blending path; a scaled or rotated shader costs several times more.
+    /// </summary>
+    public static void Overlay(SKCanvas canvas, SKImage texture, SceneRandom random, int tileSize, byte alpha)
     {
-        var matrix = SKMatrix.CreateScale(scale, scale)
-            .PostConcat(SKMatrix.CreateRotationDegrees(random.Pick([0f, 90f, 180f, 270f])))
-            .PostConcat(SKMatrix.CreateTranslation(random.Range(0, Size), random.Range(0, Size)));
-        using var paint = new SKPaint
-        {
-            Shader = SKShader.CreateImage(texture, SKShaderTileMode.Repeat, SKShaderTileMode.Repeat, matrix),
-            Color = new SKColor(255, 255, 255, alpha),
-        };
-        canvas.DrawRect(new SKRect(0, 0, tileSize, tileSize), paint);
+        int offsetX = random.Int(0, Size), offsetY = random.Int(0, Size);
+        using var paint = new SKPaint { Color = new SKColor(255, 255, 255, alpha) };
+        for (int y = -offsetY; y < tileSize; y += Size)
+            for (int x = -offsetX; x < tileSize; x += Size)
+                canvas.DrawImage(texture, x, y, new SKSamplingOptions(SKFilterMode.Nearest), paint);
     }
 }

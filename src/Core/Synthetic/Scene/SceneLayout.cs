@@ -74,13 +74,22 @@ internal sealed class SceneLayout
         };
         float halfLength = random.Range(minLength, maxLength) / 2, halfWidth = random.Range(minWidth, maxWidth) / 2;
         float angle = roadAngle is float a && random.Chance(0.6) ? a : random.Range(-0.5f, 0.5f);
-        // Prefer dry, unclaimed ground for the pad's centre.
-        SKPoint centre = default;
-        for (int attempt = 0; attempt < 12; attempt++)
+        // A pad must stay off the water; for the first tries it also keeps clear of other pads, and it
+        // shrinks a little after each failed try so that a wide river still leaves it room.
+        PadRegion pad = null!;
+        for (int attempt = 0; attempt < 24; attempt++)
         {
-            centre = new SKPoint(random.Range(halfLength * 0.6f, size - halfLength * 0.6f), random.Range(halfWidth * 0.6f, size - halfWidth * 0.6f));
-            if (RegionAt(centre) is null) break;
+            if (attempt >= 8) { halfLength *= 0.96f; halfWidth *= 0.96f; }
+            var centre = new SKPoint(random.Range(halfLength * 0.6f, size - halfLength * 0.6f), random.Range(halfWidth * 0.6f, size - halfWidth * 0.6f));
+            pad = new PadRegion(site, centre, halfLength, halfWidth, angle);
+            var probes = new List<SKPoint>();
+            for (int i = -2; i <= 2; i++)
+                for (int j = -2; j <= 2; j++)
+                    probes.Add(pad.ToWorld(new(i * halfLength / 2, j * halfWidth / 2)));
+            bool dry = probes.All(p => RegionAt(p) is not WaterRegion);
+            bool clear = attempt >= 10 || probes.All(p => RegionAt(p) is not PadRegion);
+            if (dry && clear) break;
         }
-        return new PadRegion(site, centre, halfLength, halfWidth, angle);
+        return pad;
     }
 }
