@@ -1,8 +1,8 @@
+using AutoRetrain.Core.Chips;
 using AutoRetrain.Core.Labels;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Decoding;
 using AutoRetrain.Detector.Model;
-using AutoRetrain.Detector.Temporary;
 using static TorchSharp.torch;
 
 namespace AutoRetrain.Detector.Inference;
@@ -31,7 +31,7 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
 
     public IReadOnlyList<Detection>[] Predict(IReadOnlyList<SceneImage> scenes)
     {
-        var jobs = scenes.SelectMany((s, i) => TemporaryChipGrid.Origins(s.Width, s.Height, chipSize, options.Overlap).Select(o => (Scene: i, o.X, o.Y))).ToList();
+        var jobs = scenes.SelectMany((s, i) => ChipGrid.For(s.Width, s.Height, chipSize, options.Overlap).Select(c => (Scene: i, c.X, c.Y))).ToList();
         var perScene = scenes.Select(_ => new List<ChipDetections>()).ToArray();
         int image = 3 * chipSize * chipSize;
         model.eval();
@@ -67,7 +67,7 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
                 var box = d.Box.Translate(chip.OriginX, chip.OriginY).Intersect(bounds);
                 if (box.Width > 0 && box.Height > 0) all.Add(d with { Box = box });
             }
-        return TemporaryBoxNms.Apply(all, nmsIoU);
+        return BoxNms.Apply(all, d => d.ClassIndex, d => d.Box, d => d.Score, nmsIoU);
     }
 }
 

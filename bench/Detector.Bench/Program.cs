@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AutoRetrain.Core;
+using AutoRetrain.Detector.Artefact;
+using AutoRetrain.Detector.Bench;
+using AutoRetrain.Detector.Inference;
+using AutoRetrain.Detector.Model;
+using AutoRetrain.Detector.Training;
+using AutoRetrain.Detector.Data;
+using static TorchSharp.torch;
+
+// quality:   train on generated tiles for a wall-clock budget; mAP50 overall and per class on held-out tiles,
+//            training/inference/loader throughput, data wait, peak RSS.
+// warmstart: cold run on all tiles vs. a run warm-started from a model trained on half of them; time for the
+//            warm run to reach the cold run's final mAP50, as a fraction of the cold run's time.
+string mode = args.FirstOrDefault() ?? "quality";
+int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
+int seed = Arg("--seed", 11), train = Arg("--train", 1000), validation = Arg("--val", 200);
+int minutes = Arg("--minutes", 15), threads = Arg("--threads", 2), epochs = Arg("--epochs", 100);
+string architecture = args.SkipWhile(a => a != "--arch").Skip(1).DefaultIfEmpty("nano").First();
+set_num_threads(threads);
+string results = Path.Combine(FindRepoRoot(), "bench", "results");
+Directory.CreateDirectory(results);
+string work = Path.Combine(Path.GetTempPath(), $"detector-bench-{Environment.ProcessId}");
+
+var generateClock = Stopwatch.StartNew();
+var (trainTiles, valTiles) = BenchData.Generate(seed, train, validation, 256);
+double generateSeconds = generateClock.Elapsed.TotalSeconds;
+var options = new TrainerOptions
+{
+    Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = 256, LearningRate = 3e-3, Seed = seed,
+    Patience = 6, TimeBudgetSeconds = minutes * 60,
+};
+var progress = new ProgressWriter(Console.Out);
+var machine = new Dictionary<string, object?>
+{
+    ["processorCount"] = Environment.ProcessorCount, ["torchThreads"] = threads,
+    ["loadAverageAtStart"] = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null,
+};
+
+if (mode == "quality")
+{
+    var data = new TileDataset($"synthetic-seed{seed}", trainTiles, valTiles);
+    var result = new Trainer(progress).Train(new TrainingRequest(data, Path.Combine(work, "model"), options, CPU));
+    var (model, metadata) = ModelArtefact.Load(Path.Combine(work, "model"));
+    double inference = Measurements.InferenceImagesPerSecond(new ScenePredictor(model, 256, metadata.Normalisation, CPU), valTiles);
+    double loader = Measurements.LoaderImagesPerSecond(trainTiles, metadata.Classes, 256, 16, 320);
+    Write("detector-quality.json", new Dictionary<string, object?>
+    {
+        ["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}",
+        ["seed"] = seed, ["trainTiles"] = train, ["validationTiles"] = validation, ["chip"] = 256, ["architecture"] = architecture,
+        ["budgetMinutes"] = minutes, ["epochsRun"] = result.Epochs, ["stopReason"] = result.StopReason,
+        ["valMap50"] = result.BestValMap50, ["perClassAp50"] = result.PerClassAp50,
+        ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
+        ["dataWaitFraction"] = result.DataWaitFraction, ["loaderImagesPerSec"] = loader,
+        ["loaderToTrainingRatio"] = loader / result.TrainImagesPerSecond, ["inferenceImagesPerSec"] = inference,
+        ["peakRssMB"] = Measurements.PeakRssMegabytes(), ["generateSeconds"] = generateSeconds, ["machine"] = machine,
+    });
+    model.Dispose();
+}
+else if (mode == "warmstart")
+{
+    var all = new TileDataset($"synthetic-seed{seed}", trainTiles, valTiles);
+    var half = all with { Train = trainTiles.Take(trainTiles.Count / 2).ToList() };
+    var cold = new Trainer(progress).Train(new TrainingRequest(all, Path.Combine(work, "cold"), options, CPU));
+    new Trainer(progress).Train(new TrainingRequest(half, Path.Combine(work, "half"), options, CPU));
+    var warm = new Trainer(progress).Train(new TrainingRequest(all, Path.Combine(work, "warm"), options with { TargetMap50 = cold.BestValMap50 }, CPU)
+        { BaseModelFolder = Path.Combine(work, "half") });
+    Write("detector-warmstart.json", new Dictionary<string, object?>
+    {
+        ["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}",
+        ["seed"] = seed, ["trainTiles"] = train, ["validationTiles"] = validation, ["budgetMinutesPerRun"] = minutes,
+        ["coldValMap50"] = cold.BestValMap50, ["coldSeconds"] = cold.TrainSeconds,
+        ["warmValMap50"] = warm.BestValMap50, ["warmSeconds"] = warm.TrainSeconds, ["warmStopReason"] = warm.StopReason,
+        ["warmReachedColdMap"] = warm.BestValMap50 >= cold.BestValMap50,
+        ["warmToColdTimeFraction"] = warm.TrainSeconds / cold.TrainSeconds, ["machine"] = machine,
+    });
+}
+else
+{
+    Console.Error.WriteLine($"unknown mode '{mode}': quality or warmstart");
+    return 2;
+}
+try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+return 0;
+
+void Write(string name, Dictionary<string, object?> fields)
+{
+    string path = Path.Combine(results, name);
+    File.WriteAllText(path, JsonSerializer.Serialize(fields, Json.Options));
+    Console.WriteLine($"wrote {path}");
+}
+
+static string FindRepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "AutoRetrain.sln"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}
