@@ -40,6 +40,20 @@ public sealed record LabelFile
     public static string StemOf(string fileName) =>
         IsSidecarName(fileName) ? fileName[..^Suffix.Length] : Path.GetFileNameWithoutExtension(fileName);
 
+    /// <summary>
+    /// What pairs an image with its sidecar when they arrive separately: the relative name without the
+    /// image extension or the sidecar suffix, folders kept, so <c>batch-1/a.png</c> and
+    /// <c>batch-1/a.labels.json</c> pair and <c>batch-2/a.png</c> does not.
+    /// </summary>
+    public static string PairingKeyOf(string relativeName)
+    {
+        string name = relativeName.Replace('\\', '/');
+        if (IsSidecarName(name)) return name[..^Suffix.Length];
+        int slash = name.LastIndexOf('/');
+        int dot = name.LastIndexOf('.');
+        return dot > slash + 1 ? name[..dot] : name;
+    }
+
     public IReadOnlyDictionary<string, int> ClassCounts() =>
         Objects.GroupBy(o => o.Class, StringComparer.Ordinal)
                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);

@@ -3,7 +3,7 @@ using AutoRetrain.Core.Tiles;
 namespace AutoRetrain.Core.Ports;
 
 /// <summary>A label file that arrived before its image; kept until the image comes.</summary>
-public sealed record PendingLabel(string Stem, string LabelHash, string LabelKey, string SourceName, DateTimeOffset ArrivedAt);
+public sealed record PendingLabel(string PairingKey, string LabelHash, string LabelKey, string SourceName, DateTimeOffset ArrivedAt);
 
 /// <summary>One refused input, as the ledger counts it.</summary>
 public sealed record QuarantineEntry(string Key, string SourceName, string Code, string Message, DateTimeOffset At);
@@ -24,8 +24,8 @@ public interface ITileLedger
 
     Task<TileRecord?> GetTileAsync(TileId id, CancellationToken ct = default);
 
-    /// <summary>Tiles whose source name has this stem (the image name without extension), newest first.</summary>
-    Task<IReadOnlyList<TileRecord>> FindByStemAsync(string stem, CancellationToken ct = default);
+    /// <summary>Tiles whose source name has this pairing key (<see cref="Labels.LabelFile.PairingKeyOf"/>), newest first.</summary>
+    Task<IReadOnlyList<TileRecord>> FindByPairingKeyAsync(string pairingKey, CancellationToken ct = default);
 
     /// <summary>
     /// Attaches labels to a tile. Returns true only for the call that changed the stored label hash,
@@ -34,13 +34,13 @@ public interface ITileLedger
     Task<bool> SetLabelsAsync(TileId id, string labelHash, string labelKey, IReadOnlyDictionary<string, int> classCounts,
         DateTimeOffset at, CancellationToken ct = default);
 
-    /// <summary>Keeps (or replaces) the pending label for a stem.</summary>
+    /// <summary>Keeps (or replaces) the pending label for a pairing key.</summary>
     Task PutPendingLabelAsync(PendingLabel label, CancellationToken ct = default);
 
-    Task<PendingLabel?> GetPendingLabelAsync(string stem, CancellationToken ct = default);
+    Task<PendingLabel?> GetPendingLabelAsync(string pairingKey, CancellationToken ct = default);
 
-    /// <summary>Removes the pending label for a stem if it still has this hash.</summary>
-    Task RemovePendingLabelAsync(string stem, string labelHash, CancellationToken ct = default);
+    /// <summary>Removes the pending label for a pairing key if it still has this hash.</summary>
+    Task RemovePendingLabelAsync(string pairingKey, string labelHash, CancellationToken ct = default);
 
     Task RecordQuarantineAsync(QuarantineEntry entry, CancellationToken ct = default);
 

@@ -39,5 +39,6 @@ public sealed record TileRecord
     /// <summary>Objects per class in the current labels.</summary>
     public IReadOnlyDictionary<string, int> ClassCounts { get; init; } = new Dictionary<string, int>();
 
-    public string Stem => Labels.LabelFile.StemOf(SourceName);
+    /// <summary>The name an image and its label sidecar share (see <see cref="Labels.LabelFile.PairingKeyOf"/>).</summary>
+    public string PairingKey => Labels.LabelFile.PairingKeyOf(SourceName);
 }

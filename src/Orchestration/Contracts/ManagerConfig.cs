@@ -1,0 +1,28 @@
+namespace AutoRetrain.Orchestration.Contracts;
+
+/// <summary>How the cycle manager runs; changed at run time by a Configure signal.</summary>
+public sealed record ManagerConfig
+{
+    /// <summary>How often the manager asks the policy when no event arrives (staleness, cooldown expiry).</summary>
+    public TimeSpan CheckInterval { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Signals handled per generation before ContinueAsNew, keeping the history bounded.</summary>
+    public int MaxSignalsPerGeneration { get; init; } = 100;
+
+    /// <summary>Cycles kept in the manager's own state (the store keeps them all).</summary>
+    public int RecentCyclesKept { get; init; } = 20;
+
+    /// <summary>Monitor: first poll delay, growth factor and ceiling.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public double PollBackoff { get; init; } = 1.5;
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A training job still running after this long is cancelled and the cycle fails.</summary>
+    public TimeSpan TrainingDeadline { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary>Attempts for every activity (first try included).</summary>
+    public int ActivityAttempts { get; init; } = 3;
+
+    /// <summary>Free-form policy settings, passed to the decision activity as they are (JSON object).</summary>
+    public string? PolicyJson { get; init; }
+}

@@ -1,0 +1,55 @@
+namespace AutoRetrain.Orchestration.Contracts;
+
+/// <summary>What arrived since the last cycle started: the counts the retrain policy needs.</summary>
+public sealed record PendingCounts
+{
+    public int NewTiles { get; init; }
+    public int NewTrainTiles { get; init; }
+    public int NewValidationTiles { get; init; }
+    public int Relabelled { get; init; }
+    public IReadOnlyDictionary<string, int> NewObjectsPerClass { get; init; } = new Dictionary<string, int>();
+    public int Batches { get; init; }
+
+    public bool IsEmpty => NewTiles == 0 && Relabelled == 0;
+
+    public PendingCounts Add(TilesRegistered t)
+    {
+        var perClass = new Dictionary<string, int>(NewObjectsPerClass);
+        foreach (var (cls, n) in t.NewObjectsPerClass) perClass[cls] = perClass.GetValueOrDefault(cls) + n;
+        return new PendingCounts
+        {
+            NewTiles = NewTiles + t.NewTiles,
+            NewTrainTiles = NewTrainTiles + t.NewTrainTiles,
+            NewValidationTiles = NewValidationTiles + t.NewValidationTiles,
+            Relabelled = Relabelled + t.Relabelled,
+            NewObjectsPerClass = perClass,
+            Batches = Batches + 1,
+        };
+    }
+}
+
+/// <summary>A finished cycle as the manager remembers it.</summary>
+public sealed record CycleSummary(string CycleId, string Outcome, DateTimeOffset StartedAt, DateTimeOffset EndedAt,
+    IReadOnlyList<string> Reasons, double? CandidateMap, string? ChampionModelId);
+
+/// <summary>The cycle manager's whole state; it is the orchestration's input across ContinueAsNew.</summary>
+public sealed record ManagerState
+{
+    public required string Project { get; init; }
+    public ManagerConfig Config { get; init; } = new();
+    public bool Paused { get; init; }
+    public PendingCounts Pending { get; init; } = new();
+    public int CyclesStarted { get; init; }
+    public DateTimeOffset? LastCycleAt { get; init; }
+    public string? ChampionModelId { get; init; }
+    public string? ForceReason { get; init; }
+    public IReadOnlyList<CycleSummary> RecentCycles { get; init; } = [];
+
+    /// <summary>Batch ids already counted (bounded), so a redelivered event is not counted twice.</summary>
+    public IReadOnlyList<string> RecentBatchIds { get; init; } = [];
+
+    public long SignalsReceived { get; init; }
+    public int Generation { get; init; }
+    public string? LastDecision { get; init; }
+    public IReadOnlyList<string> LastDecisionReasons { get; init; } = [];
+}

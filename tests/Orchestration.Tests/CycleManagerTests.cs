@@ -1,0 +1,130 @@
+using AutoRetrain.Core.Cycles;
+using AutoRetrain.Orchestration.Contracts;
+using Microsoft.DurableTask.Client;
+using static AutoRetrain.Orchestration.Tests.OrchestrationHost;
+
+namespace AutoRetrain.Orchestration.Tests;
+
+public class CycleManagerTests
+{
+    private static ManagerState Initial(string project, ManagerConfig? config = null) =>
+        new() { Project = project, Config = config ?? FastConfig };
+
+    [Fact]
+    public async Task Manager_BurstOfSignalsDuringRunningCycle_AllCounted()
+    {
+        await using var h = await StartAsync(s => s.Behaviour = ScriptedSteps.JobBehaviour.WaitForRelease);
+        await h.Manager.EnsureStartedAsync(Initial("burst"));
+        await h.Manager.SignalAsync("burst", new ManagerSignal(SignalKind.TilesRegistered, Batch("b0", 5)));
+        await h.Steps.TrainingStarted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        for (int i = 1; i <= 25; i++)
+            await h.Manager.SignalAsync("burst", new ManagerSignal(SignalKind.TilesRegistered, Batch($"b{i}", 2, i % 2 == 0 ? "ship" : "plane")));
+        h.Steps.RetrainAtTiles = 1000; // keep the next decision a "wait" so the counts stay visible
+        h.Steps.Release.SetResult();
+
+        var status = await h.WaitForAsync("burst", s => s.SignalsReceived == 26 && s.RunningCycle is null && s.CyclesStarted == 1);
+        Assert.Equal(50, status.Pending.NewTiles);
+        Assert.Equal(25, status.Pending.Batches);
+        Assert.Equal(24, status.Pending.NewObjectsPerClass["ship"]);
+        Assert.Equal(26, status.Pending.NewObjectsPerClass["plane"]);
+        Assert.Equal("Promoted", Assert.Single(status.RecentCycles).Outcome);
+    }
+
+    [Fact]
+    public async Task Manager_ManyGenerationsOfContinueAsNew_LosesNoSignal()
+    {
+        await using var h = await StartAsync(s => s.RetrainAtTiles = int.MaxValue);
+        await h.Manager.EnsureStartedAsync(Initial("generations", FastConfig with { MaxSignalsPerGeneration = 3 }));
+        var sends = Enumerable.Range(0, 40).Select(i =>
+            h.Manager.SignalAsync("generations", new ManagerSignal(SignalKind.TilesRegistered, Batch($"g{i}", 1))));
+        await Task.WhenAll(sends);
+
+        var status = await h.WaitForAsync("generations", s => s.SignalsReceived == 40);
+        Assert.Equal(40, status.Pending.NewTiles);
+        Assert.True(status.Generation > 1, $"expected several generations, got {status.Generation}");
+        Assert.Equal(0, status.CyclesStarted);
+    }
+
+    [Fact]
+    public async Task Manager_RedeliveredBatch_CountedOnce()
+    {
+        await using var h = await StartAsync(s => s.RetrainAtTiles = int.MaxValue);
+        await h.Manager.EnsureStartedAsync(Initial("dedupe"));
+        for (int i = 0; i < 3; i++)
+            await h.Manager.SignalAsync("dedupe", new ManagerSignal(SignalKind.TilesRegistered, Batch("same", 4)));
+        var status = await h.WaitForAsync("dedupe", s => s.SignalsReceived == 3);
+        Assert.Equal(4, status.Pending.NewTiles);
+    }
+
+    [Fact]
+    public async Task EnsureStarted_Twice_OnlyOneManagerPerProject()
+    {
+        await using var h = await StartAsync(s => s.RetrainAtTiles = int.MaxValue);
+        Assert.True(await h.Manager.EnsureStartedAsync(Initial("single")));
+        Assert.False(await h.Manager.EnsureStartedAsync(Initial("single")));
+        await h.Manager.SignalAsync("single", new ManagerSignal(SignalKind.TilesRegistered, Batch("x", 1)));
+        var status = await h.WaitForAsync("single", s => s.SignalsReceived == 1);
+        Assert.Equal(1, status.Pending.NewTiles);
+        Assert.True(await h.Manager.EnsureStartedAsync(Initial("other")));
+    }
+
+    [Fact]
+    public async Task Manager_PausedThenResumed_DecidesOnlyWhenResumed()
+    {
+        await using var h = await StartAsync();
+        await h.Manager.EnsureStartedAsync(Initial("pause"));
+        await h.Manager.SignalAsync("pause", new ManagerSignal(SignalKind.Pause));
+        await h.Manager.SignalAsync("pause", new ManagerSignal(SignalKind.TilesRegistered, Batch("p1", 3)));
+        var paused = await h.WaitForAsync("pause", s => s.SignalsReceived == 2);
+        Assert.True(paused.Paused);
+        Assert.Empty(h.Steps.Decisions);
+
+        await h.Manager.SignalAsync("pause", new ManagerSignal(SignalKind.Resume));
+        var resumed = await h.WaitForAsync("pause", s => s.RecentCycles.Count == 1);
+        Assert.False(resumed.Paused);
+        Assert.Equal(0, resumed.Pending.NewTiles);
+    }
+
+    [Fact]
+    public async Task Manager_ForceRetrainWithNoNewData_RunsACycle()
+    {
+        await using var h = await StartAsync(s => s.RetrainAtTiles = int.MaxValue);
+        await h.Manager.EnsureStartedAsync(Initial("force"));
+        await h.Manager.SignalAsync("force", new ManagerSignal(SignalKind.ForceRetrain, Reason: "operator asked"));
+        var status = await h.WaitForAsync("force", s => s.RecentCycles.Count == 1);
+        Assert.Equal("Promoted", status.RecentCycles[0].Outcome);
+        Assert.Equal("model-job-1-0-s0", status.ChampionModelId);
+    }
+
+    [Fact]
+    public async Task Manager_Stop_CompletesTheOrchestration()
+    {
+        await using var h = await StartAsync(s => s.RetrainAtTiles = int.MaxValue);
+        await h.Manager.EnsureStartedAsync(Initial("stop"));
+        await h.Manager.SignalAsync("stop", new ManagerSignal(SignalKind.Stop));
+        var done = await h.Host.Client.WaitForInstanceCompletionAsync(CycleManagerOrchestrator.InstanceIdFor("stop"),
+            new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task Manager_TrainingFails_CycleRecordedAsFailedAndManagerCarriesOn()
+    {
+        await using var h = await StartAsync(s => s.Behaviour = ScriptedSteps.JobBehaviour.Fail);
+        await h.Manager.EnsureStartedAsync(Initial("fail"));
+        await h.Manager.SignalAsync("fail", new ManagerSignal(SignalKind.TilesRegistered, Batch("f1", 2)));
+        var failed = await h.WaitForAsync("fail", s => s.RecentCycles.Count == 1);
+        Assert.Equal("Failed", failed.RecentCycles[0].Outcome);
+        Assert.Contains("out of memory", failed.RecentCycles[0].Reasons[0]);
+        var record = h.Steps.Records.Last(r => r.Record.Id == failed.RecentCycles[0].CycleId);
+        Assert.Equal(CycleStatus.Failed, record.Record.Status);
+        Assert.Contains("out of memory", record.Record.FailureCause);
+
+        h.Steps.Behaviour = ScriptedSteps.JobBehaviour.Complete;
+        await h.Manager.SignalAsync("fail", new ManagerSignal(SignalKind.TilesRegistered, Batch("f2", 2)));
+        var next = await h.WaitForAsync("fail", s => s.RecentCycles.Count == 2);
+        Assert.Equal("Promoted", next.RecentCycles[1].Outcome);
+        Assert.DoesNotContain(h.Steps.Promotions, p => p.CycleId == failed.RecentCycles[0].CycleId);
+    }
+}
