@@ -111,13 +111,14 @@ public static partial class Commands
 
     private static void WriteJson(Action<Utf8JsonWriter> body)
     {
-        using var stdout = Console.OpenStandardOutput();
-        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+        // Through Console.Out (not the raw stdout stream) so callers that redirect it see the output.
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
             body(writer);
             writer.WriteEndObject();
         }
-        stdout.WriteByte((byte)'\n');
+        Console.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
     }
 }
