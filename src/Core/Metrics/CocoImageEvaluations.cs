@@ -35,6 +35,7 @@ public sealed class CocoImageEvaluations
         var input = EvaluationInput.Prepare(images, detections, categories.Count);
         var cells = new CocoImageCategoryResult?[input.BucketCount];
         // Buckets are independent; each worker matches a contiguous range with its own scratch.
+        if (cells.Length == 0) return new CocoImageEvaluations(categories, images.Count, cells);
         var ranges = System.Collections.Concurrent.Partitioner.Create(0, cells.Length, Math.Max(1024, cells.Length / (4 * Environment.ProcessorCount) + 1));
         Parallel.ForEach(ranges, range =>
         {
