@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using AutoRetrain.Core;
 using AutoRetrain.Core.Metrics;
 
 namespace AutoRetrain.Cli;
@@ -36,23 +35,15 @@ public static partial class Commands
                 Console.Error.WriteLine("error: --iou applies to --metric voc or voc11; coco always averages IoU 0.50:0.95.");
                 return 1;
             }
-            // System.CommandLine's own handler would print a stack trace before CliApp sees the exception.
-            try
-            {
-                var dataset = CocoJsonReader.ReadGroundTruth(parseResult.GetValue(gt)!.FullName);
-                var detections = CocoJsonReader.ReadResults(parseResult.GetValue(dets)!.FullName, dataset);
-                bool asJson = parseResult.GetValue(json);
-                if (kind == "coco")
-                    PrintCoco(CocoEvaluator.Evaluate(dataset.Images, detections, dataset.Categories), dataset, asJson);
-                else
-                    PrintVoc(VocEvaluator.Evaluate(dataset.Images, detections, dataset.Categories, threshold ?? 0.5, kind == "voc11"), dataset, asJson);
-                return 0;
-            }
-            catch (AutoRetrainException ex)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 2;
-            }
+            // Input errors are AutoRetrainExceptions naming the file; CliApp prints them and exits with 2.
+            var dataset = CocoJsonReader.ReadGroundTruth(parseResult.GetValue(gt)!.FullName);
+            var detections = CocoJsonReader.ReadResults(parseResult.GetValue(dets)!.FullName, dataset);
+            bool asJson = parseResult.GetValue(json);
+            if (kind == "coco")
+                PrintCoco(CocoEvaluator.Evaluate(dataset.Images, detections, dataset.Categories), dataset, asJson);
+            else
+                PrintVoc(VocEvaluator.Evaluate(dataset.Images, detections, dataset.Categories, threshold ?? 0.5, kind == "voc11"), dataset, asJson);
+            return 0;
         });
         return command;
     }
@@ -120,13 +111,14 @@ public static partial class Commands
 
     private static void WriteJson(Action<Utf8JsonWriter> body)
     {
-        using var stdout = Console.OpenStandardOutput();
-        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+        // Through Console.Out (not the raw stdout stream) so callers that redirect it see the output.
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
             body(writer);
             writer.WriteEndObject();
         }
-        stdout.WriteByte((byte)'\n');
+        Console.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
     }
 }

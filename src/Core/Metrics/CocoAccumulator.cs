@@ -29,7 +29,7 @@ internal static class CocoAccumulator
         public readonly List<ScoreOrder> Entries = [];
         public readonly List<CocoImageCategoryResult> CellOf = [];
         public readonly int[] Positives = new int[CocoParameters.A];
-        public double[] Rc = [], Pr = [];
+        public double[][] Rc = new double[CocoParameters.M][], Pr = new double[CocoParameters.M][];
         public byte[] Ranks = [], Outcomes = [];
     }
 
@@ -51,7 +51,12 @@ internal static class CocoAccumulator
         var sorted = s.Entries.ToArray();
         Array.Sort(sorted);
         int n = sorted.Length;
-        if (s.Rc.Length < n) { s.Rc = new double[n]; s.Pr = new double[n]; s.Ranks = new byte[n]; s.Outcomes = new byte[n]; }
+        if (s.Ranks.Length < n)
+        {
+            s.Ranks = new byte[n];
+            s.Outcomes = new byte[n];
+            for (int m = 0; m < CocoParameters.M; m++) { s.Rc[m] = new double[n]; s.Pr[m] = new double[n]; }
+        }
         for (int i = 0; i < n; i++) s.Ranks[i] = (byte)(sorted[i].Position % CocoParameters.MaxDetections[^1]);
 
         for (int a = 0; a < CocoParameters.A; a++)
@@ -66,8 +71,7 @@ internal static class CocoAccumulator
                     var cell = s.CellOf[sorted[i].Item];
                     s.Outcomes[i] = cell.Outcomes[row * cell.Scores.Length + s.Ranks[i]];
                 }
-                for (int m = 0; m < CocoParameters.M; m++)
-                    FillCurve(table, category, a, m, t, s.Ranks.AsSpan(0, n), s.Outcomes.AsSpan(0, n), s.Positives[a], s.Rc, s.Pr);
+                FillCurves(table, category, a, t, s.Ranks.AsSpan(0, n), s.Outcomes.AsSpan(0, n), s.Positives[a], s);
             }
         }
     }
@@ -78,23 +82,33 @@ internal static class CocoAccumulator
     /// right-to-left maximum nor the left search can tell the difference, and skipping them makes
     /// the small/medium/large curves, where most detections are ignored, much cheaper.
     /// </remarks>
-    private static void FillCurve(
-        CocoPrecisionTable table, int category, int a, int m, int t,
-        ReadOnlySpan<byte> ranks, ReadOnlySpan<byte> outcomes, int positives, double[] rc, double[] pr)
+    private static void FillCurves(
+        CocoPrecisionTable table, int category, int a, int t,
+        ReadOnlySpan<byte> ranks, ReadOnlySpan<byte> outcomes, int positives, Scratch s)
     {
-        int maxDet = CocoParameters.MaxDetections[m];
-        int tp = 0, fp = 0, nd = 0;
+        // One pass builds the curves of every maxDets: a detection of rank r counts for each maxDets > r.
+        var maxDets = CocoParameters.MaxDetections;
+        Span<int> tp = stackalloc int[maxDets.Length], fp = stackalloc int[maxDets.Length], nd = stackalloc int[maxDets.Length];
         for (int i = 0; i < outcomes.Length; i++)
         {
-            if (ranks[i] >= maxDet) continue;
             byte outcome = outcomes[i];
-            if (outcome == CocoImageCategoryResult.TruePositive) tp++;
-            else if (outcome == CocoImageCategoryResult.FalsePositive) fp++;
-            else continue;
-            rc[nd] = (double)tp / positives;
-            pr[nd] = tp / ((double)fp + tp + Epsilon);
-            nd++;
+            if (outcome == CocoImageCategoryResult.Ignored) continue;
+            bool hit = outcome == CocoImageCategoryResult.TruePositive;
+            int rank = ranks[i];
+            for (int m = maxDets.Length - 1; m >= 0 && rank < maxDets[m]; m--)
+            {
+                if (hit) tp[m]++; else fp[m]++;
+                s.Rc[m][nd[m]] = (double)tp[m] / positives;
+                s.Pr[m][nd[m]] = tp[m] / ((double)fp[m] + tp[m] + Epsilon);
+                nd[m]++;
+            }
         }
+        for (int m = 0; m < maxDets.Length; m++)
+            SampleCurve(table, category, a, m, t, s.Rc[m], s.Pr[m], nd[m]);
+    }
+
+    private static void SampleCurve(CocoPrecisionTable table, int category, int a, int m, int t, double[] rc, double[] pr, int nd)
+    {
         table.SetRecall(t, category, a, m, nd > 0 ? rc[nd - 1] : 0);
 
         for (int i = nd - 1; i > 0; i--)

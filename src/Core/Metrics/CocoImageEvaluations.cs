@@ -35,6 +35,7 @@ public sealed class CocoImageEvaluations
         var input = EvaluationInput.Prepare(images, detections, categories.Count);
         var cells = new CocoImageCategoryResult?[input.BucketCount];
         // Buckets are independent; each worker matches a contiguous range with its own scratch.
+        if (cells.Length == 0) return new CocoImageEvaluations(categories, images.Count, cells);
         var ranges = System.Collections.Concurrent.Partitioner.Create(0, cells.Length, Math.Max(1024, cells.Length / (4 * Environment.ProcessorCount) + 1));
         Parallel.ForEach(ranges, range =>
         {
@@ -61,43 +62,4 @@ public sealed class CocoImageEvaluations
 
     /// <summary>Every image once, in order: the standard COCO evaluation.</summary>
     public CocoMetrics AccumulateAll() => Accumulate(EvaluationInput.AllImages(ImageCount));
-}
-
-/// <summary>
-/// evaluateImg's output for one (image, category), for all area ranges and IoU thresholds:
-/// scores of the kept detections (best first, at most maxDets[-1]), each one's outcome, and the
-/// number of ground-truth objects that are not ignored.
-/// </summary>
-internal sealed class CocoImageCategoryResult(double[] scores, byte[] outcomes, int[] positives)
-{
-    public const byte FalsePositive = 0, TruePositive = 1, Ignored = 2;
-
-    public double[] Scores { get; } = scores;
-
-    /// <summary>Outcome of detection d at area range a and threshold t: index (a * T + t) * D + d.</summary>
-    public byte[] Outcomes { get; } = outcomes;
-
-    /// <summary>Non-ignored ground truth per area range.</summary>
-    public int[] Positives { get; } = positives;
-}
-
-/// <summary>Ground-truth objects of all images in one array, with the image each came from.</summary>
-internal sealed record FlatGroundTruth(GroundTruthObject[] Objects, int[] Image)
-{
-    public int Count => Objects.Length;
-
-    public static FlatGroundTruth Of(IReadOnlyList<GroundTruthImage> images)
-    {
-        int n = 0;
-        for (int i = 0; i < images.Count; i++) n += images[i].Objects.Count;
-        var objects = new GroundTruthObject[n];
-        var image = new int[n];
-        int j = 0;
-        for (int i = 0; i < images.Count; i++)
-        {
-            var list = images[i].Objects;
-            for (int o = 0; o < list.Count; o++, j++) { objects[j] = list[o]; image[j] = i; }
-        }
-        return new FlatGroundTruth(objects, image);
-    }
 }

@@ -92,3 +92,24 @@ internal sealed record BucketedInput(GroundTruthObject[] GtObjects, int[] GtStar
 
     public ArraySegment<int> Detections(int bucket) => new(DtOrder, DtStart[bucket], DtStart[bucket + 1] - DtStart[bucket]);
 }
+
+/// <summary>Ground-truth objects of all images in one array, with the image each came from.</summary>
+internal sealed record FlatGroundTruth(GroundTruthObject[] Objects, int[] Image)
+{
+    public int Count => Objects.Length;
+
+    public static FlatGroundTruth Of(IReadOnlyList<GroundTruthImage> images)
+    {
+        int n = 0;
+        for (int i = 0; i < images.Count; i++) n += images[i].Objects.Count;
+        var objects = new GroundTruthObject[n];
+        var image = new int[n];
+        int j = 0;
+        for (int i = 0; i < images.Count; i++)
+        {
+            var list = images[i].Objects;
+            for (int o = 0; o < list.Count; o++, j++) { objects[j] = list[o]; image[j] = i; }
+        }
+        return new FlatGroundTruth(objects, image);
+    }
+}

@@ -266,4 +266,12 @@ public class CocoEvaluatorTests
         Assert.Equal(" Average Recall     (AR) @[ IoU=0.50:0.95 | area=   all | maxDets= 10 ] = 1.000", lines[7]);
         Assert.Equal(" Average Recall     (AR) @[ IoU=0.50:0.95 | area= large | maxDets=100 ] = -1.000", lines[11]);
     }
+
+    [Fact]
+    public void Evaluate_NoImagesOrNoCategories_EveryNumberIsMinusOne()
+    {
+        Assert.All(CocoEvaluator.Evaluate([], [], OneClass).Stats, s => Assert.Equal(-1, s));
+        Assert.All(CocoEvaluator.Evaluate([Image()], [], []).Stats, s => Assert.Equal(-1, s));
+        Assert.Equal(-1, VocEvaluator.Evaluate([], [], OneClass).MeanAP);
+    }
 }
