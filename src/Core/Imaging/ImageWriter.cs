@@ -1,0 +1,45 @@
+using SkiaSharp;
+
+namespace AutoRetrain.Core.Imaging;
+
+/// <summary>Encodes pixels as PNG, JPEG (SkiaSharp) or GeoTIFF (LibTiff.NET).</summary>
+public static class ImageWriter
+{
+    public static byte[] EncodePng(int width, int height, byte[] rgb8) =>
+        EncodeWithSkia(width, height, rgb8, SKEncodedImageFormat.Png, 100);
+
+    public static byte[] EncodeJpeg(int width, int height, byte[] rgb8, int quality = 90)
+    {
+        if (quality is < 1 or > 100)
+            throw new AutoRetrainException($"JPEG quality must be 1–100, got {quality}.");
+        return EncodeWithSkia(width, height, rgb8, SKEncodedImageFormat.Jpeg, quality);
+    }
+
+    /// <summary>A TIFF of any raster (8/16 bit, 1/3/4 bands), with GeoTIFF tags when <paramref name="geo"/> is given.</summary>
+    public static byte[] EncodeGeoTiff(RasterImage image, GeoReference? geo = null, bool tiled = false,
+        TiffCompressionKind compression = TiffCompressionKind.Deflate)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return TiffImageEncoder.Encode(image, geo ?? image.Info.Geo, tiled, compression);
+    }
+
+    private static byte[] EncodeWithSkia(int width, int height, byte[] rgb8, SKEncodedImageFormat format, int quality)
+    {
+        ArgumentNullException.ThrowIfNull(rgb8);
+        if (width <= 0 || height <= 0 || rgb8.LongLength != (long)width * height * 3)
+            throw new AutoRetrainException($"{format} encoding needs {width}×{height}×3 RGB bytes, got {rgb8.LongLength}.");
+
+        // Skia has no packed 24-bit layout: widen to opaque RGBA.
+        var rgba = new byte[(long)width * height * 4];
+        for (long p = 0, s = 0, o = 0; s < rgb8.LongLength; p++, s += 3, o += 4)
+        {
+            rgba[o] = rgb8[s]; rgba[o + 1] = rgb8[s + 1]; rgba[o + 2] = rgb8[s + 2]; rgba[o + 3] = 255;
+        }
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        using var bitmap = new SKBitmap(info);
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        using var data = bitmap.Encode(format, quality)
+            ?? throw new AutoRetrainException($"SkiaSharp could not encode a {width}×{height} {format}.");
+        return data.ToArray();
+    }
+}

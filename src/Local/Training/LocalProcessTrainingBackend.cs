@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using AutoRetrain.Core;
+using AutoRetrain.Core.Ports;
+
+namespace AutoRetrain.Local.Training;
+
+/// <summary>How to start the trainer program: an executable and the arguments that come before the verb.</summary>
+public sealed record TrainerLauncher(string FileName, IReadOnlyList<string> PrefixArguments)
+{
+    /// <summary>The trainer assembly next to the running program, started with the same dotnet host.</summary>
+    public static TrainerLauncher Beside(string assemblyFileName = "autoretrain-trainer.dll")
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, assemblyFileName);
+        if (!File.Exists(path))
+            throw new AutoRetrainException($"the trainer program {path} is missing; build src/TrainerContainer (dotnet build).");
+        return new(Environment.ProcessPath ?? "dotnet", [path]);
+    }
+}
+
+/// <summary>One line of the trainer's JSON-lines stdout, as the host follows it.</summary>
+public sealed record TrainerEvent(string JobId, string Event, JsonElement Payload);
+
+/// <summary>
+/// The local training backend: the trainer command line as a child process on this machine, followed through
+/// its JSON-lines stdout. Submit is idempotent per job id (cycle + candidate), so a retried activity does not
+/// start a second training. A job's final status is written to <c>runs/jobs/&lt;id&gt;/status.json</c>; a job
+/// that was running when the host stopped reads back as failed ("interrupted").
+/// </summary>
+public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, TrainerLauncher launcher, string device = "cpu") : ITrainingBackend
+{
+    private readonly ConcurrentDictionary<string, Job> _jobs = new();
+
+    /// <summary>Every JSON line any job prints (progress, epochs, metrics), for live views.</summary>
+    public event Action<TrainerEvent>? EventReceived;
+
+    public static string JobIdFor(TrainingJobSpec spec) => $"{spec.CycleId}-{spec.Candidate}";
+
+    public async Task<string> SubmitAsync(TrainingJobSpec spec, CancellationToken ct = default)
+    {
+        string jobId = JobIdFor(spec);
+        // A job that already completed (before a restart, say) is not trained again.
+        if (!_jobs.ContainsKey(jobId) && (await GetStatusAsync(jobId, ct)).State == TrainingJobState.Completed) return jobId;
+        _jobs.GetOrAdd(jobId, id => Start(id, spec));
+        return jobId;
+    }
+
+    public async Task<TrainingJobStatus> GetStatusAsync(string jobId, CancellationToken ct = default)
+    {
+        if (_jobs.TryGetValue(jobId, out var job)) return job.Status;
+        var saved = await workspace.Store.GetAsync(Containers.Runs, StatusKey(jobId), ct);
+        return saved is not null
+            ? Json.Deserialize<TrainingJobStatus>(System.Text.Encoding.UTF8.GetString(saved), StatusKey(jobId))
+            : new TrainingJobStatus(jobId, TrainingJobState.Failed, 0, "interrupted: the host stopped while this job ran");
+    }
+
+    public Task CancelAsync(string jobId, CancellationToken ct = default)
+    {
+        if (_jobs.TryGetValue(jobId, out var job)) job.Cancel();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The argument list for one training job (exposed for tests and for logs).</summary>
+    public IReadOnlyList<string> ArgumentsFor(TrainingJobSpec spec)
+    {
+        var store = workspace.Store;
+        var args = new List<string>(launcher.PrefixArguments)
+        {
+            "train",
+            "--data", store.PathOf(Containers.Datasets, spec.SnapshotKey),
+            "--store", store.Root,
+            "--out", store.PathOf(Containers.Models, spec.OutputModelKey),
+            "--epochs", spec.Config.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--device", device,
+        };
+        if (spec.BaseModelKey is { } baseModel) args.AddRange(["--base-model", store.PathOf(Containers.Models, baseModel)]);
+        if (spec.WeightsKey is { } weights) args.AddRange(["--weights", store.PathOf(Containers.Runs, weights)]);
+        string configPath = store.PathOf(Containers.Runs, $"jobs/{JobIdFor(spec)}/config.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(configPath)!);
+        File.WriteAllText(configPath, Json.Serialize(spec.Config));
+        args.AddRange(["--config", configPath]);
+        return args;
+    }
+
+    private static string StatusKey(string jobId) => $"jobs/{jobId}/status.json";
+
+    private Job Start(string jobId, TrainingJobSpec spec)
+    {
+        var info = new ProcessStartInfo(launcher.FileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in ArgumentsFor(spec)) info.ArgumentList.Add(a);
+        var process = Process.Start(info) ?? throw new AutoRetrainException($"could not start the trainer ({launcher.FileName}).");
+        var job = new Job(jobId, process);
+        job.Completed += status => workspace.Store.PutAsync(Containers.Runs, StatusKey(jobId),
+            System.Text.Encoding.UTF8.GetBytes(Json.Serialize(status))).GetAwaiter().GetResult();
+        job.Line += (name, payload) => EventReceived?.Invoke(new TrainerEvent(jobId, name, payload));
+        job.Follow();
+        return job;
+    }
+
+    private sealed class Job(string id, Process process)
+    {
+        private readonly Queue<string> _stderrTail = new();
+        private volatile TrainingJobStatus _status = new(id, TrainingJobState.Running);
+        private volatile bool _cancelled;
+
+        public TrainingJobStatus Status => _status;
+        public event Action<TrainingJobStatus>? Completed;
+        public event Action<string, JsonElement>? Line;
+
+        public void Follow()
+        {
+            _ = Task.Run(async () =>
+            {
+                var stderr = Task.Run(async () =>
+                {
+                    while (await process.StandardError.ReadLineAsync() is { } line)
+                        lock (_stderrTail)
+                        {
+                            _stderrTail.Enqueue(line);
+                            if (_stderrTail.Count > 20) _stderrTail.Dequeue();
+                        }
+                });
+                var metrics = new Dictionary<string, double>();
+                while (await process.StandardOutput.ReadLineAsync() is { } line)
+                {
+                    if (!line.StartsWith('{')) continue;
+                    JsonElement doc;
+                    try { doc = JsonDocument.Parse(line).RootElement.Clone(); }
+                    catch (JsonException) { continue; }
+                    string name = doc.TryGetProperty("event", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : "log";
+                    double progress = doc.TryGetProperty("progress", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetDouble() : _status.Progress;
+                    foreach (var prop in doc.EnumerateObject())
+                        if (prop.Value.ValueKind == JsonValueKind.Number && prop.Name is not ("progress" or "epoch" or "step"))
+                            metrics[prop.Name] = prop.Value.GetDouble();
+                    _status = _status with { Progress = progress, Message = name, Metrics = new Dictionary<string, double>(metrics) };
+                    Line?.Invoke(name, doc);
+                }
+                await process.WaitForExitAsync();
+                await stderr;
+                string tail;
+                lock (_stderrTail) tail = string.Join("\n", _stderrTail);
+                _status = _cancelled
+                    ? _status with { State = TrainingJobState.Canceled, Message = "cancelled" }
+                    : process.ExitCode == 0
+                        ? _status with { State = TrainingJobState.Completed, Progress = 1 }
+                        : _status with { State = TrainingJobState.Failed, Message = $"trainer exited with code {process.ExitCode}: {tail}" };
+                Completed?.Invoke(_status);
+            });
+        }
+
+        public void Cancel()
+        {
+            _cancelled = true;
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { /* already exited */ }
+        }
+    }
+}
