@@ -1,0 +1,24 @@
+using AutoRetrain.Core;
+
+namespace AutoRetrain.Functions;
+
+/// <summary>The app's own settings, section <c>AutoRetrain</c> (app settings <c>AutoRetrain__Project</c>, ...).</summary>
+public sealed class PipelineOptions
+{
+    public const string Section = "AutoRetrain";
+
+    /// <summary>The project whose singleton cycle manager this app feeds (instance id <c>cycle-manager-&lt;project&gt;</c>).</summary>
+    public string Project { get; set; } = "default";
+
+    /// <summary>Failed deliveries of one blob before it is moved to quarantine with the last error as its reason.</summary>
+    public int MaxIngestAttempts { get; set; } = 5;
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Project) || !Project.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            throw new AutoRetrainException(
+                $"setting {Section}__Project = \"{Project}\": use letters, digits, '-' and '_' only (it names the cycle manager's instance).");
+        if (MaxIngestAttempts < 1)
+            throw new AutoRetrainException($"setting {Section}__MaxIngestAttempts = {MaxIngestAttempts}: must be at least 1.");
+    }
+}
