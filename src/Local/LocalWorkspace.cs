@@ -15,7 +15,11 @@ public sealed class LocalWorkspace
 
     public string Root { get; }
     public FolderArtifactStore Store { get; }
+    public SqliteDatabase Database { get; }
     public SqliteTileLedger Ledger { get; }
+    public SqliteCycleStore Cycles { get; }
+    public SqliteModelRegistryStore Registry { get; }
+    public SqliteSampleLedgerStore SampleLedger { get; }
     public string IncomingFolder => Path.Combine(Root, Containers.Incoming);
     public string MlrunsFolder => Path.Combine(Root, "mlruns");
 
@@ -23,7 +27,11 @@ public sealed class LocalWorkspace
     {
         Root = Path.GetFullPath(root);
         Store = new FolderArtifactStore(Root);
-        Ledger = new SqliteTileLedger(Path.Combine(Root, "ledger.db"));
+        Database = SqliteDatabase.For(Path.Combine(Root, "ledger.db"));
+        Ledger = new SqliteTileLedger(Database);
+        Cycles = new SqliteCycleStore(Database);
+        Registry = new SqliteModelRegistryStore(Database);
+        SampleLedger = new SqliteSampleLedgerStore(Database);
     }
 
     public IngestionService CreateIngestion(IngestionOptions? options = null) => new(Store, Ledger, options: options);

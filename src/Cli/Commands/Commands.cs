@@ -9,5 +9,6 @@ public static partial class Commands
     [
         Watch(),
         Status(),
+        PolicySim(),
     ];
 }

@@ -11,4 +11,9 @@ public interface ICycleStore
 
     /// <summary>A project's cycles, oldest first.</summary>
     Task<IReadOnlyList<CycleRecord>> ListAsync(string project, CancellationToken ct = default);
+
+    /// <summary>Appends to the decision log (every retrain/wait decision with its reasons).</summary>
+    Task AppendDecisionAsync(DecisionRecord decision, CancellationToken ct = default);
+
+    Task<IReadOnlyList<DecisionRecord>> ListDecisionsAsync(string project, CancellationToken ct = default);
 }

@@ -1,21 +1,18 @@
 using AutoRetrain.Core;
 using AutoRetrain.Core.Cycles;
 using AutoRetrain.Core.Ports;
-using Microsoft.Data.Sqlite;
 
 namespace AutoRetrain.Local.Ledger;
 
-/// <summary>Cycle records in the same SQLite file as the tile ledger, one JSON document per cycle.</summary>
+/// <summary>Cycle records and the decision log, in the workspace's SQLite file, one JSON document per row.</summary>
 public sealed class SqliteCycleStore : ICycleStore
 {
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _db;
 
-    public SqliteCycleStore(string databasePath)
+    public SqliteCycleStore(SqliteDatabase db)
     {
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true, DefaultTimeout = 30 }.ToString();
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
+        _db = db;
+        _db.Execute("""
             CREATE TABLE IF NOT EXISTS cycles (
                 id TEXT PRIMARY KEY,
                 project TEXT NOT NULL,
@@ -24,49 +21,43 @@ public sealed class SqliteCycleStore : ICycleStore
                 record_json TEXT NOT NULL
             );
             CREATE INDEX IF NOT EXISTS cycles_project ON cycles(project, started_at);
-            """;
-        command.ExecuteNonQuery();
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
+            CREATE TABLE IF NOT EXISTS decisions (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                project TEXT NOT NULL,
+                decision_json TEXT NOT NULL
+            );
+            """);
     }
 
     public Task UpsertAsync(CycleRecord record, CancellationToken ct = default)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
+        _db.Execute("""
             INSERT INTO cycles (id, project, started_at, status, record_json) VALUES ($id, $project, $started, $status, $json)
             ON CONFLICT(id) DO UPDATE SET status = excluded.status, record_json = excluded.record_json
-            """;
-        command.Parameters.AddWithValue("$id", record.Id);
-        command.Parameters.AddWithValue("$project", record.Project);
-        command.Parameters.AddWithValue("$started", record.StartedAt.ToString("O"));
-        command.Parameters.AddWithValue("$status", record.Status.ToString());
-        command.Parameters.AddWithValue("$json", Json.Serialize(record, indented: false));
-        command.ExecuteNonQuery();
+            """,
+            ("$id", record.Id), ("$project", record.Project), ("$started", record.StartedAt.ToString("O")),
+            ("$status", record.Status.ToString()), ("$json", Json.Serialize(record, indented: false)));
         return Task.CompletedTask;
     }
 
     public Task<CycleRecord?> GetAsync(string cycleId, CancellationToken ct = default) =>
-        Task.FromResult(Query("WHERE id = $p", cycleId).SingleOrDefault());
+        Task.FromResult(_db.Query("SELECT record_json FROM cycles WHERE id = $p", ReadCycle, ("$p", cycleId)).SingleOrDefault());
 
     public Task<IReadOnlyList<CycleRecord>> ListAsync(string project, CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<CycleRecord>>(Query("WHERE project = $p ORDER BY started_at, id", project));
+        Task.FromResult<IReadOnlyList<CycleRecord>>(
+            _db.Query("SELECT record_json FROM cycles WHERE project = $p ORDER BY started_at, id", ReadCycle, ("$p", project)));
 
-    private List<CycleRecord> Query(string where, string parameter)
+    public Task AppendDecisionAsync(DecisionRecord decision, CancellationToken ct = default)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT record_json FROM cycles {where}";
-        command.Parameters.AddWithValue("$p", parameter);
-        using var reader = command.ExecuteReader();
-        var list = new List<CycleRecord>();
-        while (reader.Read()) list.Add(Json.Deserialize<CycleRecord>(reader.GetString(0), "cycle store"));
-        return list;
+        _db.Execute("INSERT INTO decisions (project, decision_json) VALUES ($project, $json)",
+            ("$project", decision.Project), ("$json", Json.Serialize(decision, indented: false)));
+        return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<DecisionRecord>> ListDecisionsAsync(string project, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<DecisionRecord>>(_db.Query("SELECT decision_json FROM decisions WHERE project = $p ORDER BY seq",
+            r => Json.Deserialize<DecisionRecord>(r.GetString(0), "decision log"), ("$p", project)));
+
+    private static CycleRecord ReadCycle(Microsoft.Data.Sqlite.SqliteDataReader r) =>
+        Json.Deserialize<CycleRecord>(r.GetString(0), "cycle store");
 }

@@ -2,16 +2,13 @@ using AutoRetrain.Core.Cycles;
 
 namespace AutoRetrain.Local.Reporting;
 
-/// <summary>A decision the manager took, retrain or wait, with its reasons (the timeline of the report).</summary>
-public sealed record DecisionEntry(DateTimeOffset At, bool Retrain, IReadOnlyList<string> Reasons, string? CycleId = null);
-
 /// <summary>Everything the HTML report shows; gathered from the ledger, the cycle store and the registry.</summary>
 public sealed record ReportData
 {
     public required string Project { get; init; }
     public required DateTimeOffset GeneratedAt { get; init; }
     public IReadOnlyList<CycleRecord> Cycles { get; init; } = [];
-    public IReadOnlyList<DecisionEntry> Decisions { get; init; } = [];
+    public IReadOnlyList<DecisionRecord> Decisions { get; init; } = [];
 
     /// <summary>Objects per class in the labelled data.</summary>
     public IReadOnlyDictionary<string, int> ClassHistogram { get; init; } = new Dictionary<string, int>();

@@ -12,13 +12,15 @@ public sealed class IngestionFixture : IDisposable
 {
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "autoretrain-tests", Guid.NewGuid().ToString("N"));
     public FolderArtifactStore Store { get; }
+    public SqliteDatabase Db { get; }
     public SqliteTileLedger Ledger { get; }
     public IngestionService Service { get; }
 
     public IngestionFixture(IngestionOptions? options = null)
     {
         Store = new FolderArtifactStore(Path.Combine(Root, "store"));
-        Ledger = new SqliteTileLedger(Path.Combine(Root, "ledger.db"));
+        Db = SqliteDatabase.For(Path.Combine(Root, "ledger.db"));
+        Ledger = new SqliteTileLedger(Db);
         Service = new IngestionService(Store, Ledger, options: options);
     }
 
@@ -40,7 +42,7 @@ public sealed class IngestionFixture : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Db.Dispose();
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
 }

@@ -48,6 +48,7 @@ public class LocalStoreTests
         await f.Service.IngestAsync("b.labels.json", LabelsJson("b.png", 64, 48, ("ship", [1, 1, 5, 5])));
         await f.Service.IngestAsync("c.png", Array.Empty<byte>());
 
+        f.Db.Dispose();
         var reopened = new SqliteTileLedger(Path.Combine(f.Root, "ledger.db"));
         var counts = await reopened.GetCountsAsync();
         Assert.Equal((1, 1, 1, 1), (counts.Tiles, counts.Labelled, counts.PendingLabels, counts.Quarantined));

@@ -1,0 +1,45 @@
+namespace AutoRetrain.Core.Policy;
+
+/// <summary>What one earlier candidate achieved: its validation mAP gain over the champion it was trained against, and its training time.</summary>
+public sealed record StrategyOutcome(string Strategy, double ValidationGain, double TrainingMinutes)
+{
+    public double GainPerMinute => TrainingMinutes > 0 ? ValidationGain / TrainingMinutes : 0;
+}
+
+/// <summary>A strategy picked for the coming cycle, with the score and the reason.</summary>
+public sealed record StrategyChoice(string Strategy, double? Score, string Reason);
+
+/// <summary>
+/// Picks the sampling strategies of a cycle from earlier cycles with UCB1 (Auer et al. 2002) on validation gain
+/// per training minute: score = mean reward + c · scale · √(2 ln N / n), N all outcomes, n this strategy's. The
+/// rewards are tiny and of either sign, so the exploration term is scaled by the spread of the observed rewards.
+/// A strategy never tried is tried first. Asking for K gives the K best scores: K candidates trained in parallel.
+/// </summary>
+public sealed class StrategySelector(double exploration = 1.0)
+{
+    public IReadOnlyList<StrategyChoice> Choose(IReadOnlyList<string> strategies, IReadOnlyList<StrategyOutcome> history, int count = 1)
+    {
+        if (strategies.Count == 0)
+            throw new AutoRetrainException("Strategy choice: no strategies to choose from.");
+        if (count < 1)
+            throw new AutoRetrainException($"Strategy choice: asked for {count} candidates; at least one is needed.");
+
+        var relevant = history.Where(h => strategies.Contains(h.Strategy)).ToList();
+        var rewards = relevant.Select(h => h.GainPerMinute).ToList();
+        var scale = rewards.Count < 2 ? 1 : Math.Max(rewards.Max() - rewards.Min(), 1e-12);
+        var total = relevant.Count;
+
+        var scored = strategies.Select((s, order) =>
+        {
+            var mine = relevant.Where(h => h.Strategy == s).Select(h => h.GainPerMinute).ToList();
+            if (mine.Count == 0)
+                return (Order: order, Choice: new StrategyChoice(s, null, $"{s}: never tried, explored first"));
+            var mean = mine.Average();
+            var bonus = exploration * scale * Math.Sqrt(2 * Math.Log(total) / mine.Count);
+            return (Order: order, Choice: new StrategyChoice(s, mean + bonus,
+                $"{s}: UCB {mean + bonus:G3} = mean gain per minute {mean:G3} over {mine.Count} cycles + exploration {bonus:G3}"));
+        });
+        return scored.OrderBy(x => x.Choice.Score.HasValue).ThenByDescending(x => x.Choice.Score ?? 0).ThenBy(x => x.Order)
+            .Take(count).Select(x => x.Choice).ToList();
+    }
+}

@@ -1,0 +1,23 @@
+namespace AutoRetrain.Core.Promotion;
+
+/// <summary>Per-class AP of one model on some multiset of validation tiles; mAP is the mean over the classes scored.</summary>
+public sealed record ClassScores(IReadOnlyDictionary<string, double> ApPerClass)
+{
+    public double Map => ApPerClass.Count == 0 ? 0 : ApPerClass.Values.Average();
+}
+
+/// <summary>Champion and challenger scored on the very same tiles.</summary>
+public sealed record PairedScores(ClassScores Champion, ClassScores Challenger);
+
+/// <summary>
+/// Scores both models on a multiset of validation tile indices (0..count-1; an index may repeat, as bootstrap
+/// resamples do). The real implementation accumulates the detection evaluator's per-image results; it must
+/// score the champion and the challenger on identical tiles, which is what makes the bootstrap paired.
+/// </summary>
+public interface IPairedScorer
+{
+    /// <summary>Number of validation tiles the indices refer to.</summary>
+    int TileCount { get; }
+
+    PairedScores Score(IReadOnlyList<int> tileIndices);
+}
