@@ -1,4 +1,6 @@
+using AutoRetrain.Cloud.Cycles;
 using AutoRetrain.Cloud.Ledger;
+using AutoRetrain.Cloud.Registry;
 using AutoRetrain.Cloud.Storage;
 using AutoRetrain.Cloud.Telemetry;
 using AutoRetrain.Core.Ingestion;
@@ -26,6 +28,8 @@ public static class ServiceRegistration
         services.AddSingleton(_ => PipelineStorageConnection.FromConfiguration(configuration, PipelineStorage));
         services.AddSingleton<IArtifactStore>(sp => new BlobArtifactStore(sp.GetRequiredService<PipelineStorageConnection>().Blobs));
         services.AddSingleton<ITileLedger>(sp => new TableTileLedger(sp.GetRequiredService<PipelineStorageConnection>().Tables));
+        services.AddSingleton<ICycleStore>(sp => new TableCycleStore(sp.GetRequiredService<PipelineStorageConnection>().Tables));
+        services.AddSingleton<IModelRegistryStore>(sp => new TableModelRegistryStore(sp.GetRequiredService<PipelineStorageConnection>().Tables));
         services.AddSingleton(sp => new IngestionFailureCounter(sp.GetRequiredService<PipelineStorageConnection>().Tables));
         services.AddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton(sp => new IngestionService(sp.GetRequiredService<IArtifactStore>(), sp.GetRequiredService<ITileLedger>(),

@@ -10,7 +10,7 @@ public sealed class IngestIncomingBlobTests
     [Fact]
     public async Task IngestIncomingBlob_LabelsThenImage_RegistersTheLabelledTileAndSignalsTheManager()
     {
-        await using var host = await IngestionTestHost.StartAsync();
+        await using var host = await PipelineTestHost.StartAsync();
         var png = TestImages.UniquePng();
         var labels = await host.UploadAsync("scene-1.labels.json", TestImages.Labels("scene-1.png", 64, 48, ("ship", [1, 2, 30, 20])));
         var image = await host.UploadAsync("scene-1.png", png);
@@ -34,7 +34,7 @@ public sealed class IngestIncomingBlobTests
     [Fact]
     public async Task IngestIncomingBlob_SameImageUploadedTwice_OneTileAndTheManagerCountsOnce()
     {
-        await using var host = await IngestionTestHost.StartAsync();
+        await using var host = await PipelineTestHost.StartAsync();
         var png = TestImages.UniquePng();
         await host.DeliverAsync(await host.UploadAsync("a.labels.json", TestImages.Labels("a.png", 64, 48, ("plane", [5, 5, 20, 20]))));
         await host.DeliverAsync(await host.UploadAsync("a.png", png));
@@ -54,7 +54,7 @@ public sealed class IngestIncomingBlobTests
     [Fact]
     public async Task IngestIncomingBlob_RedeliveryAfterTheBlobWasIngested_DoesNothing()
     {
-        await using var host = await IngestionTestHost.StartAsync();
+        await using var host = await PipelineTestHost.StartAsync();
         var blob = await host.UploadAsync("gone.png", TestImages.UniquePng());
         await host.DeliverAsync(blob);
 
@@ -66,7 +66,7 @@ public sealed class IngestIncomingBlobTests
     [Fact]
     public async Task IngestIncomingBlob_CorruptImage_GoesToQuarantineWithItsReason()
     {
-        await using var host = await IngestionTestHost.StartAsync();
+        await using var host = await PipelineTestHost.StartAsync();
         var blob = await host.UploadAsync("broken.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]);
 
         await host.DeliverAsync(blob);
@@ -81,7 +81,7 @@ public sealed class IngestIncomingBlobTests
     [Fact]
     public async Task IngestIncomingBlob_IngestionKeepsFailing_RetriedThenQuarantinedWithTheLastError()
     {
-        await using var host = await IngestionTestHost.StartAsync(maxAttempts: 3, ledgerFor: real => new TileWritesFail(real));
+        await using var host = await PipelineTestHost.StartAsync(maxAttempts: 3, ledgerFor: real => new TileWritesFail(real));
         var blob = await host.UploadAsync("unlucky.png", TestImages.UniquePng());
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => host.DeliverAsync(blob));

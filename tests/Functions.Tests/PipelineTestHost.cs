@@ -1,5 +1,7 @@
 using Azure.Storage.Blobs;
+using AutoRetrain.Cloud.Cycles;
 using AutoRetrain.Cloud.Ledger;
+using AutoRetrain.Cloud.Registry;
 using AutoRetrain.Cloud.Storage;
 using AutoRetrain.Cloud.Telemetry;
 using AutoRetrain.Core.Ingestion;
@@ -12,36 +14,42 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AutoRetrain.Functions.Tests.Ingestion;
+namespace AutoRetrain.Functions.Tests;
 
 /// <summary>
-/// The trigger function wired as the app wires it, against Azurite (fresh tables, a private folder of the shared
+/// The pipeline wired as the app wires it: the trigger function, against Azurite (fresh tables, a private folder of the shared
 /// containers) and the real orchestrations in the in-process Durable Task host.
 /// </summary>
-public sealed class IngestionTestHost : IAsyncDisposable
+public sealed class PipelineTestHost : IAsyncDisposable
 {
     public string Project { get; } = "e2e" + Guid.NewGuid().ToString("N")[..8];
     public string Folder { get; } = $"e2e-{Guid.NewGuid():N}";
     public PipelineStorageConnection Storage { get; } = Azurite.Connect();
     public BlobArtifactStore Store { get; }
     public TableTileLedger Ledger { get; }
+    public TableCycleStore Cycles { get; }
+    public TableModelRegistryStore Registry { get; }
     public IngestIncomingBlobFunction Function { get; private set; } = null!;
     public DurableTaskTestHost Durable { get; private set; } = null!;
     public CycleManagerClient Manager { get; private set; } = null!;
     private readonly PipelineMetrics _metrics = new();
 
-    private IngestionTestHost()
+    private PipelineTestHost()
     {
         Store = new BlobArtifactStore(Storage.Blobs);
         Ledger = new TableTileLedger(Storage.Tables, TablePrefix);
+        Cycles = new TableCycleStore(Storage.Tables, TablePrefix);
+        Registry = new TableModelRegistryStore(Storage.Tables, TablePrefix);
     }
 
     private string TablePrefix { get; } = Azurite.UniqueTablePrefix();
 
+    public PipelineOptions Options => new() { Project = Project };
+
     /// <param name="ledgerFor">Lets a test put a fault in front of the real ledger.</param>
-    public static async Task<IngestionTestHost> StartAsync(int maxAttempts = 5, Func<ITileLedger, ITileLedger>? ledgerFor = null)
+    public static async Task<PipelineTestHost> StartAsync(int maxAttempts = 5, Func<ITileLedger, ITileLedger>? ledgerFor = null)
     {
-        var host = new IngestionTestHost();
+        var host = new PipelineTestHost();
         var ledger = ledgerFor?.Invoke(host.Ledger) ?? host.Ledger;
         var options = new PipelineOptions { Project = host.Project, MaxIngestAttempts = maxAttempts };
         var handler = new BlobIngestionHandler(
