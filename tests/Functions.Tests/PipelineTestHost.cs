@@ -32,7 +32,7 @@ public sealed class PipelineTestHost : IAsyncDisposable
     public IngestIncomingBlobFunction Function { get; private set; } = null!;
     public DurableTaskTestHost Durable { get; private set; } = null!;
     public CycleManagerClient Manager { get; private set; } = null!;
-    private readonly PipelineMetrics _metrics = new();
+    public PipelineMetrics Metrics { get; } = new();
 
     private PipelineTestHost()
     {
@@ -56,7 +56,7 @@ public sealed class PipelineTestHost : IAsyncDisposable
             new IngestionService(host.Store, ledger),
             new IngestionFailureCounter(host.Storage.Tables, host.TablePrefix),
             new FailedIngestionQuarantine(host.Store, host.Ledger, SystemClock.Instance),
-            options, host._metrics, NullLogger<BlobIngestionHandler>.Instance);
+            options, host.Metrics, NullLogger<BlobIngestionHandler>.Instance);
         host.Function = new IngestIncomingBlobFunction(handler);
         host.Durable = await DurableTaskTestHost.StartAsync(r => r.AddAutoRetrain(), new DurableTaskTestHostOptions
         {
@@ -94,7 +94,7 @@ public sealed class PipelineTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Durable.DisposeAsync();
-        _metrics.Dispose();
+        Metrics.Dispose();
     }
 
     /// <summary>A policy that always waits: these tests look at the signals, not at training.</summary>

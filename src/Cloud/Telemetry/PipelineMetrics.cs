@@ -14,6 +14,9 @@ public sealed class PipelineMetrics : IDisposable
     public static readonly ActivitySource Traces = new(MeterName);
 
     private readonly Meter _meter;
+
+    /// <summary>This instance's meter, for listeners that must not see other instances' measurements (tests).</summary>
+    public Meter Meter => _meter;
     private readonly Counter<long> _tilesIngested;
     private readonly Counter<long> _tilesQuarantined;
     private readonly Counter<long> _decisions;

@@ -1,3 +1,4 @@
+using AutoRetrain.Cloud.Telemetry;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Orchestration;
 using AutoRetrain.Orchestration.Activities;
@@ -11,12 +12,18 @@ namespace AutoRetrain.Functions.Orchestration;
 /// <summary>
 /// The shared activities of src/Orchestration as Durable Functions activity triggers, named after their classes.
 /// Each wrapper builds the activity class from the function's services (it needs <see cref="ICycleSteps"/>) and runs it.
+/// The decision and record wrappers also publish the decision and cycle metrics, which the shared orchestration code
+/// cannot do itself (it knows no telemetry); a retried activity can publish a point twice.
 /// </summary>
 public static class ActivityFunctions
 {
     [Function(nameof(DecideActivity))]
-    public static Task<RetrainDecision> Decide([ActivityTrigger] DecideInput input, FunctionContext function) =>
-        Run<DecideActivity, DecideInput, RetrainDecision>(function, input);
+    public static async Task<RetrainDecision> Decide([ActivityTrigger] DecideInput input, FunctionContext function)
+    {
+        var decision = await Run<DecideActivity, DecideInput, RetrainDecision>(function, input);
+        function.InstanceServices.GetService<PipelineMetrics>()?.Decision(decision.Retrain, decision.Reasons);
+        return decision;
+    }
 
     [Function(nameof(PrepareCycleActivity))]
     public static Task<PreparedCycle> PrepareCycle([ActivityTrigger] PrepareInput input, FunctionContext function) =>
@@ -47,8 +54,12 @@ public static class ActivityFunctions
         Run<PromoteActivity, PromoteInput, string>(function, input);
 
     [Function(nameof(RecordCycleActivity))]
-    public static Task<bool> RecordCycle([ActivityTrigger] RecordInput input, FunctionContext function) =>
-        Run<RecordCycleActivity, RecordInput, bool>(function, input);
+    public static async Task<bool> RecordCycle([ActivityTrigger] RecordInput input, FunctionContext function)
+    {
+        bool recorded = await Run<RecordCycleActivity, RecordInput, bool>(function, input);
+        if (function.InstanceServices.GetService<PipelineMetrics>() is { } metrics) CycleTelemetry.Record(metrics, input.Record);
+        return recorded;
+    }
 
     private static Task<TOutput> Run<TActivity, TInput, TOutput>(FunctionContext function, TInput input)
         where TActivity : TaskActivity<TInput, TOutput>
