@@ -1,4 +1,7 @@
+using Azure.Core;
+using Azure.Identity;
 using AutoRetrain.Cloud.Cycles;
+using AutoRetrain.Cloud.MachineLearning;
 using AutoRetrain.Cloud.Ledger;
 using AutoRetrain.Cloud.Registry;
 using AutoRetrain.Cloud.Storage;
@@ -35,8 +38,30 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new IngestionService(sp.GetRequiredService<IArtifactStore>(), sp.GetRequiredService<ITileLedger>(),
             sp.GetRequiredService<IClock>()));
         services.AddSingleton<FailedIngestionQuarantine>();
+        services.AddSingleton(_ => MachineLearningOptionsFrom(configuration));
+        services.AddSingleton<ITrainingBackend>(sp => new AzureMlTrainingBackend(
+            new AzureRestClient(new HttpClient { Timeout = TimeSpan.FromMinutes(2) }, ServiceCredential(configuration)),
+            sp.GetRequiredService<AzureMachineLearningOptions>()));
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<BlobIngestionHandler>();
+        // ICycleSteps (the activities' work) is registered by the host that provides it; see docs/functions.md.
         return services;
     }
+
+    /// <summary>
+    /// Section <c>AzureMachineLearning</c>; the data the jobs read and write is the pipeline account, so its blob
+    /// endpoint defaults to <c>PipelineStorage__blobServiceUri</c>. Validated when a job is submitted, so an app
+    /// without Azure ML settings still ingests and serves the API.
+    /// </summary>
+    public static AzureMachineLearningOptions MachineLearningOptionsFrom(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(AzureMachineLearningOptions.Section).Get<AzureMachineLearningOptions>() ?? new();
+        if (string.IsNullOrWhiteSpace(options.DataBlobServiceUri))
+            options.DataBlobServiceUri = configuration[$"{PipelineStorage}:blobServiceUri"] ?? "";
+        return options;
+    }
+
+    /// <summary>The app's own identity for Azure Resource Manager: the user-assigned identity named by <c>AZURE_CLIENT_ID</c>.</summary>
+    public static TokenCredential ServiceCredential(IConfiguration configuration) =>
+        new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = configuration["AZURE_CLIENT_ID"] });
 }
