@@ -4,6 +4,7 @@ using AutoRetrain.Cloud.Cycles;
 using AutoRetrain.Cloud.MachineLearning;
 using AutoRetrain.Cloud.Ledger;
 using AutoRetrain.Cloud.Registry;
+using AutoRetrain.Cloud.Tracking;
 using AutoRetrain.Cloud.Storage;
 using AutoRetrain.Cloud.Telemetry;
 using AutoRetrain.Core.Ingestion;
@@ -39,9 +40,9 @@ public static class ServiceRegistration
             sp.GetRequiredService<IClock>()));
         services.AddSingleton<FailedIngestionQuarantine>();
         services.AddSingleton(_ => MachineLearningOptionsFrom(configuration));
-        services.AddSingleton<ITrainingBackend>(sp => new AzureMlTrainingBackend(
-            new AzureRestClient(new HttpClient { Timeout = TimeSpan.FromMinutes(2) }, ServiceCredential(configuration)),
-            sp.GetRequiredService<AzureMachineLearningOptions>()));
+        services.AddSingleton(_ => new AzureRestClient(new HttpClient { Timeout = TimeSpan.FromMinutes(2) }, ServiceCredential(configuration)));
+        services.AddSingleton<ITrainingBackend, AzureMlTrainingBackend>();
+        services.AddSingleton<IExperimentTracker, MlflowRestTracker>();
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<BlobIngestionHandler>();
         // ICycleSteps (the activities' work) is registered by the host that provides it; see docs/functions.md.

@@ -41,6 +41,13 @@ public sealed class AzureMachineLearningOptions
     /// <summary>Azure Resource Manager; tests point it at a loopback server.</summary>
     public string ManagementEndpoint { get; set; } = "https://management.azure.com";
 
+    /// <summary>The workspace's MLflow tracking server; empty means the regional Azure ML endpoint.</summary>
+    public string MlflowEndpoint { get; set; } = "";
+
+    public string MlflowTrackingUri => string.IsNullOrWhiteSpace(MlflowEndpoint)
+        ? $"https://{Region}.api.azureml.ms/mlflow/v1.0{WorkspaceId}"
+        : MlflowEndpoint.TrimEnd('/');
+
     public string WorkspaceId =>
         $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/{WorkspaceName}";
 
