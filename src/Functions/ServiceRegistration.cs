@@ -4,6 +4,7 @@ using AutoRetrain.Cloud.Cycles;
 using AutoRetrain.Cloud.MachineLearning;
 using AutoRetrain.Cloud.Ledger;
 using AutoRetrain.Cloud.Registry;
+using AutoRetrain.Cloud.SampleLedger;
 using AutoRetrain.Cloud.Tracking;
 using AutoRetrain.Cloud.Storage;
 using AutoRetrain.Cloud.Telemetry;
@@ -34,6 +35,7 @@ public static class ServiceRegistration
         services.AddSingleton<ITileLedger>(sp => new TableTileLedger(sp.GetRequiredService<PipelineStorageConnection>().Tables));
         services.AddSingleton<ICycleStore>(sp => new TableCycleStore(sp.GetRequiredService<PipelineStorageConnection>().Tables));
         services.AddSingleton<IModelRegistryStore>(sp => new TableModelRegistryStore(sp.GetRequiredService<PipelineStorageConnection>().Tables));
+        services.AddSingleton<ISampleLedgerStore>(sp => new TableSampleLedgerStore(sp.GetRequiredService<PipelineStorageConnection>().Tables));
         services.AddSingleton(sp => new IngestionFailureCounter(sp.GetRequiredService<PipelineStorageConnection>().Tables));
         services.AddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton(sp => new IngestionService(sp.GetRequiredService<IArtifactStore>(), sp.GetRequiredService<ITileLedger>(),
