@@ -18,7 +18,8 @@ public static class CliApp
     {
         try
         {
-            return await Build().Parse(args).InvokeAsync();
+            // System.CommandLine would otherwise print the stack trace of every exception itself.
+            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (AutoRetrainException ex)
         {

@@ -8,7 +8,11 @@ public static partial class Commands
     public static IEnumerable<Command> All() =>
     [
         Watch(),
+        Import(),
         Status(),
         PolicySim(),
+        Evaluate(),
+        Generate(),
+        .. AutoRetrain.Detector.CommandLine.TrainerCommands.All(evaluateName: "evaluate-model"),
     ];
 }

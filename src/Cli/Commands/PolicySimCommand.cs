@@ -21,6 +21,11 @@ public static partial class Commands
         command.Options.Add(json);
         command.SetAction(parseResult =>
         {
+            if (parseResult.GetValue(batches) < 1 || parseResult.GetValue(fixedEvery) < 1)
+            {
+                Console.Error.WriteLine("error: --batches and --fixed-every must be at least 1.");
+                return 2;
+            }
             var simulator = new PolicySimulator(new RetrainPolicyOptions(), new TrainingSurrogate(), parseResult.GetValue(fixedEvery));
             var result = simulator.Run(new DriftStreamOptions { Batches = parseResult.GetValue(batches), Seed = parseResult.GetValue(seed) });
             if (parseResult.GetValue(json))

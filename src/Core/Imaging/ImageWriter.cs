@@ -5,8 +5,13 @@ namespace AutoRetrain.Core.Imaging;
 /// <summary>Encodes pixels as PNG, JPEG (SkiaSharp) or GeoTIFF (LibTiff.NET).</summary>
 public static class ImageWriter
 {
-    public static byte[] EncodePng(int width, int height, byte[] rgb8) =>
-        EncodeWithSkia(width, height, rgb8, SKEncodedImageFormat.Png, 100);
+    /// <param name="compressionLevel">zlib level 0–9: 6 is libpng's default; lower is faster and larger.</param>
+    public static byte[] EncodePng(int width, int height, byte[] rgb8, int compressionLevel = 6)
+    {
+        if (compressionLevel is < 0 or > 9)
+            throw new AutoRetrainException($"PNG compression level must be 0–9, got {compressionLevel}.");
+        return EncodeWithSkia(width, height, rgb8, SKEncodedImageFormat.Png, compressionLevel);
+    }
 
     public static byte[] EncodeJpeg(int width, int height, byte[] rgb8, int quality = 90)
     {
@@ -23,7 +28,7 @@ public static class ImageWriter
         return TiffImageEncoder.Encode(image, geo ?? image.Info.Geo, tiled, compression);
     }
 
-    private static byte[] EncodeWithSkia(int width, int height, byte[] rgb8, SKEncodedImageFormat format, int quality)
+    private static byte[] EncodeWithSkia(int width, int height, byte[] rgb8, SKEncodedImageFormat format, int qualityOrLevel)
     {
         ArgumentNullException.ThrowIfNull(rgb8);
         if (width <= 0 || height <= 0 || rgb8.LongLength != (long)width * height * 3)
@@ -38,7 +43,10 @@ public static class ImageWriter
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var bitmap = new SKBitmap(info);
         System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
-        using var data = bitmap.Encode(format, quality)
+        using var pixmap = bitmap.PeekPixels();
+        using var data = (format == SKEncodedImageFormat.Png
+                ? pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, qualityOrLevel))
+                : pixmap.Encode(new SKJpegEncoderOptions(qualityOrLevel, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)))
             ?? throw new AutoRetrainException($"SkiaSharp could not encode a {width}×{height} {format}.");
         return data.ToArray();
     }

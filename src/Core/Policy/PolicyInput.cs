@@ -40,6 +40,10 @@ public sealed record PolicyInput
     /// <summary>Objects per class among the labels that arrived since the last cycle.</summary>
     public IReadOnlyDictionary<string, int> NewClassCounts { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>Objects per class of the latest arrivals alone (e.g. the last batch). A shift that starts after
+    /// several quiet batches is diluted in <see cref="NewClassCounts"/>; in the latest arrivals it shows at once.</summary>
+    public IReadOnlyDictionary<string, int>? LatestClassCounts { get; init; }
+
     /// <summary>Objects per class of the labels that were new to the previous cycle: a shift the previous cycle
     /// already trained on is not raised again.</summary>
     public IReadOnlyDictionary<string, int>? PreviousNewClassCounts { get; init; }

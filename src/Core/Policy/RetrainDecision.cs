@@ -1,3 +1,4 @@
+using static System.FormattableString;
 namespace AutoRetrain.Core.Policy;
 
 /// <summary>Every signal the policy can name in a reason.</summary>
@@ -31,5 +32,5 @@ public sealed record RetrainDecision
         new() { Retrain = false, Reasons = reasons.ToList(), NextCheck = nextCheck };
 
     public override string ToString() =>
-        (Retrain ? "retrain: " : $"wait until {NextCheck:u}: ") + string.Join("; ", Reasons.Select(r => r.Message));
+        (Retrain ? "retrain: " : Invariant($"wait until {NextCheck:u}: ")) + string.Join("; ", Reasons.Select(r => r.Message));
 }

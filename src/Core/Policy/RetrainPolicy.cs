@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using AutoRetrain.Core.Statistics;
 
 namespace AutoRetrain.Core.Policy;
@@ -18,7 +19,7 @@ public sealed class RetrainPolicy(RetrainPolicyOptions options)
             return RetrainDecision.Wait(input.Now + Options.CheckInterval,
                 new PolicyReason(PolicySignal.NothingNew, "nothing new since the last cycle: no labelled tile arrived"));
 
-        var fired = Signals(input, newObjects);
+        var fired = Signals(input);
         if (fired.Count == 0)
             return RetrainDecision.Wait(NextCheckWithoutSignal(input),
                 new PolicyReason(PolicySignal.BelowThresholds, BelowThresholdsMessage(input)));
@@ -34,7 +35,7 @@ public sealed class RetrainPolicy(RetrainPolicyOptions options)
         return RetrainDecision.Go(fired);
     }
 
-    private List<PolicyReason> Signals(PolicyInput input, int newObjects)
+    private List<PolicyReason> Signals(PolicyInput input)
     {
         var fired = new List<PolicyReason>();
         if (!input.HasChampion)
@@ -51,7 +52,7 @@ public sealed class RetrainPolicy(RetrainPolicyOptions options)
         if (Options.NewTileFractionThreshold is { } fraction && input.TrainingTiles > 0
             && (double)input.NewLabelledTiles / input.TrainingTiles >= fraction)
             fired.Add(new(PolicySignal.NewTileFraction,
-                $"{input.NewLabelledTiles} new labelled tiles are {(double)input.NewLabelledTiles / input.TrainingTiles:P0} of the {input.TrainingTiles} training tiles (threshold {fraction:P0})"));
+                Invariant($"{input.NewLabelledTiles} new labelled tiles are {(double)input.NewLabelledTiles / input.TrainingTiles:P0} of the {input.TrainingTiles} training tiles (threshold {fraction:P0})")));
 
         var trainingObjects = input.TrainingClassCounts.Values.Sum();
         foreach (var (cls, added) in input.NewClassCounts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -67,17 +68,17 @@ public sealed class RetrainPolicy(RetrainPolicyOptions options)
             if (Options.RareClassNewObjects is { } minNew && share <= Options.RareClassMaxShare
                 && added >= minNew && added >= Options.RareClassMinGrowth * known)
                 fired.Add(new(PolicySignal.RareClassGrowth,
-                    $"rare class \"{cls}\" ({share:P1} of training objects) gained {added} new objects (threshold {minNew}), {(double)added / known:P0} of its {known}"));
+                    Invariant($"rare class \"{cls}\" ({share:P1} of training objects) gained {added} new objects (threshold {minNew}), {(double)added / known:P0} of its {known}")));
         }
 
-        if (ShiftReason(input, newObjects, trainingObjects) is { } shift)
+        if (ShiftReason(input, trainingObjects) is { } shift)
             fired.Add(shift);
 
         if (Options.PerformanceDropDelta is { } delta && input.Drift is { } drift
             && drift.Drop >= delta && drift.DropInterval.IsAbove(0))
             fired.Add(new(PolicySignal.PerformanceDrift,
-                $"performance drift: champion AP {drift.NewTilesAp:0.000} on {drift.NewTiles} new tiles vs {drift.ValidationAp:0.000} on validation, " +
-                $"drop {drift.Drop:0.000} ≥ {delta:0.000}, interval {drift.DropInterval} above 0"));
+                Invariant($"performance drift: champion AP {drift.NewTilesAp:0.000} on {drift.NewTiles} new tiles vs {drift.ValidationAp:0.000} on validation, ") +
+                Invariant($"drop {drift.Drop:0.000} ≥ {delta:0.000}, interval {drift.DropInterval} above 0")));
 
         if (Options.MaxStaleness is { } stale && input.LastCycleAt is { } last && input.Now - last >= stale)
             fired.Add(new(PolicySignal.Staleness, $"stale: the last cycle started {Days(input.Now - last)} ago (limit {Days(stale)}) and new labels arrived since"));
@@ -85,18 +86,27 @@ public sealed class RetrainPolicy(RetrainPolicyOptions options)
         return fired;
     }
 
-    private PolicyReason? ShiftReason(PolicyInput input, int newObjects, int trainingObjects)
+    private PolicyReason? ShiftReason(PolicyInput input, int trainingObjects)
     {
-        if (Options.ShiftThreshold is not { } threshold || newObjects < Options.MinObjectsForShift || trainingObjects == 0)
+        if (Options.ShiftThreshold is not { } threshold || trainingObjects == 0)
             return null;
-        var distance = Distance(input.NewClassCounts, input.TrainingClassCounts);
-        if (distance < threshold)
-            return null;
-        if (input.PreviousNewClassCounts is { Count: > 0 } previous && previous.Values.Sum() > 0
-            && Distance(input.NewClassCounts, previous) < threshold)
-            return null; // the same shift the previous cycle was already trained on
-        return new(PolicySignal.DistributionShift,
-            $"class distribution shift: {MetricName} {distance:0.000} between new and training labels (threshold {threshold:0.000})");
+        var windows = new List<(string Name, IReadOnlyDictionary<string, int> Counts)> { ("new", input.NewClassCounts) };
+        if (input.LatestClassCounts is { } latest)
+            windows.Add(("latest", latest));
+        foreach (var (name, counts) in windows)
+        {
+            if (counts.Values.Sum() < Options.MinObjectsForShift)
+                continue;
+            var distance = Distance(counts, input.TrainingClassCounts);
+            if (distance < threshold)
+                continue;
+            if (input.PreviousNewClassCounts is { Count: > 0 } previous && previous.Values.Sum() > 0
+                && Distance(counts, previous) < threshold)
+                continue; // the same shift the previous cycle was already trained on
+            return new(PolicySignal.DistributionShift,
+                Invariant($"class distribution shift: {MetricName} {distance:0.000} between {name} and training labels (threshold {threshold:0.000})"));
+        }
+        return null;
     }
 
     private double Distance(IReadOnlyDictionary<string, int> p, IReadOnlyDictionary<string, int> q) =>
@@ -124,8 +134,8 @@ public sealed class RetrainPolicy(RetrainPolicyOptions options)
                 break;
         }
         return (new PolicyReason(PolicySignal.Budget,
-            $"compute budget: {used:0.0} GPU-hours used in the last {Days(Options.BudgetWindow)}, the next cycle needs about " +
-            $"{input.EstimatedGpuHoursPerCycle:0.0} and the budget is {budget:0.0}"), next);
+            Invariant($"compute budget: {used:0.0} GPU-hours used in the last {Days(Options.BudgetWindow)}, the next cycle needs about ") +
+            Invariant($"{input.EstimatedGpuHoursPerCycle:0.0} and the budget is {budget:0.0}")), next);
     }
 
     private DateTimeOffset NextCheckWithoutSignal(PolicyInput input)
@@ -144,11 +154,11 @@ public sealed class RetrainPolicy(RetrainPolicyOptions options)
         if (Options.NewTilesThreshold is { } count)
             parts[0] += $" (threshold {count})";
         if (input.Drift is { } drift)
-            parts.Add($"champion AP on new tiles {drift.NewTilesAp:0.000} vs validation {drift.ValidationAp:0.000}");
+            parts.Add(Invariant($"champion AP on new tiles {drift.NewTilesAp:0.000} vs validation {drift.ValidationAp:0.000}"));
         return "no signal reached its threshold: " + string.Join(", ", parts);
     }
 
-    private static string Hours(TimeSpan t) => $"{t.TotalHours:0.#} h";
+    private static string Hours(TimeSpan t) => Invariant($"{t.TotalHours:0.#} h");
 
-    private static string Days(TimeSpan t) => t.TotalDays >= 1 ? $"{t.TotalDays:0.#} days" : Hours(t);
+    private static string Days(TimeSpan t) => t.TotalDays >= 1 ? Invariant($"{t.TotalDays:0.#} days") : Hours(t);
 }

@@ -1,3 +1,6 @@
+using static System.FormattableString;
+using AutoRetrain.Core.Cycles;
+
 namespace AutoRetrain.Core.Policy;
 
 /// <summary>What one earlier candidate achieved: its validation mAP gain over the champion it was trained against, and its training time.</summary>
@@ -8,6 +11,9 @@ public sealed record StrategyOutcome(string Strategy, double ValidationGain, dou
 
 /// <summary>A strategy picked for the coming cycle, with the score and the reason.</summary>
 public sealed record StrategyChoice(string Strategy, double? Score, string Reason);
+
+/// <summary>One candidate of a cycle: its training configuration and why its sampler was chosen.</summary>
+public sealed record CandidatePlan(TrainingConfig Config, string Reason);
 
 /// <summary>
 /// Picks the sampling strategies of a cycle from earlier cycles with UCB1 (Auer et al. 2002) on validation gain
@@ -37,9 +43,17 @@ public sealed class StrategySelector(double exploration = 1.0)
             var mean = mine.Average();
             var bonus = exploration * scale * Math.Sqrt(2 * Math.Log(total) / mine.Count);
             return (Order: order, Choice: new StrategyChoice(s, mean + bonus,
-                $"{s}: UCB {mean + bonus:G3} = mean gain per minute {mean:G3} over {mine.Count} cycles + exploration {bonus:G3}"));
+                Invariant($"{s}: UCB {mean + bonus:G3} = mean gain per minute {mean:G3} over {mine.Count} cycles + exploration {bonus:G3}")));
         });
         return scored.OrderBy(x => x.Choice.Score.HasValue).ThenByDescending(x => x.Choice.Score ?? 0).ThenBy(x => x.Order)
             .Take(count).Select(x => x.Choice).ToList();
     }
+
+    /// <summary>
+    /// The K candidate configurations of a cycle, trained in parallel: the base configuration with each chosen
+    /// sampler. All share the seed, so they differ in the sampler alone and the gate compares like with like.
+    /// </summary>
+    public IReadOnlyList<CandidatePlan> Candidates(TrainingConfig baseConfig, IReadOnlyList<string> strategies,
+        IReadOnlyList<StrategyOutcome> history, int count) =>
+        Choose(strategies, history, count).Select(c => new CandidatePlan(baseConfig with { Sampler = c.Strategy }, c.Reason)).ToList();
 }

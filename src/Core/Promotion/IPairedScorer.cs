@@ -1,9 +1,12 @@
 namespace AutoRetrain.Core.Promotion;
 
-/// <summary>Per-class AP of one model on some multiset of validation tiles; mAP is the mean over the classes scored.</summary>
+/// <summary>
+/// Per-class AP of one model on some multiset of validation tiles; a class without ground truth there is absent
+/// or NaN. mAP is the mean over the classes with a finite AP.
+/// </summary>
 public sealed record ClassScores(IReadOnlyDictionary<string, double> ApPerClass)
 {
-    public double Map => ApPerClass.Count == 0 ? 0 : ApPerClass.Values.Average();
+    public double Map => ApPerClass.Values.Where(double.IsFinite).DefaultIfEmpty(0).Average();
 }
 
 /// <summary>Champion and challenger scored on the very same tiles.</summary>

@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using AutoRetrain.Core.Statistics;
 
 namespace AutoRetrain.Core.Promotion;
@@ -13,11 +14,24 @@ namespace AutoRetrain.Core.Promotion;
 /// <item>With no champion, the challenger is promoted when its mAP reaches <see cref="PromotionGateOptions.FirstModelMinMap"/>.</item>
 /// </list>
 /// </summary>
-public sealed class PromotionGate(PromotionGateOptions options)
+public sealed class PromotionGate
 {
+    private readonly PromotionGateOptions _options;
+
+    public PromotionGate(PromotionGateOptions options)
+    {
+        if (options.BootstrapResamples < 100)
+            throw new AutoRetrainException($"Promotion gate: {options.BootstrapResamples} bootstrap resamples are too few for a percentile interval; use at least 100 (1000 is usual).");
+        if (options.Confidence is <= 0 or >= 1)
+            throw new AutoRetrainException($"Promotion gate: confidence {options.Confidence} must lie strictly between 0 and 1.");
+        if (options.MinMapGain < 0 || options.ClassRegressionTolerance < 0)
+            throw new AutoRetrainException("Promotion gate: the mAP margin and the class tolerance must be ≥ 0.");
+        _options = options;
+    }
+
     public PromotionDecision FirstModel(ClassScores challenger)
     {
-        var passes = challenger.Map >= options.FirstModelMinMap;
+        var passes = challenger.Map >= _options.FirstModelMinMap;
         return new PromotionDecision
         {
             Promote = passes,
@@ -25,8 +39,8 @@ public sealed class PromotionGate(PromotionGateOptions options)
             Reasons =
             [
                 passes
-                    ? $"first model: mAP {challenger.Map:0.000} reaches the minimum {options.FirstModelMinMap:0.000}"
-                    : $"first model: mAP {challenger.Map:0.000} is below the minimum {options.FirstModelMinMap:0.000}",
+                    ? Invariant($"first model: mAP {challenger.Map:0.000} reaches the minimum {_options.FirstModelMinMap:0.000}")
+                    : Invariant($"first model: mAP {challenger.Map:0.000} is below the minimum {_options.FirstModelMinMap:0.000}"),
             ],
         };
     }
@@ -38,47 +52,49 @@ public sealed class PromotionGate(PromotionGateOptions options)
 
         var all = Enumerable.Range(0, scorer.TileCount).ToArray();
         var observed = scorer.Score(all);
-        var shared = observed.Champion.ApPerClass.Keys.Intersect(observed.Challenger.ApPerClass.Keys)
-            .Order(StringComparer.Ordinal).ToArray();
+        // Only classes both models score are compared: a class new to the challenger neither flatters nor
+        // penalises it, and a class without ground truth (AP not finite) carries no information.
+        var shared = Scored(observed, observed.Champion.ApPerClass.Keys.Intersect(observed.Challenger.ApPerClass.Keys))
+            .Select(kv => kv.Key).Order(StringComparer.Ordinal).ToArray();
 
-        var random = new Random(options.Seed);
-        var gains = new double[options.BootstrapResamples];
-        var classDeltas = shared.ToDictionary(c => c, _ => new double[options.BootstrapResamples]);
-        for (var b = 0; b < options.BootstrapResamples; b++)
+        var random = new Random(_options.Seed);
+        var gains = new List<double>(_options.BootstrapResamples);
+        var classDeltas = shared.ToDictionary(c => c, _ => new List<double>(_options.BootstrapResamples));
+        for (var b = 0; b < _options.BootstrapResamples; b++)
         {
-            var sample = scorer.Score(Bootstrap.Resample(scorer.TileCount, random));
-            gains[b] = MapOver(sample.Challenger, shared) - MapOver(sample.Champion, shared);
-            foreach (var c in shared)
-                classDeltas[c][b] = sample.Challenger.ApPerClass.GetValueOrDefault(c) - sample.Champion.ApPerClass.GetValueOrDefault(c);
+            var deltas = Scored(scorer.Score(Bootstrap.Resample(scorer.TileCount, random)), shared).ToList();
+            if (deltas.Count == 0)
+                continue; // a resample that holds none of the compared classes says nothing
+            gains.Add(deltas.Average(kv => kv.Value));
+            foreach (var (cls, delta) in deltas)
+                classDeltas[cls].Add(delta);
         }
 
-        // The gain is measured on the classes both models know, so a class new to the challenger neither
-        // flatters nor penalises it.
-        var championMap = MapOver(observed.Champion, shared);
-        var challengerMap = MapOver(observed.Challenger, shared);
+        var championMap = shared.Length == 0 ? 0 : shared.Average(c => observed.Champion.ApPerClass[c]);
+        var challengerMap = shared.Length == 0 ? 0 : shared.Average(c => observed.Challenger.ApPerClass[c]);
         var gain = challengerMap - championMap;
-        var gainInterval = Bootstrap.PercentileInterval(gains, options.Confidence);
+        var gainInterval = Interval(gains);
         var changes = shared.Select(c =>
         {
             var champion = observed.Champion.ApPerClass[c];
             var challenger = observed.Challenger.ApPerClass[c];
-            var interval = Bootstrap.PercentileInterval(classDeltas[c], options.Confidence);
-            var blocks = champion - challenger > options.ClassRegressionTolerance && interval.IsBelow(0);
+            var interval = Interval(classDeltas[c]);
+            var blocks = champion - challenger > _options.ClassRegressionTolerance && interval.IsBelow(0);
             return new ClassChange(c, champion, challenger, interval, blocks);
         }).ToList();
 
         var reasons = new List<string>();
-        var gainOk = gain >= options.MinMapGain && gainInterval.IsAbove(0);
+        var gainOk = gain >= _options.MinMapGain && gainInterval.IsAbove(0);
         reasons.Add(gainOk
-            ? $"mAP {challengerMap:0.000} vs champion {championMap:0.000}: gain {gain:+0.000;-0.000} ≥ margin {options.MinMapGain:0.000}, interval {gainInterval} above 0"
-            : gain < options.MinMapGain
-                ? $"mAP {challengerMap:0.000} vs champion {championMap:0.000}: gain {gain:+0.000;-0.000} is below the margin {options.MinMapGain:0.000}"
-                : $"mAP gain {gain:+0.000;-0.000} is not distinguishable from noise: interval {gainInterval} includes 0");
+            ? Invariant($"mAP {challengerMap:0.000} vs champion {championMap:0.000}: gain {gain:+0.000;-0.000} ≥ margin {_options.MinMapGain:0.000}, interval {gainInterval} above 0")
+            : gain < _options.MinMapGain
+                ? Invariant($"mAP {challengerMap:0.000} vs champion {championMap:0.000}: gain {gain:+0.000;-0.000} is below the margin {_options.MinMapGain:0.000}")
+                : Invariant($"mAP gain {gain:+0.000;-0.000} is not distinguishable from noise: interval {gainInterval} includes 0"));
         foreach (var change in changes.Where(c => c.Blocks))
-            reasons.Add($"class {change.Class} regresses: AP {change.ChampionAp:0.000} → {change.ChallengerAp:0.000} " +
-                        $"(fall {-change.Delta:0.000} > tolerance {options.ClassRegressionTolerance:0.000}, interval {change.Interval} below 0)");
+            reasons.Add(Invariant($"class {change.Class} regresses: AP {change.ChampionAp:0.000} → {change.ChallengerAp:0.000} ") +
+                        Invariant($"(fall {-change.Delta:0.000} > tolerance {_options.ClassRegressionTolerance:0.000}, interval {change.Interval} below 0)"));
         foreach (var added in observed.Challenger.ApPerClass.Keys.Except(shared).Order(StringComparer.Ordinal))
-            reasons.Add($"class {added} is new to the challenger (AP {observed.Challenger.ApPerClass[added]:0.000}); it cannot regress");
+            reasons.Add(Invariant($"class {added} is new to the challenger (AP {observed.Challenger.ApPerClass[added]:0.000}); it cannot regress"));
 
         var promote = gainOk && !changes.Any(c => c.Blocks);
         reasons.Insert(0, promote ? "promote: the challenger is better and no class regresses beyond tolerance" : "keep the champion");
@@ -94,6 +110,15 @@ public sealed class PromotionGate(PromotionGateOptions options)
         };
     }
 
-    private static double MapOver(ClassScores scores, IReadOnlyList<string> classes) =>
-        classes.Count == 0 ? 0 : classes.Average(c => scores.ApPerClass.GetValueOrDefault(c));
+    /// <summary>Challenger − champion AP of each class that both score with a finite AP.</summary>
+    private static IEnumerable<KeyValuePair<string, double>> Scored(PairedScores scores, IEnumerable<string> classes) =>
+        classes.Select(c => (c, Champion: scores.Champion.ApPerClass.GetValueOrDefault(c, double.NaN),
+                Challenger: scores.Challenger.ApPerClass.GetValueOrDefault(c, double.NaN)))
+            .Where(x => double.IsFinite(x.Champion) && double.IsFinite(x.Challenger))
+            .Select(x => KeyValuePair.Create(x.c, x.Challenger - x.Champion));
+
+    /// <summary>The percentile interval, or an unbounded one when too few resamples held the class to say anything.</summary>
+    private ConfidenceInterval Interval(IReadOnlyList<double> values) => values.Count < 2
+        ? new ConfidenceInterval(double.NegativeInfinity, double.PositiveInfinity, _options.Confidence)
+        : Bootstrap.PercentileInterval(values, _options.Confidence);
 }

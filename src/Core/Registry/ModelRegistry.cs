@@ -71,6 +71,21 @@ public sealed class ModelRegistry(IModelRegistryStore store)
         return next with { ETag = etag };
     }
 
+    /// <summary>
+    /// Promotion for a caller that knows the champion's id rather than the pointer's ETag (the cycle recorded which
+    /// model it was compared against): fails unless that model is still the champion, then writes conditionally.
+    /// </summary>
+    public async Task<ChampionState> PromoteIfChampionIsAsync(string modelId, string? expectedChampionId, IReadOnlyList<string> reasons,
+        DateTimeOffset at, CancellationToken ct = default)
+    {
+        var current = await store.GetChampionAsync(ct);
+        if (current.ModelId == modelId && current.History.Count > 0 && current.History[^1].Action == ChampionAction.Promoted)
+            return current; // a retried activity: the promotion already happened
+        if (current.ModelId != expectedChampionId)
+            throw Conflict(modelId, current);
+        return await PromoteAsync(modelId, current.ETag, reasons, at, ct);
+    }
+
     /// <summary>Returns the champion pointer to the champion before the current one.</summary>
     public async Task<ChampionState> RollbackAsync(string reason, DateTimeOffset at, CancellationToken ct = default)
     {

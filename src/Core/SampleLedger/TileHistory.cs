@@ -30,10 +30,14 @@ public sealed record TileHistory
     public IReadOnlyList<double> TrueClassProbabilityHistory =>
         Observations.Where(o => o.MeanTrueClassProbability.HasValue).Select(o => o.MeanTrueClassProbability!.Value).ToList();
 
-    /// <summary>This history with more observations appended, keeping only the newest <paramref name="capacity"/>.</summary>
+    /// <summary>
+    /// This history with more observations appended, keeping only the newest <paramref name="capacity"/>. An
+    /// observation of a (cycle, epoch) already held is skipped, so a merge retried after a crash adds nothing twice.
+    /// </summary>
     public TileHistory Append(IEnumerable<TileObservation> observations, int capacity)
     {
-        var all = Observations.Concat(observations).ToList();
+        var held = Observations.Select(o => (o.CycleId, o.Epoch)).ToHashSet();
+        var all = Observations.Concat(observations.Where(o => held.Add((o.CycleId, o.Epoch)))).ToList();
         return this with { Observations = all.Skip(Math.Max(0, all.Count - capacity)).ToList() };
     }
 }

@@ -1,3 +1,4 @@
+using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.SampleLedger;
 
 namespace AutoRetrain.Core.Sampling;
@@ -25,6 +26,16 @@ public sealed record SamplingInput
 
     /// <summary>Seed of every random choice a strategy makes (stochastic rounding, replay selection).</summary>
     public int Seed { get; init; } = 42;
+
+    /// <summary>The input for these tiles with their histories read from the sample ledger.</summary>
+    public static async Task<SamplingInput> LoadAsync(ISampleLedgerStore ledger, IReadOnlyList<SamplingTile> tiles,
+        int epochs, int seed, CancellationToken ct = default) => new()
+    {
+        Tiles = tiles,
+        Histories = await ledger.GetAsync(tiles.Select(t => t.TileId), ct),
+        Epochs = epochs,
+        Seed = seed,
+    };
 }
 
 /// <summary>

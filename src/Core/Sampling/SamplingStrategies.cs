@@ -9,6 +9,11 @@ public static class SamplingStrategies
         ActiveBiasSampling.StrategyName, HardExampleMiningSampling.StrategyName, ReplaySampling.StrategyName,
     ];
 
+    /// <summary>What the strategy choice picks from by default: each strategy alone plus the LVIS-style pairing
+    /// of repeat-factor sampling with active bias.</summary>
+    public static readonly IReadOnlyList<string> DefaultMenu =
+        [.. Names, $"{RepeatFactorSampling.StrategyName}{ComposedSampling.Separator}{ActiveBiasSampling.StrategyName}"];
+
     public static ISamplingStrategy Parse(string spec)
     {
         var parts = spec.Split(ComposedSampling.Separator, StringSplitOptions.TrimEntries).Select(One).ToList();

@@ -1,3 +1,4 @@
+using static System.FormattableString;
 namespace AutoRetrain.Core.Statistics;
 
 /// <summary>
@@ -50,5 +51,5 @@ public sealed record ConfidenceInterval(double Low, double High, double Confiden
 
     public bool IsBelow(double value) => High < value;
 
-    public override string ToString() => $"[{Low:0.000}, {High:0.000}] ({Confidence:P0})";
+    public override string ToString() => Invariant($"[{Low:0.000}, {High:0.000}] ({Confidence:P0})");
 }

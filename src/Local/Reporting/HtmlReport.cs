@@ -197,6 +197,7 @@ public static class HtmlReport
     {
         plot.XLabel(x);
         plot.YLabel(y);
+        if (x == "cycle") plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
     }
 
     private static void CycleTable(StringBuilder html, ReportData data)

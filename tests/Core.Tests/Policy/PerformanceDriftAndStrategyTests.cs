@@ -49,6 +49,19 @@ public class StrategySelectorTests
     }
 
     [Fact]
+    public void Candidates_ThreeAsked_BaseConfigWithEachChosenSampler()
+    {
+        var menu = Core.Sampling.SamplingStrategies.DefaultMenu;
+        var history = menu.Skip(1).Select((s, i) => new StrategyOutcome(s, 0.01 * i, 10)).ToList();
+        var plans = new StrategySelector().Candidates(new Core.Cycles.TrainingConfig { Epochs = 7 }, menu, history, 3);
+        Assert.Equal(3, plans.Count);
+        Assert.Equal(menu[0], plans[0].Config.Sampler); // never tried, so explored first
+        Assert.All(plans, p => Assert.Equal(7, p.Config.Epochs));
+        Assert.All(plans, p => Core.Sampling.SamplingStrategies.Parse(p.Config.Sampler));
+        Assert.Equal(3, plans.Select(p => p.Config.Sampler).Distinct().Count());
+    }
+
+    [Fact]
     public void Choose_NoCandidatesAsked_Throws() =>
         Assert.Throws<AutoRetrainException>(() => new StrategySelector().Choose(["A"], [], count: 0));
 }

@@ -16,6 +16,7 @@ public class PolicySimulatorTests
     [InlineData(60, 1)]
     [InlineData(60, 7)]
     [InlineData(30, 3)]
+    [InlineData(200, 3)]
     public void Run_DriftingStream_FewerTrainingsThanEveryBatchAndAtLeastOne(int batches, int seed)
     {
         var json = RunJson(batches, seed);
@@ -29,6 +30,7 @@ public class PolicySimulatorTests
     [InlineData(60, 2)]
     [InlineData(60, 7)]
     [InlineData(30, 3)]
+    [InlineData(200, 3)]
     public void Run_DriftingStream_EveryDriftEventAnsweredWithinOneBatch(int batches, int seed)
     {
         var json = RunJson(batches, seed);

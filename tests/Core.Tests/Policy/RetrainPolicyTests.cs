@@ -91,6 +91,18 @@ public class RetrainPolicyTests
     }
 
     [Fact]
+    public void Decide_ShiftDilutedSinceLastCycleButClearInLatestBatch_Retrains()
+    {
+        // Since the last cycle: 950 objects in the training mix plus a last batch of 50 helicopters and 50 planes.
+        var sinceCycle = new Dictionary<string, int> { ["plane"] = 525, ["ship"] = 456, ["helicopter"] = 69 };
+        var latest = new Dictionary<string, int> { ["plane"] = 50, ["helicopter"] = 50 };
+        Assert.False(Policy.Decide(Quiet with { NewClassCounts = sinceCycle }).Retrain);
+        var decision = Policy.Decide(Quiet with { NewClassCounts = sinceCycle, LatestClassCounts = latest });
+        Assert.True(decision.Retrain);
+        Assert.Contains("between latest and training labels", Assert.Single(decision.Reasons).Message);
+    }
+
+    [Fact]
     public void Decide_TotalVariationMetric_UsesItInReason()
     {
         var policy = new RetrainPolicy(new RetrainPolicyOptions { ShiftMetric = ShiftMetric.TotalVariation, ShiftThreshold = 0.3 });

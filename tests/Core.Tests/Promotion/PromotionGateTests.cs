@@ -77,11 +77,49 @@ public class PromotionGateTests
     }
 
     [Fact]
+    public void Decide_ClassAbsentFromSomeResamples_ScoredOnlyWhereItHasGroundTruth()
+    {
+        // "rare" has ground truth on tile 0 only; resamples without tile 0 report it as NaN (as an evaluator would).
+        var scorer = new NaNAwareScorer();
+        var decision = Gate.Decide(scorer);
+        Assert.True(decision.Promote);
+        Assert.True(double.IsFinite(decision.MapGain!.Value));
+        Assert.False(Assert.Single(decision.ClassChanges, c => c.Class == "rare").Blocks);
+    }
+
+    private sealed class NaNAwareScorer : IPairedScorer
+    {
+        public int TileCount => 30;
+
+        public PairedScores Score(IReadOnlyList<int> ix)
+        {
+            var rare = ix.Contains(0) ? 0.5 : double.NaN;
+            return new(
+                new ClassScores(new Dictionary<string, double> { ["plane"] = ix.Average(i => Base(i, "plane")), ["rare"] = rare }),
+                new ClassScores(new Dictionary<string, double> { ["plane"] = ix.Average(i => Base(i, "plane") + 0.1), ["rare"] = rare }));
+        }
+    }
+
+    [Fact]
     public void Decide_SameSeed_SameDecision()
     {
         var scorer = new TableScorer(Base, (t, c) => Base(t, c) + 0.01 * (t % 3 - 0.5), 40, Classes, Classes);
         Assert.Equal(Gate.Decide(scorer).MapGainInterval, Gate.Decide(scorer).MapGainInterval);
     }
+
+    [Fact]
+    public void PromotionDecision_JsonRoundTrip_KeepsIntervalsAndReasons()
+    {
+        var decision = Gate.Decide(new TableScorer(Base, (t, c) => Base(t, c) + 0.05, 40, Classes, Classes));
+        var back = Json.Deserialize<PromotionDecision>(Json.Serialize(decision), "decision.json");
+        Assert.Equal(decision.MapGainInterval, back.MapGainInterval);
+        Assert.Equal(decision.Reasons, back.Reasons);
+        Assert.Equal(decision.ClassChanges, back.ClassChanges);
+    }
+
+    [Fact]
+    public void Constructor_TooFewResamples_ThrowsSayingHowMany() =>
+        Assert.Contains("at least 100", Assert.Throws<AutoRetrainException>(() => new PromotionGate(new PromotionGateOptions { BootstrapResamples = 5 })).Message);
 
     [Theory]
     [InlineData(0.3, true)]

@@ -81,6 +81,18 @@ public class ModelRegistryTests
     }
 
     [Fact]
+    public async Task PromoteIfChampionIsAsync_ExpectedChampion_PromotesAndRetryIsANoOp()
+    {
+        var registry = await WithModels(Model("m1"), Model("m2", "m1"), Model("m3", "m1"));
+        await registry.PromoteIfChampionIsAsync("m1", null, ["first"], At);
+        var promoted = await registry.PromoteIfChampionIsAsync("m2", "m1", ["better"], At);
+        var retried = await registry.PromoteIfChampionIsAsync("m2", "m1", ["better"], At);
+        Assert.Equal(promoted.ETag, retried.ETag);
+        Assert.Equal(2, retried.History.Count);
+        await Assert.ThrowsAsync<ChampionConflictException>(() => registry.PromoteIfChampionIsAsync("m3", "m1", ["stale"], At));
+    }
+
+    [Fact]
     public async Task RollbackAsync_TwiceAfterThreePromotions_WalksBackToFirst()
     {
         var registry = await WithModels(Model("m1"), Model("m2", "m1"), Model("m3", "m2"));
@@ -93,5 +105,17 @@ public class ModelRegistryTests
         Assert.Contains("rollback from m3: bad detections", state.History[^1].Reasons[0]);
         Assert.Equal("m1", (await registry.RollbackAsync("again", At)).ModelId);
         await Assert.ThrowsAsync<AutoRetrainException>(() => registry.RollbackAsync("nothing left", At));
+    }
+
+    [Fact]
+    public async Task ChampionState_JsonRoundTrip_KeepsHistoryAndReign()
+    {
+        var registry = await WithModels(Model("m1"), Model("m2", "m1"));
+        var state = await registry.PromoteAsync("m1", null, ["first"], At);
+        state = await registry.PromoteAsync("m2", state.ETag, ["better"], At);
+        var back = Json.Deserialize<ChampionState>(Json.Serialize(state), "champion.json");
+        Assert.Equal(state.ETag, back.ETag);
+        Assert.Equal(["m1", "m2"], back.Reign());
+        Assert.Equal(["better"], back.History[^1].Reasons);
     }
 }

@@ -73,4 +73,12 @@ public class SampleLedgerTests
         var error = await Assert.ThrowsAsync<AutoRetrainException>(() => merger.MergeAsync("c2", [Stats("a", "c1", 1)]));
         Assert.Contains("belong to cycle c1", error.Message);
     }
+
+    [Fact]
+    public void Append_ObservationAlreadyHeld_Skipped()
+    {
+        var history = new TileHistory { TileId = "a" }.Append([SampleLedgerMerger.ToObservation(Stats("a", "c1", 1, 2))], 10);
+        var again = history.Append([SampleLedgerMerger.ToObservation(Stats("a", "c1", 1, 2)), SampleLedgerMerger.ToObservation(Stats("a", "c1", 1, 3))], 10);
+        Assert.Equal([2, 3], again.Observations.Select(o => o.Epoch!.Value));
+    }
 }

@@ -44,10 +44,11 @@ public sealed class PolicySimulator(RetrainPolicyOptions policyOptions, Training
                 TrainingClassCounts = champion ?? new Dictionary<string, int>(),
                 NewLabelledTiles = pending.Count,
                 NewClassCounts = newCounts,
+                LatestClassCounts = batch.ClassCounts,
                 PreviousNewClassCounts = previousNew,
                 Drift = champion is null || pending.Count < MinTilesForDrift ? null : Drift(champion, pending, batch.Index, streamOptions.Seed),
                 RecentCycles = usage,
-                EstimatedGpuHoursPerCycle = surrogate.GpuHours(trainingTiles + pending.Count),
+                EstimatedGpuHoursPerCycle = surrogate.GpuHours(pending.Count, trainingTiles),
             };
             var decision = policy.Decide(input);
             if (decision.Retrain)
