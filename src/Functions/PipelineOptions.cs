@@ -1,4 +1,5 @@
 using AutoRetrain.Core;
+using AutoRetrain.Core.Ingestion;
 
 namespace AutoRetrain.Functions;
 
@@ -12,6 +13,18 @@ public sealed class PipelineOptions
 
     /// <summary>Failed deliveries of one blob before it is moved to quarantine with the last error as its reason.</summary>
     public int MaxIngestAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Comma-separated class names; when set, labels naming any other class are quarantined (UnknownClass),
+    /// as <c>autoretrain watch --classes</c> does locally. Empty: every class is accepted.
+    /// </summary>
+    public string ClosedClasses { get; set; } = "";
+
+    public IngestionOptions ToIngestionOptions()
+    {
+        var classes = ClosedClasses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new IngestionOptions { ClosedClassSet = classes.Length == 0 ? null : classes.ToHashSet(StringComparer.Ordinal) };
+    }
 
     public void Validate()
     {

@@ -39,7 +39,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new IngestionFailureCounter(sp.GetRequiredService<PipelineStorageConnection>().Tables));
         services.AddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton(sp => new IngestionService(sp.GetRequiredService<IArtifactStore>(), sp.GetRequiredService<ITileLedger>(),
-            sp.GetRequiredService<IClock>()));
+            sp.GetRequiredService<IClock>(), sp.GetRequiredService<PipelineOptions>().ToIngestionOptions()));
         services.AddSingleton<FailedIngestionQuarantine>();
         services.AddSingleton(_ => MachineLearningOptionsFrom(configuration));
         services.AddSingleton(_ => new AzureRestClient(new HttpClient { Timeout = TimeSpan.FromMinutes(2) }, ServiceCredential(configuration)));

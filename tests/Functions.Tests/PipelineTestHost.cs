@@ -47,13 +47,14 @@ public sealed class PipelineTestHost : IAsyncDisposable
     public PipelineOptions Options => new() { Project = Project };
 
     /// <param name="ledgerFor">Lets a test put a fault in front of the real ledger.</param>
-    public static async Task<PipelineTestHost> StartAsync(int maxAttempts = 5, Func<ITileLedger, ITileLedger>? ledgerFor = null)
+    public static async Task<PipelineTestHost> StartAsync(int maxAttempts = 5, Func<ITileLedger, ITileLedger>? ledgerFor = null,
+        string closedClasses = "")
     {
         var host = new PipelineTestHost();
         var ledger = ledgerFor?.Invoke(host.Ledger) ?? host.Ledger;
-        var options = new PipelineOptions { Project = host.Project, MaxIngestAttempts = maxAttempts };
+        var options = new PipelineOptions { Project = host.Project, MaxIngestAttempts = maxAttempts, ClosedClasses = closedClasses };
         var handler = new BlobIngestionHandler(
-            new IngestionService(host.Store, ledger),
+            new IngestionService(host.Store, ledger, options: options.ToIngestionOptions()),
             new IngestionFailureCounter(host.Storage.Tables, host.TablePrefix),
             new FailedIngestionQuarantine(host.Store, host.Ledger, SystemClock.Instance),
             options, host.Metrics, NullLogger<BlobIngestionHandler>.Instance);

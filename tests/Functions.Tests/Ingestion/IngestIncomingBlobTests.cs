@@ -79,6 +79,16 @@ public sealed class IngestIncomingBlobTests
     }
 
     [Fact]
+    public async Task IngestIncomingBlob_ClosedClassSetAndAnUnknownClass_QuarantinesTheLabels()
+    {
+        await using var host = await PipelineTestHost.StartAsync(closedClasses: "ship, plane");
+
+        await host.DeliverAsync(await host.UploadAsync("t.labels.json", TestImages.Labels("t.png", 64, 48, ("tank", [1, 1, 9, 9]))));
+
+        Assert.Equal("UnknownClass", Assert.Single(await host.Ledger.ListQuarantineAsync()).Code);
+    }
+
+    [Fact]
     public async Task IngestIncomingBlob_IngestionKeepsFailing_RetriedThenQuarantinedWithTheLastError()
     {
         await using var host = await PipelineTestHost.StartAsync(maxAttempts: 3, ledgerFor: real => new TileWritesFail(real));
