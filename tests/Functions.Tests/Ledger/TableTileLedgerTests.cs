@@ -1,12 +1,24 @@
 using AutoRetrain.Cloud.Ledger;
 using AutoRetrain.Core.Ports;
+using AutoRetrain.Local.Ledger;
 
 namespace AutoRetrain.Functions.Tests.Ledger;
 
-public sealed class TableTileLedgerTests
+/// <summary>The Table Storage ledger on Azurite.</summary>
+public sealed class TableTileLedgerTests() : TileLedgerContract(new TableTileLedger(Azurite.Connect().Tables, Azurite.UniqueTablePrefix()));
+
+/// <summary>The local SQLite ledger under the same contract: both hosts' ledgers behave alike.</summary>
+public sealed class SqliteTileLedgerContractTests() : TileLedgerContract(
+    new SqliteTileLedger(Path.Combine(Directory.CreateTempSubdirectory("autoretrain-ledger-").FullName, "ledger.db")));
+
+/// <summary>
+/// What every ITileLedger must do (its doc comments): insert-if-absent tiles, label changes reported once, pending
+/// labels per pairing key removed only with their hash, quarantine entries counted once per key, under concurrency.
+/// </summary>
+public abstract class TileLedgerContract(ITileLedger ledger)
 {
     private static readonly DateTimeOffset At = new(2026, 11, 24, 13, 0, 0, TimeSpan.Zero);
-    private readonly TableTileLedger _ledger = new(Azurite.Connect().Tables, Azurite.UniqueTablePrefix());
+    private readonly ITileLedger _ledger = ledger;
 
     [Fact]
     public async Task AddTileAsync_SameTileTwice_SecondIsNotAddedAndReturnsTheStoredRecord()
