@@ -37,6 +37,7 @@ public static class ServiceRegistration
         services.AddSingleton<IModelRegistryStore>(sp => new TableModelRegistryStore(sp.GetRequiredService<PipelineStorageConnection>().Tables));
         services.AddSingleton<ISampleLedgerStore>(sp => new TableSampleLedgerStore(sp.GetRequiredService<PipelineStorageConnection>().Tables));
         services.AddSingleton(sp => new IngestionFailureCounter(sp.GetRequiredService<PipelineStorageConnection>().Tables));
+        services.AddSingleton(sp => new DeliveryOutbox(sp.GetRequiredService<PipelineStorageConnection>().Tables));
         services.AddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton(sp => new IngestionService(sp.GetRequiredService<IArtifactStore>(), sp.GetRequiredService<ITileLedger>(),
             sp.GetRequiredService<IClock>(), sp.GetRequiredService<PipelineOptions>().ToIngestionOptions()));

@@ -56,6 +56,7 @@ public sealed class PipelineTestHost : IAsyncDisposable
         var handler = new BlobIngestionHandler(
             new IngestionService(host.Store, ledger, options: options.ToIngestionOptions()),
             new IngestionFailureCounter(host.Storage.Tables, host.TablePrefix),
+            new DeliveryOutbox(host.Storage.Tables, host.TablePrefix),
             new FailedIngestionQuarantine(host.Store, host.Ledger, SystemClock.Instance),
             options, host.Metrics, NullLogger<BlobIngestionHandler>.Instance);
         host.Function = new IngestIncomingBlobFunction(handler);

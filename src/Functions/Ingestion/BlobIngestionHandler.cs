@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using AutoRetrain.Cloud.Ledger;
 using AutoRetrain.Cloud.Telemetry;
+using AutoRetrain.Core;
 using AutoRetrain.Core.Ingestion;
 using AutoRetrain.Core.Tiles;
 using AutoRetrain.Orchestration;
@@ -14,14 +15,15 @@ namespace AutoRetrain.Functions.Ingestion;
 
 /// <summary>
 /// What happens to one blob in <c>incoming</c>: read it, run the ingestion service (the same one the local folder
-/// watcher runs), tell the project's cycle manager about newly labelled tiles (starting the manager when absent),
-/// then remove the blob (its bytes now live in <c>datasets</c> or <c>quarantine</c>). A delivery that throws is
+/// watcher runs), tell the project's cycle manager about newly labelled tiles (starting the manager when absent;
+/// the signal is kept in an outbox until sent, so a failed send is repeated by the redelivery), then remove the blob (its bytes now live in <c>datasets</c> or <c>quarantine</c>). A delivery that throws is
 /// counted; after <see cref="PipelineOptions.MaxIngestAttempts"/> failures the blob goes to quarantine with the
 /// last error as its reason instead of being retried again.
 /// </summary>
 public sealed class BlobIngestionHandler(
     IngestionService ingestion,
     IngestionFailureCounter failures,
+    DeliveryOutbox outbox,
     FailedIngestionQuarantine failedQuarantine,
     PipelineOptions options,
     PipelineMetrics metrics,
@@ -46,6 +48,14 @@ public sealed class BlobIngestionHandler(
             return null;
         }
 
+        // An earlier delivery changed the ledger but could not tell the manager: send what it owed, then finish.
+        if (await outbox.GetAsync(blob.Name, version.ToString(), ct) is { } owed)
+        {
+            await SendOwedAsync(durable, blob.Name, version, Json.Deserialize<ManagerSignal>(owed, $"outbox of {blob.Name}"), ct);
+            await DeleteIfUnchangedAsync(blob, version, ct);
+            return null;
+        }
+
         IngestOutcome outcome;
         try
         {
@@ -64,7 +74,10 @@ public sealed class BlobIngestionHandler(
 
         Record(outcome);
         if (IngestionSignals.For(outcome, ContentHash.Of(content.ToMemory().Span)) is { } signal)
-            await SignalManagerAsync(durable, signal, ct);
+        {
+            await outbox.PutAsync(blob.Name, version.ToString(), Json.Serialize(signal, indented: false), ct);
+            await SendOwedAsync(durable, blob.Name, version, signal, ct);
+        }
         await DeleteIfUnchangedAsync(blob, version, ct);
         trace?.SetTag("ingest.outcome", outcome.Kind.ToString());
         return outcome;
@@ -76,6 +89,12 @@ public sealed class BlobIngestionHandler(
         if (outcome.Kind == IngestKind.TileAdded) metrics.TileIngested();
         if (outcome.Kind == IngestKind.Quarantined)
             metrics.TileQuarantined(outcome.Problems is [var first, ..] ? first.Code.ToString() : "Unknown");
+    }
+
+    private async Task SendOwedAsync(DurableTaskClient durable, string blobName, ETag version, ManagerSignal signal, CancellationToken ct)
+    {
+        await SignalManagerAsync(durable, signal, ct);
+        await outbox.DeleteAsync(blobName, version.ToString(), ct);
     }
 
     private async Task SignalManagerAsync(DurableTaskClient durable, ManagerSignal signal, CancellationToken ct)

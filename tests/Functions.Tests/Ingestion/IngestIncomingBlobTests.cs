@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Tiles;
 using AutoRetrain.Functions.Ingestion;
+using Microsoft.DurableTask.Testing;
 
 namespace AutoRetrain.Functions.Tests.Ingestion;
 
@@ -61,6 +62,25 @@ public sealed class IngestIncomingBlobTests
         await host.DeliverAsync(blob);
 
         Assert.Equal(1, (await host.Ledger.GetCountsAsync()).Tiles);
+    }
+
+    [Fact]
+    public async Task IngestIncomingBlob_ManagerUnreachableWhenTheTileWasLabelled_TheRedeliverySendsTheSignal()
+    {
+        await using var host = await PipelineTestHost.StartAsync();
+        var unreachable = await DurableTaskTestHost.StartAsync(_ => { });
+        var deadClient = unreachable.Client;
+        await unreachable.DisposeAsync();
+        await host.DeliverAsync(await host.UploadAsync("late.labels.json", TestImages.Labels("late.png", 64, 48, ("ship", [1, 1, 9, 9]))));
+        var image = await host.UploadAsync("late.png", TestImages.UniquePng());
+
+        await Assert.ThrowsAnyAsync<Exception>(() => host.Function.IngestIncomingBlob(image, deadClient, CancellationToken.None));
+        Assert.True(await image.ExistsAsync());
+        await host.DeliverAsync(image);
+
+        var status = await host.WaitForManagerAsync(s => s.Pending.NewTiles >= 1);
+        Assert.Equal(1, status.Pending.NewTiles);
+        Assert.False(await image.ExistsAsync());
     }
 
     [Fact]
