@@ -171,7 +171,7 @@ public sealed class IngestionService
     }
 
     /// <summary>The last path segment with anything but letters, digits, '.', '-' and '_' replaced, never "." or "..".</summary>
-    internal static string SafeFileName(string sourceName)
+    public static string SafeFileName(string sourceName)
     {
         string last = sourceName.Replace('\\', '/').Split('/').LastOrDefault(s => s.Length > 0) ?? "unnamed";
         var safe = new string(last.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());

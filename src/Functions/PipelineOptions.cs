@@ -1,0 +1,37 @@
+using AutoRetrain.Core;
+using AutoRetrain.Core.Ingestion;
+
+namespace AutoRetrain.Functions;
+
+/// <summary>The app's own settings, section <c>AutoRetrain</c> (app settings <c>AutoRetrain__Project</c>, ...).</summary>
+public sealed class PipelineOptions
+{
+    public const string Section = "AutoRetrain";
+
+    /// <summary>The project whose singleton cycle manager this app feeds (instance id <c>cycle-manager-&lt;project&gt;</c>).</summary>
+    public string Project { get; set; } = "default";
+
+    /// <summary>Failed deliveries of one blob before it is moved to quarantine with the last error as its reason.</summary>
+    public int MaxIngestAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Comma-separated class names; when set, labels naming any other class are quarantined (UnknownClass),
+    /// as <c>autoretrain watch --classes</c> does locally. Empty: every class is accepted.
+    /// </summary>
+    public string ClosedClasses { get; set; } = "";
+
+    public IngestionOptions ToIngestionOptions()
+    {
+        var classes = ClosedClasses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new IngestionOptions { ClosedClassSet = classes.Length == 0 ? null : classes.ToHashSet(StringComparer.Ordinal) };
+    }
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Project) || !Project.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            throw new AutoRetrainException(
+                $"setting {Section}__Project = \"{Project}\": use letters, digits, '-' and '_' only (it names the cycle manager's instance).");
+        if (MaxIngestAttempts < 1)
+            throw new AutoRetrainException($"setting {Section}__MaxIngestAttempts = {MaxIngestAttempts}: must be at least 1.");
+    }
+}
