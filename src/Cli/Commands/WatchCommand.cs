@@ -1,7 +1,10 @@
 using System.CommandLine;
+using AutoRetrain.Cli.Hosting;
 using AutoRetrain.Core.Ingestion;
 using AutoRetrain.Local;
 using AutoRetrain.Local.Watching;
+using AutoRetrain.Orchestration.Contracts;
+using AutoRetrain.Orchestration.Steps;
 using Spectre.Console;
 
 namespace AutoRetrain.Cli;
@@ -16,15 +19,18 @@ public static partial class Commands
             Arity = ArgumentArity.ZeroOrOne,
         };
         var workdir = CommonOptions.Workdir();
-        var once = new Option<bool>("--once") { Description = "Ingest what is there now, then exit." };
+        var once = new Option<bool>("--once") { Description = "Ingest what is there now (and run the cycle it triggers), then exit." };
+        var ingestOnly = new Option<bool>("--ingest-only") { Description = "Only ingest; do not run the cycle manager." };
+        var project = new Option<string>("--project") { Description = "Project name of the cycle manager.", DefaultValueFactory = _ => "default" };
         var classes = new Option<string[]>("--classes")
         {
             Description = "Close the class set: labels naming any other class are quarantined.",
             AllowMultipleArgumentsPerToken = true,
         };
-        var command = new Command("watch", "Ingest images and label sidecars as they land in a folder (the local blob trigger).")
+        var command = new Command("watch",
+            "Ingest images and label sidecars as they land in a folder (the local blob trigger) and feed the cycle manager, which decides when to retrain.")
         {
-            folder, workdir, once, classes,
+            folder, workdir, once, ingestOnly, project, classes,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -32,15 +38,32 @@ public static partial class Commands
             var closed = parse.GetValue(classes) is { Length: > 0 } names ? names.ToHashSet() : null;
             var watcher = new FolderWatcher(parse.GetValue(folder) ?? workspace.IncomingFolder,
                 workspace.CreateIngestion(new IngestionOptions { ClosedClassSet = closed }));
+            string name = parse.GetValue(project)!;
             AnsiConsole.MarkupLineInterpolated($"Watching [bold]{watcher.Folder}[/] → store [bold]{workspace.Root}[/]");
-            if (parse.GetValue(once))
-                await ScanWithProgressAsync(watcher, ct);
-            else
-                while (!ct.IsCancellationRequested)
+            LocalPipeline? pipeline = parse.GetValue(ingestOnly) ? null
+                : await LocalPipeline.StartAsync(workspace, name, new CycleStepsOptions(), new ManagerConfig());
+            try
+            {
+                int scan = 0;
+                do
                 {
-                    await ScanWithProgressAsync(watcher, ct);
+                    var outcomes = await ScanWithProgressAsync(watcher, ct);
+                    if (pipeline is not null && outcomes.Any(o => o.NewlyLabelled is not null))
+                    {
+                        var tiles = TilesRegistered.From($"watch-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{++scan}", outcomes);
+                        await pipeline.Manager.SignalAsync(name, new ManagerSignal(SignalKind.TilesRegistered, tiles), ct);
+                        AnsiConsole.MarkupLineInterpolated($"cycle manager told: {tiles.NewTiles} newly labelled tiles");
+                    }
+                    if (parse.GetValue(once)) break;
                     try { await Task.Delay(watcher.PollInterval, ct); } catch (OperationCanceledException) { break; }
                 }
+                while (!ct.IsCancellationRequested);
+                if (pipeline is not null && parse.GetValue(once)) await WaitUntilIdleAsync(pipeline, name, ct);
+            }
+            finally
+            {
+                if (pipeline is not null) await pipeline.DisposeAsync();
+            }
             var counts = await workspace.Ledger.GetCountsAsync(CancellationToken.None);
             AnsiConsole.MarkupLineInterpolated(
                 $"tiles {counts.Tiles}, labelled {counts.Labelled}, labels pending {counts.PendingLabels}, quarantined {counts.Quarantined}");
@@ -49,8 +72,19 @@ public static partial class Commands
         return command;
     }
 
+    /// <summary>Waits until the manager has handled every signal and no cycle runs.</summary>
+    private static async Task WaitUntilIdleAsync(LocalPipeline pipeline, string project, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var status = await pipeline.Manager.GetStatusAsync(project, ct);
+            if (status is { RunningCycle: null } && status.LastDecision is not null) return;
+            await Task.Delay(500, ct);
+        }
+    }
+
     /// <summary>One scan, with a progress bar when there is more than a handful of files.</summary>
-    private static async Task ScanWithProgressAsync(FolderWatcher watcher, CancellationToken ct)
+    private static async Task<IReadOnlyList<IngestOutcome>> ScanWithProgressAsync(FolderWatcher watcher, CancellationToken ct)
     {
         IReadOnlyList<IngestOutcome> outcomes = [];
         await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
@@ -67,5 +101,6 @@ public static partial class Commands
         if (outcomes.Count > 0)
             AnsiConsole.MarkupLineInterpolated(
                 $"ingested {outcomes.Count} files: {string.Join(", ", outcomes.GroupBy(o => o.Kind).Select(g => $"{g.Key} {g.Count()}"))}");
+        return outcomes;
     }
 }

@@ -95,7 +95,7 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
             ct.ThrowIfCancellationRequested();
             writer.WriteTiles(Path.Combine(workspace.IncomingFolder, batch.Folder), batch.FirstTileIndex, batch.Tiles, batch.Conditions);
             var outcomes = await watcher.ScanOnceAsync(ct: ct);
-            var signal = Aggregate($"{Project}-{batch.Folder}", outcomes);
+            var signal = TilesRegistered.From($"{Project}-{batch.Folder}", outcomes);
             view.BatchArrived(batch, signal, outcomes.Count(o => o.Kind == IngestKind.Quarantined));
 
             int decisionsBefore = (await workspace.Cycles.ListDecisionsAsync(Project, ct)).Count;
@@ -125,16 +125,6 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
             report, workspace.MlrunsFolder, overhead);
         await File.WriteAllTextAsync(Path.Combine(workspace.Root, "demo-summary.json"), Json.Serialize(summary), ct);
         return summary;
-    }
-
-    private static TilesRegistered Aggregate(string batchId, IReadOnlyList<IngestOutcome> outcomes)
-    {
-        var labelled = outcomes.Select(o => o.NewlyLabelled).OfType<NewlyLabelledTile>().ToList();
-        var perClass = new Dictionary<string, int>();
-        foreach (var t in labelled)
-            foreach (var (cls, n) in t.ClassCounts) perClass[cls] = perClass.GetValueOrDefault(cls) + n;
-        return new TilesRegistered(batchId, labelled.Count(t => !t.Relabelled), labelled.Count(t => t.Split == Split.Train),
-            labelled.Count(t => t.Split == Split.Validation), labelled.Count(t => t.Relabelled), perClass);
     }
 
     private static async Task<DecisionRecord> WaitForDecisionAsync(LocalWorkspace workspace, int before, CancellationToken ct)

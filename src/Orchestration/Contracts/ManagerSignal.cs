@@ -1,3 +1,6 @@
+using AutoRetrain.Core.Ingestion;
+using AutoRetrain.Core.Snapshots;
+
 namespace AutoRetrain.Orchestration.Contracts;
 
 public enum SignalKind { TilesRegistered, ForceRetrain, Pause, Resume, Configure, Stop }
@@ -12,7 +15,19 @@ public sealed record TilesRegistered(
     int NewTrainTiles,
     int NewValidationTiles,
     int Relabelled,
-    IReadOnlyDictionary<string, int> NewObjectsPerClass);
+    IReadOnlyDictionary<string, int> NewObjectsPerClass)
+{
+    /// <summary>What a set of ingestion outcomes adds up to; only deliveries that changed the ledger count.</summary>
+    public static TilesRegistered From(string batchId, IEnumerable<IngestOutcome> outcomes)
+    {
+        var labelled = outcomes.Select(o => o.NewlyLabelled).OfType<NewlyLabelledTile>().ToList();
+        var perClass = new Dictionary<string, int>();
+        foreach (var t in labelled)
+            foreach (var (cls, n) in t.ClassCounts) perClass[cls] = perClass.GetValueOrDefault(cls) + n;
+        return new TilesRegistered(batchId, labelled.Count(t => !t.Relabelled), labelled.Count(t => t.Split == Split.Train),
+            labelled.Count(t => t.Split == Split.Validation), labelled.Count(t => t.Relabelled), perClass);
+    }
+}
 
 /// <summary>
 /// Everything the cycle manager receives travels as one external event name, so that signals keep
