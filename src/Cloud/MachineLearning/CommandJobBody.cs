@@ -43,24 +43,27 @@ public static class CommandJobBody
     public static JsonObject Job(AzureMachineLearningOptions o, TrainingJobSpec spec)
     {
         string data = o.DataBlobServiceUri.TrimEnd('/');
+        // The trainer resolves a snapshot's image and label keys against the folder above snapshots/,
+        // which is the mounted datasets container.
         var inputs = new JsonObject
         {
             ["dataset"] = Input("uri_folder", $"{data}/{Containers.Datasets}/"),
-            ["snapshot"] = Input("uri_file", $"{data}/{Containers.Datasets}/{spec.SnapshotKey}"),
         };
         var config = spec.Config;
         var command = new List<string>
         {
             o.TrainerEntryPoint, "train",
-            "--data", "${{inputs.dataset}}",
-            "--snapshot", "${{inputs.snapshot}}",
-            "--output", "${{outputs.model}}",
-            "--sampler", config.Sampler,
-            "--architecture", config.Architecture,
+            "--data", "${{inputs.dataset}}/" + spec.SnapshotKey,
+            "--out", "${{outputs.model}}",
             "--epochs", config.Epochs.ToString(CultureInfo.InvariantCulture),
-            "--learning-rate", config.LearningRate.ToString("R", CultureInfo.InvariantCulture),
-            "--seed", config.Seed.ToString(CultureInfo.InvariantCulture),
+            "--cycle-id", spec.CycleId,
+            "--device", "cuda",
         };
+        if (spec.ConfigKey is { } configKey)
+        {
+            inputs["config"] = Input("uri_file", $"{data}/{Containers.Runs}/{configKey}");
+            command.AddRange(["--config", "${{inputs.config}}"]);
+        }
         if (spec.BaseModelKey is { } baseModel)
         {
             inputs["base_model"] = Input("uri_folder", $"{data}/{Containers.Models}/{baseModel.TrimEnd('/')}/");

@@ -23,6 +23,9 @@ public sealed record TrainingJobSpec
     public required string OutputModelKey { get; init; }
 
     public required TrainingConfig Config { get; init; }
+
+    /// <summary>The same configuration as a JSON file in <c>runs</c>, which the trainer reads with <c>--config</c>.</summary>
+    public string? ConfigKey { get; init; }
 }
 
 public enum TrainingJobState { Queued, Running, Completed, Failed, Canceled }

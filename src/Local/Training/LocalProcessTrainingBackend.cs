@@ -80,9 +80,12 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
         };
         if (spec.BaseModelKey is { } baseModel) args.AddRange(["--base-model", store.PathOf(Containers.Models, baseModel)]);
         if (spec.WeightsKey is { } weights) args.AddRange(["--weights", store.PathOf(Containers.Runs, weights)]);
-        string configPath = store.PathOf(Containers.Runs, $"jobs/{JobIdFor(spec)}/config.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(configPath)!);
-        File.WriteAllText(configPath, Json.Serialize(spec.Config));
+        string configPath = store.PathOf(Containers.Runs, spec.ConfigKey ?? $"jobs/{JobIdFor(spec)}/config.json");
+        if (spec.ConfigKey is null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(configPath)!);
+            File.WriteAllText(configPath, Json.Serialize(spec.Config));
+        }
         args.AddRange(["--config", configPath]);
         return args;
     }

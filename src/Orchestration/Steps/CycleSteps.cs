@@ -141,8 +141,11 @@ public sealed class CycleSteps(
     public async Task<string> SubmitTrainingAsync(TrainingJobInput input, CancellationToken ct)
     {
         var baseModel = input.BaseModelId is { } id ? await _registry.GetAsync(id, ct) : null;
+        string configKey = $"cycles/{input.CycleId}/{input.Candidate}/training-config.json";
+        await store.PutAsync(Containers.Runs, configKey, Encoding.UTF8.GetBytes(Json.Serialize(input.Config)), overwrite: true, ct);
         return await backend.SubmitAsync(new TrainingJobSpec
         {
+            ConfigKey = configKey,
             CycleId = input.CycleId,
             Candidate = input.Candidate,
             SnapshotKey = input.SnapshotKey,

@@ -17,6 +17,7 @@ public sealed class AzureMlTrainingBackendTests
         WeightsKey = weights,
         OutputModelKey = "m-0002",
         Config = new TrainingConfig { Sampler = "repeat-factor", Epochs = 12, LearningRate = 0.0005, Seed = 7 },
+        ConfigKey = "cycles/default-cycle-0002/repeat-factor/training-config.json",
     };
 
     [Fact]
@@ -40,17 +41,21 @@ public sealed class AzureMlTrainingBackendTests
         Assert.Equal(environment.Path, p["environmentId"]!.GetValue<string>());
         Assert.Equal("uri_folder", p["inputs"]!["dataset"]!["jobInputType"]!.GetValue<string>());
         Assert.Equal("https://sttest.blob.core.windows.net/datasets/", p["inputs"]!["dataset"]!["uri"]!.GetValue<string>());
-        Assert.Equal("https://sttest.blob.core.windows.net/datasets/snapshots/abc123.json", p["inputs"]!["snapshot"]!["uri"]!.GetValue<string>());
+        Assert.Equal("https://sttest.blob.core.windows.net/runs/cycles/default-cycle-0002/repeat-factor/training-config.json",
+            p["inputs"]!["config"]!["uri"]!.GetValue<string>());
         Assert.Equal("https://sttest.blob.core.windows.net/models/m-0001/", p["inputs"]!["base_model"]!["uri"]!.GetValue<string>());
         Assert.Equal("https://sttest.blob.core.windows.net/runs/cycle-2/weights-uniform.json", p["inputs"]!["weights"]!["uri"]!.GetValue<string>());
         Assert.Equal("https://sttest.blob.core.windows.net/models/m-0002/", p["outputs"]!["model"]!["uri"]!.GetValue<string>());
         Assert.Equal("uri_folder", p["outputs"]!["model"]!["jobOutputType"]!.GetValue<string>());
         string command = p["command"]!.GetValue<string>();
-        Assert.StartsWith("autoretrain-trainer train --data ${{inputs.dataset}} --snapshot ${{inputs.snapshot}} --output ${{outputs.model}}", command);
+        // The trainer command line of src/Detector/CommandLine/TrainCommand.cs.
+        Assert.StartsWith("autoretrain-trainer train --data ${{inputs.dataset}}/snapshots/abc123.json --out ${{outputs.model}}", command);
+        Assert.Contains("--config ${{inputs.config}}", command);
+        Assert.Contains("--cycle-id default-cycle-0002", command);
+        Assert.Contains("--device cuda", command);
         Assert.Contains("--base-model ${{inputs.base_model}}", command);
         Assert.Contains("--weights ${{inputs.weights}}", command);
         Assert.Contains("--epochs 12", command);
-        Assert.Contains("--learning-rate 0.0005", command);
         Assert.Equal("Managed", p["identity"]!["identityType"]!.GetValue<string>());
         Assert.Equal(aml.Options.ComputeIdentityClientId, p["environmentVariables"]!["AZURE_CLIENT_ID"]!.GetValue<string>());
     }
@@ -64,7 +69,7 @@ public sealed class AzureMlTrainingBackendTests
 
         var put = Assert.Single(aml.Server.Requests, r => r.Method == "PUT" && r.Path.Contains("/jobs/"));
         var inputs = put.Body!["properties"]!["inputs"]!.AsObject();
-        Assert.Equal(["dataset", "snapshot"], inputs.Select(i => i.Key).Order());
+        Assert.Equal(["config", "dataset"], inputs.Select(i => i.Key).Order());
         Assert.DoesNotContain("--base-model", put.Body!["properties"]!["command"]!.GetValue<string>());
     }
 
