@@ -7,11 +7,14 @@ public static partial class Commands
 {
     public static IEnumerable<Command> All() =>
     [
+        Demo(),
         Watch(),
         Import(),
         Status(),
+        Report(),
         PolicySim(),
         Evaluate(),
         Generate(),
+        .. AutoRetrain.Detector.CommandLine.TrainerCommands.All(evaluateName: "evaluate-model"),
     ];
 }

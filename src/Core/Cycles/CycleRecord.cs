@@ -9,7 +9,13 @@ public sealed record TrainingConfig
     public int Epochs { get; init; } = 10;
     public double LearningRate { get; init; } = 1e-3;
     public int Seed { get; init; } = 42;
-    public string Architecture { get; init; } = "centernet-small";
+    public string Architecture { get; init; } = "centernet-tiny";
+
+    /// <summary>Chip size the detector trains on (pixels, a multiple of 16).</summary>
+    public int InputSize { get; init; } = 256;
+
+    /// <summary>Wall-clock cap on one training, in seconds; null trains all epochs (early stopping aside).</summary>
+    public double? TimeBudgetSeconds { get; init; }
 }
 
 /// <summary>One retraining cycle from trigger to decision. DESIGN.md, "Data contracts".</summary>

@@ -34,14 +34,19 @@ public sealed class CocoImageEvaluations
     {
         var input = EvaluationInput.Prepare(images, detections, categories.Count);
         var cells = new CocoImageCategoryResult?[input.BucketCount];
-        var matcher = new CocoMatcher();
-        for (int b = 0; b < cells.Length; b++)
+        // Buckets are independent; each worker matches a contiguous range with its own scratch.
+        var ranges = System.Collections.Concurrent.Partitioner.Create(0, cells.Length, Math.Max(1024, cells.Length / (4 * Environment.ProcessorCount) + 1));
+        Parallel.ForEach(ranges, range =>
         {
-            var gtSlice = input.GroundTruth(b);
-            var dtSlice = input.Detections(b);
-            if (gtSlice.Count == 0 && dtSlice.Count == 0) continue; // evaluateImg returns None
-            cells[b] = matcher.Match(input.GtObjects, gtSlice, detections, dtSlice);
-        }
+            var matcher = new CocoMatcher();
+            for (int b = range.Item1; b < range.Item2; b++)
+            {
+                var gtSlice = input.GroundTruth(b);
+                var dtSlice = input.Detections(b);
+                if (gtSlice.Count == 0 && dtSlice.Count == 0) continue; // evaluateImg returns None
+                cells[b] = matcher.Match(input.GtObjects, gtSlice, detections, dtSlice);
+            }
+        });
         return new CocoImageEvaluations(categories, images.Count, cells);
     }
 

@@ -38,11 +38,11 @@ public static class CocoJsonReader
             if (ann.ValueKind != JsonValueKind.Object) throw Error(path, at, "must be an object");
             int image = Lookup(path, at, "image_id", Id(path, ann, at, "image_id"), imageIndex, "image");
             int category = Lookup(path, at, "category_id", Id(path, ann, at, "category_id"), categoryIndex, "category");
-            var box = Box(path, ann, at);
-            double area = ann.TryGetProperty("area", out _) ? Number(path, ann, at, "area") : box.Width * box.Height;
+            var (box, boxArea) = Box(path, ann, at);
+            double area = ann.TryGetProperty("area", out _) ? Number(path, ann, at, "area") : boxArea;
             bool crowd = Flag(path, ann, at, "iscrowd");
             bool difficult = Flag(path, ann, at, "difficult");
-            objects[image].Add(new GroundTruthObject(category, box, area, crowd, difficult));
+            objects[image].Add(new GroundTruthObject(category, box, area, crowd, difficult) { BoxArea = boxArea });
         }
 
         var images = new GroundTruthImage[imageIds.Count];
@@ -68,7 +68,8 @@ public static class CocoJsonReader
             if (det.ValueKind != JsonValueKind.Object) throw Error(path, at, "must be an object");
             int image = Lookup(path, at, "image_id", Id(path, det, at, "image_id"), groundTruth.ImageIndexById, "image in the ground truth");
             int category = Lookup(path, at, "category_id", Id(path, det, at, "category_id"), groundTruth.CategoryIndexById, "category in the ground truth");
-            detections.Add(new Detection(image, category, Box(path, det, at), Number(path, det, at, "score")));
+            var (box, boxArea) = Box(path, det, at);
+            detections.Add(new Detection(image, category, box, Number(path, det, at, "score")) { BoxArea = boxArea });
         }
         return detections;
     }
@@ -148,15 +149,16 @@ public static class CocoJsonReader
         return x;
     }
 
-    /// <summary>COCO [x, y, w, h] → (xmin, ymin, xmax, ymax) with xmax = x + w, the sum pycocotools' IoU computes.</summary>
-    private static BoundingBox Box(string path, JsonElement obj, string at)
+    /// <summary>COCO [x, y, w, h] → (xmin, ymin, xmax, ymax) with xmax = x + w, the sum pycocotools' IoU
+    /// computes, and the area w × h it uses (not (x + w - x) × (y + h - y), which can differ in the last bit).</summary>
+    private static (BoundingBox Box, double Area) Box(string path, JsonElement obj, string at)
     {
         var v = Member(path, obj, at, "bbox", JsonValueKind.Array);
         if (v.GetArrayLength() != 4) throw Error(path, $"{at}.bbox", $"must be [x, y, w, h], got {v.GetArrayLength()} numbers");
         double x = Finite(path, $"{at}.bbox[0]", v[0]), y = Finite(path, $"{at}.bbox[1]", v[1]);
         double w = Finite(path, $"{at}.bbox[2]", v[2]), h = Finite(path, $"{at}.bbox[3]", v[3]);
         if (w < 0 || h < 0) throw Error(path, $"{at}.bbox", $"width and height must not be negative, got w={w}, h={h}");
-        return BoundingBox.FromXywh(x, y, w, h);
+        return (BoundingBox.FromXywh(x, y, w, h), w * h);
     }
 
     private static bool Flag(string path, JsonElement obj, string at, string name)

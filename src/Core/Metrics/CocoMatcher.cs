@@ -48,8 +48,7 @@ internal sealed class CocoMatcher
                     else
                     {
                         // An unmatched detection outside the area range is ignored, not a false positive.
-                        var box = detections[_sorted[di].Item].Box;
-                        double area = box.Width * box.Height;
+                        double area = detections[_sorted[di].Item].BoxArea;
                         outcomes[row + di] = area < lo || area > hi ? CocoImageCategoryResult.Ignored : CocoImageCategoryResult.FalsePositive;
                     }
                 }
@@ -101,24 +100,23 @@ internal sealed class CocoMatcher
         if (_ious.Length < d * g) _ious = new double[Math.Max(d * g, _ious.Length * 2)];
         for (int di = 0; di < d; di++)
         {
-            BoundingBox dt = detections[_sorted[di].Item].Box;
-            double dtArea = dt.Width * dt.Height;
+            var dt = detections[_sorted[di].Item];
             for (int gi = 0; gi < g; gi++)
             {
                 var o = gtObjects[gtIndices[gi]];
-                _ious[di * g + gi] = Iou(dt, dtArea, o.Box, o.IsCrowd);
+                _ious[di * g + gi] = Iou(dt.Box, dt.BoxArea, o.Box, o.BoxArea, o.IsCrowd);
             }
         }
     }
 
-    internal static double Iou(BoundingBox dt, double dtArea, BoundingBox gt, bool crowd)
+    internal static double Iou(BoundingBox dt, double dtArea, BoundingBox gt, double gtArea, bool crowd)
     {
         double w = Math.Min(dt.XMax, gt.XMax) - Math.Max(dt.XMin, gt.XMin);
         if (w <= 0) return 0;
         double h = Math.Min(dt.YMax, gt.YMax) - Math.Max(dt.YMin, gt.YMin);
         if (h <= 0) return 0;
         double intersection = w * h;
-        double union = crowd ? dtArea : dtArea + gt.Width * gt.Height - intersection;
+        double union = crowd ? dtArea : dtArea + gtArea - intersection;
         return intersection / union;
     }
 

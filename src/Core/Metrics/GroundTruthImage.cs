@@ -13,6 +13,13 @@ namespace AutoRetrain.Core.Metrics;
 /// <param name="IsDifficult">VOC <c>difficult</c>: ignored by VOC (neither a hit nor a miss); COCO does not use it.</param>
 public readonly record struct GroundTruthObject(int Category, BoundingBox Box, double Area, bool IsCrowd = false, bool IsDifficult = false)
 {
+    /// <summary>
+    /// Box area in COCO's IoU union (pycocotools uses the box's w × h there, not <see cref="Area"/>);
+    /// defaults to the box's width × height. The COCO reader sets it to w × h from the file.
+    /// Set it again if a <c>with</c> expression changes <see cref="Box"/>.
+    /// </summary>
+    public double BoxArea { get; init; } = Box.Width * Box.Height;
+
     public static GroundTruthObject Of(int category, BoundingBox box, bool isCrowd = false, bool isDifficult = false) =>
         new(category, box, box.Width * box.Height, isCrowd, isDifficult);
 }

@@ -9,13 +9,16 @@ namespace AutoRetrain.Local.Training;
 /// <summary>How to start the trainer program: an executable and the arguments that come before the verb.</summary>
 public sealed record TrainerLauncher(string FileName, IReadOnlyList<string> PrefixArguments)
 {
-    /// <summary>The trainer assembly next to the running program, started with the same dotnet host.</summary>
-    public static TrainerLauncher Beside(string assemblyFileName = "autoretrain-trainer.dll")
+    /// <summary>
+    /// The running program itself, whose <c>train</c> command is the trainer command line: the apphost when it
+    /// runs as one, otherwise the dotnet host with the entry assembly.
+    /// </summary>
+    public static TrainerLauncher Self()
     {
-        string path = Path.Combine(AppContext.BaseDirectory, assemblyFileName);
-        if (!File.Exists(path))
-            throw new AutoRetrainException($"the trainer program {path} is missing; build src/TrainerContainer (dotnet build).");
-        return new(Environment.ProcessPath ?? "dotnet", [path]);
+        string process = Environment.ProcessPath ?? "dotnet";
+        string entry = System.Reflection.Assembly.GetEntryAssembly()?.Location
+            ?? throw new AutoRetrainException("cannot locate the running program to start the trainer.");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? new(process, [entry]) : new(process, []);
     }
 }
 
@@ -73,6 +76,7 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
             "--out", store.PathOf(Containers.Models, spec.OutputModelKey),
             "--epochs", spec.Config.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--device", device,
+            "--cycle-id", spec.CycleId,
         };
         if (spec.BaseModelKey is { } baseModel) args.AddRange(["--base-model", store.PathOf(Containers.Models, baseModel)]);
         if (spec.WeightsKey is { } weights) args.AddRange(["--weights", store.PathOf(Containers.Runs, weights)]);
@@ -96,8 +100,15 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
         foreach (var a in ArgumentsFor(spec)) info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new AutoRetrainException($"could not start the trainer ({launcher.FileName}).");
         var job = new Job(jobId, process);
-        job.Completed += status => workspace.Store.PutAsync(Containers.Runs, StatusKey(jobId),
-            System.Text.Encoding.UTF8.GetBytes(Json.Serialize(status))).GetAwaiter().GetResult();
+        job.Completed += status =>
+        {
+            // The per-epoch lines become the model's epochs.jsonl, which tracking turns into metric series.
+            if (status.State == TrainingJobState.Completed && job.EpochLines.Count > 0)
+                workspace.Store.PutAsync(Containers.Models, $"{spec.OutputModelKey}/{TrainerOutputs.EpochMetrics}",
+                    System.Text.Encoding.UTF8.GetBytes(string.Join("\n", job.EpochLines) + "\n")).GetAwaiter().GetResult();
+            workspace.Store.PutAsync(Containers.Runs, StatusKey(jobId),
+                System.Text.Encoding.UTF8.GetBytes(Json.Serialize(status))).GetAwaiter().GetResult();
+        };
         job.Line += (name, payload) => EventReceived?.Invoke(new TrainerEvent(jobId, name, payload));
         job.Follow();
         return job;
@@ -110,6 +121,7 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
         private volatile bool _cancelled;
 
         public TrainingJobStatus Status => _status;
+        public List<string> EpochLines { get; } = [];
         public event Action<TrainingJobStatus>? Completed;
         public event Action<string, JsonElement>? Line;
 
@@ -139,18 +151,21 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
                         if (prop.Value.ValueKind == JsonValueKind.Number && prop.Name is not ("progress" or "epoch" or "step"))
                             metrics[prop.Name] = prop.Value.GetDouble();
                     _status = _status with { Progress = progress, Message = name, Metrics = new Dictionary<string, double>(metrics) };
+                    if (name == "epoch") EpochLines.Add(line);
                     Line?.Invoke(name, doc);
                 }
                 await process.WaitForExitAsync();
                 await stderr;
                 string tail;
                 lock (_stderrTail) tail = string.Join("\n", _stderrTail);
-                _status = _cancelled
+                var final = _cancelled
                     ? _status with { State = TrainingJobState.Canceled, Message = "cancelled" }
                     : process.ExitCode == 0
                         ? _status with { State = TrainingJobState.Completed, Progress = 1 }
                         : _status with { State = TrainingJobState.Failed, Message = $"trainer exited with code {process.ExitCode}: {tail}" };
-                Completed?.Invoke(_status);
+                // Everything a finished job leaves behind is written before anyone can see it finished.
+                try { Completed?.Invoke(final); }
+                finally { _status = final; }
             });
         }
 

@@ -183,29 +183,14 @@ public sealed class CycleSteps(
         var validation = snapshot.Validation.ToList();
         if (validation.Count == 0)
             throw new AutoRetrainException($"cycle {input.CycleId}: the snapshot has no validation tiles to score on.");
-        var labels = new List<LabelFile>();
-        foreach (var entry in validation)
-        {
-            var bytes = await store.GetAsync(Containers.Datasets, entry.LabelKey, ct)
-                ?? throw new AutoRetrainException($"labels {Containers.Datasets}/{entry.LabelKey} of tile {entry.TileId} are missing.");
-            labels.Add(Json.Deserialize<LabelFile>(Encoding.UTF8.GetString(bytes), entry.LabelKey));
-        }
         var categories = snapshot.Classes.ToList();
         var index = categories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
-        var groundTruth = labels.Select(l => GroundTruthImage.FromLabelFile(l, index)).ToList();
+        var groundTruth = await DetectionScoring.GroundTruthAsync(store, validation, index, ct);
 
         async Task<CocoImageEvaluations> Evaluate(string modelId)
         {
             var model = await _registry.GetAsync(modelId, ct) ?? throw new AutoRetrainException($"model {modelId} is not registered.");
-            var predictions = await predictor.PredictAsync(model.ArtifactKey, validation, ct);
-            var byTile = predictions.ToDictionary(p => p.TileId);
-            var detections = new List<Detection>();
-            for (int i = 0; i < validation.Count; i++)
-                if (byTile.TryGetValue(validation[i].TileId, out var p))
-                    foreach (var o in p.Objects)
-                        if (index.TryGetValue(o.Class, out int category))
-                            detections.Add(new Detection(i, category, BoundingBox.FromArray(o.Box), o.Score));
-            return CocoImageEvaluations.Compute(groundTruth, detections, categories);
+            return await DetectionScoring.EvaluateAsync(predictor, model.ArtifactKey, validation, groundTruth, categories, ct);
         }
 
         var candidates = new List<(string Id, CocoImageEvaluations Eval, CocoMetrics Metrics)>();

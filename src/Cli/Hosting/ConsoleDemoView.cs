@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.Json;
+using AutoRetrain.Core.Cycles;
+using AutoRetrain.Core.Synthetic;
+using AutoRetrain.Local.Training;
+using AutoRetrain.Orchestration.Contracts;
+using Spectre.Console;
+
+namespace AutoRetrain.Cli.Hosting;
+
+/// <summary>
+/// The demo on the console: a line per batch and decision with its reasons, a progress bar per training epoch,
+/// and after each cycle the table of cycles with mAP overall and per class on the fixed holdout.
+/// </summary>
+public sealed class ConsoleDemoView : IDemoView
+{
+    private readonly List<DemoCycle> _cycles = [];
+    private readonly Lock _gate = new();
+    private string? _lastProgress;
+
+    public void Info(string message) => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]");
+
+    public void BatchArrived(StreamBatch batch, TilesRegistered tiles, int quarantined)
+    {
+        var events = batch.Events.Count > 0 ? " — " + string.Join("; ", batch.Events.Select(e => e.Description)) : "";
+        string text = $"{tiles.NewTiles} labelled tiles ({tiles.NewTrainTiles} train, {tiles.NewValidationTiles} validation), " +
+            $"objects {string.Join(", ", tiles.NewObjectsPerClass.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}"))}" +
+            (quarantined > 0 ? $", {quarantined} quarantined" : "");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{batch.Folder}[/] arrived: {text}[yellow]{events}[/]");
+    }
+
+    public void Decided(DecisionRecord decision)
+    {
+        string reasons = string.Join("; ", decision.Reasons);
+        if (decision.Retrain) AnsiConsole.MarkupLineInterpolated($"  [green]retrain[/] ({decision.CycleId}): {reasons}");
+        else AnsiConsole.MarkupLineInterpolated($"  [blue]wait[/]: {reasons}");
+    }
+
+    public void TrainerEvent(TrainerEvent e)
+    {
+        if (e.Event != "epoch") return;
+        var p = e.Payload;
+        double progress = Number(p, "progress") ?? 0;
+        int width = 30, filled = (int)Math.Round(progress * width);
+        string line = string.Create(CultureInfo.InvariantCulture,
+            $"  training {e.JobId} [{new string('#', filled)}{new string('.', width - filled)}] {progress:P0} " +
+            $"epoch {Number(p, "epoch"):0} loss {Number(p, "loss"):0.000} val mAP50 {Number(p, "valMap50"):0.000} ({Number(p, "imagesPerSec"):0} img/s)");
+        lock (_gate)
+        {
+            if (line == _lastProgress) return;
+            _lastProgress = line;
+            AnsiConsole.WriteLine(line);
+        }
+    }
+
+    public void CycleEnded(DemoCycle cycle)
+    {
+        _cycles.Add(cycle);
+        string colour = cycle.Outcome switch { "Promoted" => "green", "Rejected" => "yellow", _ => "red" };
+        AnsiConsole.MarkupLineInterpolated($"  [{colour}]{cycle.CycleId} {cycle.Outcome}[/]: {string.Join("; ", cycle.DecisionReasons)}");
+        AnsiConsole.Write(Table(_cycles));
+    }
+
+    public static Table Table(IReadOnlyList<DemoCycle> cycles)
+    {
+        var classes = cycles.SelectMany(c => c.HoldoutPerClassAp50.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var table = new Table().Border(TableBorder.Rounded).Title("cycles (mAP50 on the fixed holdout)");
+        table.AddColumns("cycle", "outcome", "candidate val mAP50", "champion holdout mAP50");
+        foreach (var c in classes) table.AddColumn(new TableColumn(c).RightAligned());
+        table.AddColumn("train s");
+        foreach (var c in cycles)
+        {
+            var row = new List<string>
+            {
+                c.CycleId, c.Outcome, Format(c.CandidateMap50), Format(c.HoldoutChampionMap50),
+            };
+            row.AddRange(classes.Select(cls => Format(c.HoldoutPerClassAp50.TryGetValue(cls, out var v) ? v : null)));
+            row.Add(c.TrainSeconds.ToString("0", CultureInfo.InvariantCulture));
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+        return table;
+    }
+
+    private static string Format(double? v) => v is { } x ? x.ToString("0.000", CultureInfo.InvariantCulture) : "–";
+
+    private static double? Number(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using AutoRetrain.Core;
+using AutoRetrain.Core.Cycles;
+using AutoRetrain.Core.Ingestion;
+using AutoRetrain.Core.Labels;
+using AutoRetrain.Core.Policy;
+using AutoRetrain.Core.Ports;
+using AutoRetrain.Core.Promotion;
+using AutoRetrain.Core.Snapshots;
+using AutoRetrain.Core.Synthetic;
+using AutoRetrain.Local;
+using AutoRetrain.Local.Watching;
+using AutoRetrain.Orchestration.Contracts;
+using AutoRetrain.Orchestration.Steps;
+
+namespace AutoRetrain.Cli.Hosting;
+
+/// <summary>Sizes of a demo run: <see cref="Quick"/> for CI (under 3 minutes), <see cref="Full"/> for people (under 15).</summary>
+public sealed record DemoSettings(
+    int Batches, int TilesPerBatch, int TileSize, int HoldoutTiles, int Epochs, double TrainSecondsBudget,
+    int? NewClassBatch, int? RisingClassBatch, int? SeasonChangeBatch, int Seed = 7)
+{
+    public static readonly DemoSettings Quick = new(3, 48, 128, 40, 6, 30, NewClassBatch: 1, RisingClassBatch: 2, SeasonChangeBatch: null);
+    public static readonly DemoSettings Full = new(6, 120, 256, 120, 12, 100, NewClassBatch: 2, RisingClassBatch: 4, SeasonChangeBatch: 5);
+}
+
+/// <summary>One cycle as the demo reports it, with the champion's score on the fixed holdout afterwards.</summary>
+public sealed record DemoCycle(string CycleId, string Outcome, double? CandidateMap50, double? HoldoutChampionMap50,
+    IReadOnlyDictionary<string, double> HoldoutPerClassAp50, IReadOnlyList<string> TriggerReasons, IReadOnlyList<string> DecisionReasons,
+    double TotalSeconds, double TrainSeconds, double ScoreSeconds);
+
+/// <summary>What a demo run did; written to <c>demo-summary.json</c> in the workspace.</summary>
+public sealed record DemoSummary(string Workdir, double WallSeconds, int Batches, IReadOnlyList<DemoCycle> Cycles,
+    IReadOnlyList<DecisionRecord> Decisions, string? Champion, string Report, string Mlruns, double OrchestrationOverheadRatio);
+
+/// <summary>
+/// The main job on the local embedded default: a generated stream of overhead imagery arrives in batches (a rare
+/// class, a new class appearing, a class becoming common), is ingested, and the cycle manager decides and retrains.
+/// </summary>
+public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView view)
+{
+    public const string Project = "demo";
+
+    public async Task<DemoSummary> RunAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        if (Directory.Exists(workdir)) Directory.Delete(workdir, recursive: true);
+        var workspace = new LocalWorkspace(workdir);
+        var generator = new SyntheticGenerator(new GeneratorOptions { Seed = settings.Seed, TileSize = settings.TileSize });
+        var plan = StreamPlan.Create(generator.Options, new StreamOptions
+        {
+            Batches = settings.Batches, TilesPerBatch = settings.TilesPerBatch, NewClassBatch = settings.NewClassBatch,
+            RisingClassBatch = settings.RisingClassBatch, SeasonChangeBatch = settings.SeasonChangeBatch ?? settings.Batches,
+        });
+        var holdout = await WriteHoldoutAsync(workspace, ct);
+        view.Info($"Workspace {workspace.Root}; fixed holdout of {holdout.Tiles.Count} generated tiles.");
+
+        var options = new CycleStepsOptions
+        {
+            Policy = new RetrainPolicyOptions
+            {
+                MinInitialLabelledTiles = settings.TilesPerBatch / 2,
+                NewTilesThreshold = 2 * settings.TilesPerBatch,
+                NewTileFractionThreshold = 0.6,
+                MinObjectsForShift = 30,
+                Cooldown = TimeSpan.Zero,
+                MaxStaleness = null,
+                GpuHoursPerWindow = null,
+            },
+            Gate = new PromotionGateOptions { BootstrapResamples = 300, MinMapGain = 0.005 },
+            Training = new TrainingConfig
+            {
+                Epochs = settings.Epochs, InputSize = settings.TileSize, Seed = settings.Seed,
+                TimeBudgetSeconds = settings.TrainSecondsBudget, Architecture = "centernet-tiny",
+            },
+            Candidates = 1,
+            Experiment = Project,
+        };
+        var manager = new ManagerConfig
+        {
+            CheckInterval = TimeSpan.FromHours(1),
+            PollInterval = TimeSpan.FromMilliseconds(500),
+            PollBackoff = 1.2,
+            MaxPollInterval = TimeSpan.FromSeconds(1),
+            TrainingDeadline = TimeSpan.FromSeconds(settings.TrainSecondsBudget * 4 + 120),
+        };
+        await using var pipeline = await LocalPipeline.StartAsync(workspace, Project, options, manager);
+        pipeline.Backend.EventReceived += view.TrainerEvent;
+        var watcher = new FolderWatcher(workspace.IncomingFolder, workspace.CreateIngestion()) { SettleTime = TimeSpan.Zero };
+        var writer = new SyntheticDatasetWriter(generator, SyntheticImageFormat.Png);
+        var demoCycles = new List<DemoCycle>();
+
+        foreach (var batch in plan.Batches)
+        {
+            ct.ThrowIfCancellationRequested();
+            writer.WriteTiles(Path.Combine(workspace.IncomingFolder, batch.Folder), batch.FirstTileIndex, batch.Tiles, batch.Conditions);
+            var outcomes = await watcher.ScanOnceAsync(ct: ct);
+            var signal = Aggregate($"{Project}-{batch.Folder}", outcomes);
+            view.BatchArrived(batch, signal, outcomes.Count(o => o.Kind == IngestKind.Quarantined));
+
+            int decisionsBefore = (await workspace.Cycles.ListDecisionsAsync(Project, ct)).Count;
+            await pipeline.Manager.SignalAsync(Project, new ManagerSignal(SignalKind.TilesRegistered, signal), ct);
+            var decision = await WaitForDecisionAsync(workspace, decisionsBefore, ct);
+            view.Decided(decision);
+            if (!decision.Retrain) continue;
+
+            var record = await WaitForCycleAsync(workspace, decision.CycleId!, ct);
+            var champion = (await workspace.Registry.GetChampionAsync(ct)).ModelId;
+            (double? map, IReadOnlyDictionary<string, double> perClass) = champion is null
+                ? (null, new Dictionary<string, double>())
+                : await holdout.ScoreAsync(pipeline.Predictor, (await workspace.Registry.GetVersionAsync(champion, ct))!.ArtifactKey, ct);
+            var demoCycle = new DemoCycle(record.Id, record.Status.ToString(), record.Metrics.TryGetValue("mAP50", out var m) ? m : null,
+                map, perClass, record.TriggerReasons, record.Status == CycleStatus.Failed ? [record.FailureCause ?? ""] : record.DecisionReasons,
+                ((record.EndedAt ?? record.StartedAt) - record.StartedAt).TotalSeconds,
+                record.DurationsSeconds.GetValueOrDefault("train"), record.DurationsSeconds.GetValueOrDefault("score"));
+            demoCycles.Add(demoCycle);
+            view.CycleEnded(demoCycle);
+        }
+
+        string report = await pipeline.Report.WriteAsync(ct);
+        double total = demoCycles.Sum(c => c.TotalSeconds);
+        double overhead = total > 0 ? demoCycles.Sum(c => c.TotalSeconds - c.TrainSeconds - c.ScoreSeconds) / total : 0;
+        var summary = new DemoSummary(workspace.Root, clock.Elapsed.TotalSeconds, plan.Batches.Count, demoCycles,
+            await workspace.Cycles.ListDecisionsAsync(Project, ct), (await workspace.Registry.GetChampionAsync(ct)).ModelId,
+            report, workspace.MlrunsFolder, overhead);
+        await File.WriteAllTextAsync(Path.Combine(workspace.Root, "demo-summary.json"), Json.Serialize(summary), ct);
+        return summary;
+    }
+
+    private static TilesRegistered Aggregate(string batchId, IReadOnlyList<IngestOutcome> outcomes)
+    {
+        var labelled = outcomes.Select(o => o.NewlyLabelled).OfType<NewlyLabelledTile>().ToList();
+        var perClass = new Dictionary<string, int>();
+        foreach (var t in labelled)
+            foreach (var (cls, n) in t.ClassCounts) perClass[cls] = perClass.GetValueOrDefault(cls) + n;
+        return new TilesRegistered(batchId, labelled.Count(t => !t.Relabelled), labelled.Count(t => t.Split == Split.Train),
+            labelled.Count(t => t.Split == Split.Validation), labelled.Count(t => t.Relabelled), perClass);
+    }
+
+    private static async Task<DecisionRecord> WaitForDecisionAsync(LocalWorkspace workspace, int before, CancellationToken ct)
+    {
+        for (var until = DateTime.UtcNow.AddMinutes(5); DateTime.UtcNow < until; await Task.Delay(100, ct))
+        {
+            var decisions = await workspace.Cycles.ListDecisionsAsync(Project, ct);
+            if (decisions.Count > before) return decisions[^1];
+        }
+        throw new AutoRetrainException("the cycle manager made no decision within 5 minutes.");
+    }
+
+    private static async Task<CycleRecord> WaitForCycleAsync(LocalWorkspace workspace, string cycleId, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (await workspace.Cycles.GetAsync(cycleId, ct) is { IsFinished: true } record
+                && await workspace.Store.ExistsAsync(Containers.Runs, $"cycles/{cycleId}/mlflow-run-id", ct))
+                return record;
+            await Task.Delay(200, ct);
+        }
+    }
+
+    private sealed record Holdout(IReadOnlyList<SnapshotEntry> Tiles, IArtifactStore Store)
+    {
+        public async Task<(double? Map50, IReadOnlyDictionary<string, double> PerClass)> ScoreAsync(IModelPredictor predictor, string modelKey, CancellationToken ct)
+        {
+            var classes = SyntheticClasses.All.Select(c => c.Name).ToList();
+            var index = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
+            var truth = await DetectionScoring.GroundTruthAsync(Store, Tiles, index, ct);
+            var metrics = (await DetectionScoring.EvaluateAsync(predictor, modelKey, Tiles, truth, classes, ct)).AccumulateAll();
+            var perClass = classes.Select((c, i) => (c, ap: metrics.PerClassAP50[i])).Where(x => x.ap >= 0).ToDictionary(x => x.c, x => x.ap);
+            return (metrics.AP50, perClass);
+        }
+    }
+
+    /// <summary>A fixed holdout from another seed and the final class mix, kept in <c>datasets/holdout/</c>.</summary>
+    private async Task<Holdout> WriteHoldoutAsync(LocalWorkspace workspace, CancellationToken ct)
+    {
+        var generator = new SyntheticGenerator(new GeneratorOptions { Seed = settings.Seed + 1000, TileSize = settings.TileSize, NamePrefix = "holdout" });
+        string folder = workspace.Store.PathOf(Containers.Datasets, "holdout/.keep");
+        folder = Path.GetDirectoryName(folder)!;
+        new SyntheticDatasetWriter(generator, SyntheticImageFormat.Png).WriteTiles(folder, 0, settings.HoldoutTiles);
+        var entries = Enumerable.Range(0, settings.HoldoutTiles).Select(i => generator.NameOf(i))
+            .Select(name => new SnapshotEntry(name, "", Split.Validation, $"holdout/{name}.png", $"holdout/{name}{LabelFile.Suffix}"))
+            .ToList();
+        await Task.CompletedTask;
+        return new Holdout(entries, workspace.Store);
+    }
+}

@@ -1,0 +1,79 @@
+using AutoRetrain.Local;
+using AutoRetrain.Local.Reporting;
+using AutoRetrain.Local.Tracking;
+using AutoRetrain.Local.Training;
+using AutoRetrain.Orchestration;
+using AutoRetrain.Orchestration.Contracts;
+using AutoRetrain.Orchestration.Steps;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AutoRetrain.Cli.Hosting;
+
+/// <summary>
+/// The local embedded default: the shared orchestrations in the in-process Durable Task host, over the local
+/// adapters (SQLite ledger and stores, folder store, the trainer as a child process, MLflow file store, the
+/// detector in-process for scoring, the HTML report).
+/// </summary>
+public sealed class LocalPipeline : IAsyncDisposable
+{
+    public required LocalWorkspace Workspace { get; init; }
+    public required string Project { get; init; }
+    public required LocalProcessTrainingBackend Backend { get; init; }
+    public required ReportWriter Report { get; init; }
+    public required DetectorPredictor Predictor { get; init; }
+    public required CycleManagerClient Manager { get; init; }
+    private DurableTaskTestHost Host { get; init; } = null!;
+
+    public static async Task<LocalPipeline> StartAsync(LocalWorkspace workspace, string project, CycleStepsOptions options,
+        ManagerConfig managerConfig, string device = "cpu", LogLevel logLevel = LogLevel.Warning)
+    {
+        var backend = new LocalProcessTrainingBackend(workspace, TrainerLauncher.Self(), device);
+        var predictor = new DetectorPredictor(workspace.Store, device);
+        var report = new ReportWriter(workspace, project);
+        var steps = new CycleSteps(workspace.Store, workspace.Ledger, workspace.Cycles, backend, predictor,
+            new MlflowFileStoreTracker(workspace.MlrunsFolder), workspace.Registry, workspace.SampleLedger, options, report);
+        // The in-process sidecar is an ASP.NET host with its own configuration: quiet its per-request logging.
+        if (Environment.GetEnvironmentVariable("Logging__LogLevel__Default") is null)
+            Environment.SetEnvironmentVariable("Logging__LogLevel__Default", logLevel.ToString());
+        var host = await DurableTaskTestHost.StartAsync(r => r.AddAutoRetrain(), new DurableTaskTestHostOptions
+        {
+            ConfigureServices = services => services.AddSingleton<ICycleSteps>(steps),
+            // The in-process sidecar logs every gRPC call at Information.
+            LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(logLevel)
+                .AddFilter("Microsoft.DurableTask", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning)
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true)),
+        });
+        var manager = new CycleManagerClient(host.Client);
+        // The store is the source of truth: a restarted manager resumes from what it recorded.
+        var champion = await workspace.Registry.GetChampionAsync();
+        var cycles = await workspace.Cycles.ListAsync(project);
+        await manager.EnsureStartedAsync(new ManagerState
+        {
+            Project = project,
+            Config = managerConfig,
+            ChampionModelId = champion.ModelId,
+            CyclesStarted = cycles.Count,
+            LastCycleAt = cycles.Count > 0 ? cycles[^1].StartedAt : null,
+        });
+        return new LocalPipeline
+        {
+            Workspace = workspace, Project = project, Backend = backend, Report = report, Predictor = predictor,
+            Manager = manager, Host = host,
+        };
+    }
+
+    /// <summary>Stops the manager (it completes its orchestration cleanly), then the host.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Manager.SignalAsync(Project, new ManagerSignal(SignalKind.Stop));
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await Host.Client.WaitForInstanceCompletionAsync(CycleManagerOrchestrator.InstanceIdFor(Project), wait.Token);
+        }
+        catch (OperationCanceledException) { /* a manager busy in a cycle is abandoned with the process */ }
+        await Host.DisposeAsync();
+    }
+}

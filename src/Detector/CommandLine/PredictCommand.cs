@@ -1,0 +1,67 @@
+using System.CommandLine;
+using TorchSharp;
+using AutoRetrain.Core;
+using AutoRetrain.Detector.Artefact;
+using AutoRetrain.Detector.Data;
+using AutoRetrain.Detector.Inference;
+using AutoRetrain.Detector.Training;
+
+namespace AutoRetrain.Detector.CommandLine;
+
+/// <summary>One detection in COCO results layout (bbox is [x, y, width, height]); file name added for readers without the image list.</summary>
+public sealed record CocoResult(int ImageId, string FileName, int CategoryId, string CategoryName, double[] Bbox, double Score);
+
+public static partial class TrainerCommands
+{
+    private static readonly string[] SceneExtensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff"];
+
+    private static Command Predict()
+    {
+        var model = RequiredPath("--model", "Model folder (model.bin + model.json).");
+        var images = RequiredPath("--images", "Folder of scenes (PNG, JPEG, TIFF) of any size.");
+        var output = RequiredPath("--out", "COCO results JSON file to write.");
+        var minScore = new Option<double>("--min-score") { Description = "Lowest score kept.", DefaultValueFactory = _ => 0.05 };
+        var device = DeviceOption();
+        var command = new Command("predict", "Detect objects in every image of a folder (chips + cross-chip NMS); writes COCO results JSON.")
+        {
+            model, images, output, minScore, device,
+        };
+        SetGuardedAction(command, parse =>
+        {
+            var torchDevice = Prepare(parse.GetValue(device));
+            string folder = parse.GetValue(images)!;
+            if (!Directory.Exists(folder)) throw new AutoRetrainException($"--images {folder}: no such folder.");
+            var files = Directory.EnumerateFiles(folder).Where(f => SceneExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .Order(StringComparer.Ordinal).ToList();
+            if (files.Count == 0) throw new AutoRetrainException($"--images {folder}: no PNG, JPEG or TIFF images found.");
+            var (detector, metadata) = ModelArtefact.Load(parse.GetValue(model)!);
+            var results = new List<CocoResult>();
+            using (detector)
+            {
+                detector.to(torchDevice);
+                var predictor = new ScenePredictor(detector, metadata.InputSize, metadata.Normalisation, torchDevice,
+                    new PredictionOptions { MinScore = parse.GetValue(minScore) });
+                for (int i = 0; i < files.Count; i++)
+                {
+                    byte[] rgb = DatasetReader.LoadRgb(files[i], out int width, out int height);
+                    foreach (var d in predictor.Predict([new SceneImage(rgb, width, height)])[0])
+                        results.Add(new CocoResult(i + 1, Path.GetFileName(files[i]), d.ClassIndex + 1, metadata.Classes[d.ClassIndex],
+                            [d.Box.XMin, d.Box.YMin, d.Box.Width, d.Box.Height], d.Score));
+                    ProgressWriter.Console.Write("predicted", new Dictionary<string, object?>
+                    {
+                        ["image"] = Path.GetFileName(files[i]), ["progress"] = (i + 1.0) / files.Count,
+                    });
+                }
+            }
+            string outPath = parse.GetValue(output)!;
+            if (Path.GetDirectoryName(Path.GetFullPath(outPath)) is { } dir) Directory.CreateDirectory(dir);
+            File.WriteAllText(outPath, System.Text.Json.JsonSerializer.Serialize(results, new System.Text.Json.JsonSerializerOptions(Json.Compact)
+            {
+                PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+            }));
+            ProgressWriter.Console.Write("done", new Dictionary<string, object?> { ["detections"] = results.Count, ["out"] = outPath, ["progress"] = 1.0 });
+            return Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,56 @@
+using AutoRetrain.Detector.Model;
+using AutoRetrain.Detector.Training;
+
+namespace AutoRetrain.Detector.Data;
+
+/// <summary>One batch on the CPU side, ready to become tensors: chips [B,3,S,S] and CenterNet targets at stride 4.</summary>
+public sealed class ChipBatch
+{
+    public required int[] TileIndices { get; init; }
+    public required int ChipSize { get; init; }
+    public required int ClassCount { get; init; }
+    public required float[] Images { get; init; }
+    public required float[] Heatmap { get; init; }
+    public required float[] Size { get; init; }
+    public required float[] Offset { get; init; }
+    public required float[] Mask { get; init; }
+    /// <summary>Each sample's objects in chip coordinates (for per-tile statistics).</summary>
+    public required IReadOnlyList<ChipObject>[] Objects { get; init; }
+
+    public int Count => TileIndices.Length;
+    public int OutputSize => ChipSize / DetectorArchitecture.OutputStride;
+
+    /// <summary>Builds a batch; sample <c>i</c> draws its augmentation from its own seed so a batch is the same whatever the thread count.</summary>
+    public static ChipBatch Build(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex, int[] tileIndices,
+        int chipSize, Normalisation norm, AugmentationOptions? augmentation, int[] sampleSeeds)
+    {
+        int n = tileIndices.Length, classCount = classIndex.Count, output = chipSize / DetectorArchitecture.OutputStride;
+        int image = 3 * chipSize * chipSize, cells = output * output;
+        var batch = new ChipBatch
+        {
+            TileIndices = tileIndices, ChipSize = chipSize, ClassCount = classCount,
+            Images = new float[n * image], Heatmap = new float[n * classCount * cells],
+            Size = new float[n * 2 * cells], Offset = new float[n * 2 * cells], Mask = new float[n * cells],
+            Objects = new IReadOnlyList<ChipObject>[n],
+        };
+        Parallel.For(0, n, i =>
+        {
+            var tile = tiles[tileIndices[i]];
+            var transform = augmentation is null
+                ? ChipTransform.Identity
+                : ChipTransform.Random(new Random(sampleSeeds[i]), tile.Width, tile.Height, chipSize, augmentation);
+            ChipRenderer.Render(tile.Rgb, tile.Width, tile.Height, transform, chipSize, norm, batch.Images.AsSpan(i * image, image));
+            var objects = new List<ChipObject>();
+            foreach (var o in tile.Objects)
+                if (classIndex.TryGetValue(o.Class, out int cls) && transform.MapBox(o.Bounds, chipSize) is { } box)
+                    objects.Add(new ChipObject(box, cls));
+            batch.Objects[i] = objects;
+            var targets = CenterNetTargets.Build(objects, classCount, output, output, DetectorArchitecture.OutputStride);
+            targets.Heatmap.CopyTo(batch.Heatmap, i * classCount * cells);
+            targets.Size.CopyTo(batch.Size, i * 2 * cells);
+            targets.Offset.CopyTo(batch.Offset, i * 2 * cells);
+            targets.Mask.CopyTo(batch.Mask, i * cells);
+        });
+        return batch;
+    }
+}

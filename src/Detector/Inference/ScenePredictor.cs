@@ -1,0 +1,75 @@
+using AutoRetrain.Core.Labels;
+using AutoRetrain.Detector.Data;
+using AutoRetrain.Detector.Decoding;
+using AutoRetrain.Detector.Model;
+using AutoRetrain.Detector.Temporary;
+using static TorchSharp.torch;
+
+namespace AutoRetrain.Detector.Inference;
+
+/// <summary>An image to run the detector on: RGB bytes, 3 a pixel, row-major.</summary>
+public sealed record SceneImage(byte[] Rgb, int Width, int Height);
+
+/// <summary>Options for scene inference: chip overlap, peaks per chip, score floor, cross-chip NMS IoU.</summary>
+public sealed record PredictionOptions
+{
+    public int Overlap { get; init; } = 32;
+    public int TopK { get; init; } = 128;
+    public double MinScore { get; init; } = 0.05;
+    public double NmsIoU { get; init; } = 0.5;
+    public int BatchSize { get; init; } = 8;
+}
+
+/// <summary>
+/// Runs the detector on scenes of any size: cuts overlapping chips of the model's input size (padding
+/// scenes smaller than a chip), decodes each chip, moves boxes to scene coordinates, clips them to the
+/// scene, and removes the duplicates that overlapping chips produce with class-aware NMS.
+/// </summary>
+public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation norm, Device device, PredictionOptions? options = null)
+{
+    private readonly PredictionOptions options = options ?? new PredictionOptions();
+
+    public IReadOnlyList<Detection>[] Predict(IReadOnlyList<SceneImage> scenes)
+    {
+        var jobs = scenes.SelectMany((s, i) => TemporaryChipGrid.Origins(s.Width, s.Height, chipSize, options.Overlap).Select(o => (Scene: i, o.X, o.Y))).ToList();
+        var perScene = scenes.Select(_ => new List<ChipDetections>()).ToArray();
+        int image = 3 * chipSize * chipSize;
+        model.eval();
+        using var _ = no_grad();
+        for (int start = 0; start < jobs.Count; start += options.BatchSize)
+        {
+            var slice = jobs.GetRange(start, Math.Min(options.BatchSize, jobs.Count - start));
+            var pixels = new float[slice.Count * image];
+            Parallel.For(0, slice.Count, i =>
+            {
+                var (scene, x, y) = slice[i];
+                var s = scenes[scene];
+                var t = ChipTransform.Identity with { OriginX = x, OriginY = y };
+                ChipRenderer.Render(s.Rgb, s.Width, s.Height, t, chipSize, norm, pixels.AsSpan(i * image, image));
+            });
+            using var scope = NewDisposeScope();
+            var output = model.call(tensor(pixels).reshape(slice.Count, 3, chipSize, chipSize).to(device));
+            var decoded = PeakDecoder.Decode(output, model.ClassCount, DetectorArchitecture.OutputStride, options.TopK, options.MinScore);
+            for (int i = 0; i < slice.Count; i++)
+                perScene[slice[i].Scene].Add(new ChipDetections(slice[i].X, slice[i].Y, decoded[i]));
+        }
+        return perScene.Select((chips, i) => Stitch(chips, scenes[i].Width, scenes[i].Height, options.NmsIoU)).ToArray();
+    }
+
+    /// <summary>Moves chip detections into scene coordinates, clips them to the scene and merges overlaps across chips.</summary>
+    public static IReadOnlyList<Detection> Stitch(IEnumerable<ChipDetections> chips, int sceneWidth, int sceneHeight, double nmsIoU)
+    {
+        var bounds = new BoundingBox(0, 0, sceneWidth, sceneHeight);
+        var all = new List<Detection>();
+        foreach (var chip in chips)
+            foreach (var d in chip.Detections)
+            {
+                var box = d.Box.Translate(chip.OriginX, chip.OriginY).Intersect(bounds);
+                if (box.Width > 0 && box.Height > 0) all.Add(d with { Box = box });
+            }
+        return TemporaryBoxNms.Apply(all, nmsIoU);
+    }
+}
+
+/// <summary>The detections of one chip, in chip coordinates, and where the chip sits in its scene.</summary>
+public sealed record ChipDetections(int OriginX, int OriginY, IReadOnlyList<Detection> Detections);

@@ -1,0 +1,80 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+using TorchSharp.Modules;
+
+namespace AutoRetrain.Detector.Model;
+
+/// <summary>
+/// CenterNet-style anchor-free detector for small, densely packed objects: a small residual backbone
+/// (strides 4, 8, 16), an FPN-lite top-down fusion back to stride 4, and three heads: per-class centre
+/// heatmap logits, box size (in output cells) and sub-cell centre offset. The output is one tensor
+/// [batch, classes + 4, H/4, W/4]: heatmap logits, then width, height, then x and y offsets.
+/// </summary>
+public sealed class CenterNet : Module<Tensor, Tensor>
+{
+    /// <summary>Heatmap bias so that every class starts at probability 0.1 (−ln 9), as in CenterNet.</summary>
+    public const double HeatmapPriorBias = -2.19;
+
+    /// <summary>Name of the heatmap head's last convolution: warm start widens it when classes are added.</summary>
+    public const string HeatmapOutputPrefix = "heatmap.2.";
+
+    private readonly Sequential stem;
+    private readonly Sequential stage8;
+    private readonly Sequential stage16;
+    private readonly Conv2d lateral4;
+    private readonly Conv2d lateral8;
+    private readonly Conv2d lateral16;
+    private readonly ConvBnRelu fuse;
+    private readonly Sequential heatmap;
+    private readonly Sequential size;
+    private readonly Sequential offset;
+
+    public int ClassCount { get; }
+    public DetectorArchitecture Architecture { get; }
+
+    public CenterNet(DetectorArchitecture architecture, int classCount) : base(nameof(CenterNet))
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        Architecture = architecture;
+        ClassCount = classCount;
+        var (c4, c8, c16, ch) = (architecture.Stride4Channels, architecture.Stride8Channels, architecture.Stride16Channels, architecture.HeadChannels);
+
+        stem = Sequential(
+            ("conv1", new ConvBnRelu("conv1", 3, c4 / 2, stride: 2)),
+            ("conv2", new ConvBnRelu("conv2", c4 / 2, c4, stride: 2)),
+            ("block", new ResidualBlock("block", c4, c4, 1)));
+        stage8 = Sequential(("down", new ResidualBlock("down", c4, c8, 2)), ("block", new ResidualBlock("block", c8, c8, 1)));
+        stage16 = Sequential(("down", new ResidualBlock("down", c8, c16, 2)), ("block", new ResidualBlock("block", c16, c16, 1)));
+        lateral4 = Conv2d(c4, ch, 1);
+        lateral8 = Conv2d(c8, ch, 1);
+        lateral16 = Conv2d(c16, ch, 1);
+        fuse = new ConvBnRelu("fuse", ch, ch);
+        heatmap = Head(ch, classCount);
+        size = Head(ch, 2);
+        offset = Head(ch, 2);
+        RegisterComponents();
+
+        using (no_grad())
+        {
+            var last = (Conv2d)heatmap[2];
+            last.bias!.fill_(HeatmapPriorBias);
+        }
+    }
+
+    private static Sequential Head(long inChannels, long outChannels) => Sequential(
+        Conv2d(inChannels, inChannels, 3, padding: 1), ReLU(), Conv2d(inChannels, outChannels, 1));
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var f4 = stem.call(input);
+        var f8 = stage8.call(f4);
+        var f16 = stage16.call(f8);
+        var top = lateral16.call(f16);
+        var mid = lateral8.call(f8) + functional.interpolate(top, scale_factor: [2, 2], mode: InterpolationMode.Nearest);
+        var fine = lateral4.call(f4) + functional.interpolate(mid, scale_factor: [2, 2], mode: InterpolationMode.Nearest);
+        var features = fuse.call(fine);
+        return cat([heatmap.call(features), size.call(features), offset.call(features)], 1).MoveToOuterDisposeScope();
+    }
+}

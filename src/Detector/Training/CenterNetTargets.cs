@@ -1,0 +1,75 @@
+using AutoRetrain.Core.Labels;
+
+namespace AutoRetrain.Detector.Training;
+
+/// <summary>One object of a chip, in chip pixels, with its index in the model's class list.</summary>
+public readonly record struct ChipObject(BoundingBox Box, int ClassIndex);
+
+/// <summary>
+/// The dense training targets of one chip at output stride: per-class Gaussian heatmaps peaking at 1 on
+/// each object's centre cell, and at that cell the box size (in cells), the sub-cell offset and a mask.
+/// </summary>
+public sealed class CenterNetTargets
+{
+    public required float[] Heatmap { get; init; }   // [classes, h, w]
+    public required float[] Size { get; init; }      // [2, h, w]
+    public required float[] Offset { get; init; }    // [2, h, w]
+    public required float[] Mask { get; init; }      // [1, h, w]
+
+    public static CenterNetTargets Build(IReadOnlyList<ChipObject> objects, int classCount, int outputHeight, int outputWidth, int stride)
+    {
+        int cells = outputHeight * outputWidth;
+        var targets = new CenterNetTargets
+        {
+            Heatmap = new float[classCount * cells],
+            Size = new float[2 * cells],
+            Offset = new float[2 * cells],
+            Mask = new float[cells],
+        };
+        foreach (var o in objects)
+        {
+            double w = o.Box.Width / stride, h = o.Box.Height / stride;
+            if (w <= 0 || h <= 0) continue;
+            double cx = o.Box.CenterX / stride, cy = o.Box.CenterY / stride;
+            int ix = (int)Math.Floor(cx), iy = (int)Math.Floor(cy);
+            if (ix < 0 || iy < 0 || ix >= outputWidth || iy >= outputHeight) continue;
+            int radius = Math.Max(0, (int)GaussianRadius(h, w, 0.7));
+            DrawGaussian(targets.Heatmap.AsSpan(o.ClassIndex * cells, cells), outputWidth, outputHeight, ix, iy, radius);
+            int cell = iy * outputWidth + ix;
+            targets.Size[cell] = (float)w;
+            targets.Size[cells + cell] = (float)h;
+            targets.Offset[cell] = (float)(cx - ix);
+            targets.Offset[cells + cell] = (float)(cy - iy);
+            targets.Mask[cell] = 1;
+        }
+        return targets;
+    }
+
+    /// <summary>
+    /// CenterNet's radius: the largest corner displacement that keeps a box of this size at IoU ≥
+    /// <paramref name="minOverlap"/> with the truth (smallest root of the three cases).
+    /// </summary>
+    public static double GaussianRadius(double height, double width, double minOverlap)
+    {
+        double b1 = height + width, c1 = width * height * (1 - minOverlap) / (1 + minOverlap);
+        double r1 = (b1 + Math.Sqrt(b1 * b1 - 4 * c1)) / 2;
+        double b2 = 2 * (height + width), c2 = (1 - minOverlap) * width * height;
+        double r2 = (b2 + Math.Sqrt(b2 * b2 - 16 * c2)) / 2;
+        double a3 = 4 * minOverlap, b3 = -2 * minOverlap * (height + width), c3 = (minOverlap - 1) * width * height;
+        double r3 = (b3 + Math.Sqrt(b3 * b3 - 4 * a3 * c3)) / 2;
+        return Math.Min(r1, Math.Min(r2, r3));
+    }
+
+    private static void DrawGaussian(Span<float> plane, int width, int height, int cx, int cy, int radius)
+    {
+        double sigma = (2 * radius + 1) / 6.0;
+        for (int y = Math.Max(0, cy - radius); y <= Math.Min(height - 1, cy + radius); y++)
+        for (int x = Math.Max(0, cx - radius); x <= Math.Min(width - 1, cx + radius); x++)
+        {
+            int dx = x - cx, dy = y - cy;
+            float value = (float)Math.Exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
+            ref float cell = ref plane[y * width + x];
+            if (value > cell) cell = value;
+        }
+    }
+}

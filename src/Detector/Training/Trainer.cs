@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using AutoRetrain.Core;
+using AutoRetrain.Core.SampleLedger;
+using AutoRetrain.Core.Sampling;
+using AutoRetrain.Detector.Artefact;
+using AutoRetrain.Detector.Data;
+using AutoRetrain.Detector.Evaluation;
+using AutoRetrain.Detector.Inference;
+using AutoRetrain.Detector.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AutoRetrain.Detector.Training;
+
+/// <summary>
+/// Trains the CenterNet detector: warm start (with a grown class list) or from scratch, AdamW with linear
+/// warm-up and cosine decay, weighted tile sampling, augmentation, validation mAP50 after each epoch with
+/// early stopping, the best weights kept in the output folder, then per-tile statistics.
+/// </summary>
+public sealed class Trainer(ProgressWriter progress)
+{
+    public const string StatsFile = "tile-stats.jsonl";
+
+    public TrainingResult Train(TrainingRequest request)
+    {
+        var options = request.Options.Validated("training configuration");
+        var data = request.Data;
+        if (data.Train.Count == 0) throw new AutoRetrainException("the training data holds no training tiles.");
+        Seed(options.Seed);
+
+        ModelMetadata? baseMetadata = request.BaseModelFolder is null ? null : ModelArtefact.ReadMetadata(request.BaseModelFolder);
+        var classes = WarmStart.GrowClassList(baseMetadata?.Classes ?? [], data.ClassesInLabels());
+        var architecture = DetectorArchitecture.Named(baseMetadata?.Architecture ?? options.ArchitectureName);
+        int chipSize = baseMetadata?.InputSize ?? options.InputSize;
+        var norm = baseMetadata?.Normalisation ?? Normalisation.Default;
+        var classIndex = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+
+        using var model = new CenterNet(architecture, classes.Count);
+        if (request.BaseModelFolder is not null)
+        {
+            var (baseModel, _) = ModelArtefact.Load(request.BaseModelFolder);
+            using (baseModel) WarmStart.CopyWeights(baseModel, model);
+        }
+        model.to(request.Device);
+        if (request.Device.type == DeviceType.CUDA)
+        {
+            // TorchSharp 0.107 has no autocast/GradScaler; TF32 tensor cores are the reduced precision it offers.
+            backends.cuda.matmul.allow_tf32 = true;
+            backends.cudnn.allow_tf32 = true;
+        }
+
+        var listed = request.TileWeights?.ToDictionary(w => w.TileId, StringComparer.Ordinal);
+        var weights = listed is null ? null
+            : data.Train.Select(t => listed.TryGetValue(t.TileId, out var w) ? w : new TileWeight(t.TileId, 1)).ToList();
+        var loader = new BatchLoader(data.Train, classIndex, chipSize, options.BatchSize, norm, options.Augmentation);
+        var predictor = new ScenePredictor(model, chipSize, norm, request.Device);
+        using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        int tilesPerEpoch = weights is null ? data.Train.Count : Math.Max(1, (int)Math.Round(weights.Sum(w => w.Weight)));
+        int stepsPerEpoch = (tilesPerEpoch + options.BatchSize - 1) / options.BatchSize;
+        int totalSteps = stepsPerEpoch * options.Epochs;
+
+        progress.Write("start", new Dictionary<string, object?>
+        {
+            ["snapshotId"] = data.SnapshotId, ["trainTiles"] = data.Train.Count, ["validationTiles"] = data.Validation.Count,
+            ["classes"] = classes, ["architecture"] = architecture.Name, ["device"] = request.Device.type.ToString().ToLowerInvariant(),
+            ["baseModel"] = request.BaseModelFolder, ["epochs"] = options.Epochs, ["seed"] = options.Seed,
+        });
+
+        var rng = new Random(options.Seed);
+        var clock = Stopwatch.StartNew();
+        double best = double.NegativeInfinity, waitSeconds = 0;
+        IReadOnlyDictionary<string, double> bestPerClass = new Dictionary<string, double>();
+        int step = 0, epochsRun = 0, sinceBest = 0;
+        long imagesSeen = 0;
+        string stopReason = "epochs";
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            model.train();
+            var order = weights is null ? EpochOrder.Shuffled(data.Train.Count, rng) : EpochOrder.For(weights, epoch - 1, rng);
+            int epochSeed = rng.Next();
+            double lossSum = 0;
+            int lossCount = 0;
+            var epochClock = Stopwatch.StartNew();
+            var waitClock = Stopwatch.StartNew();
+            var batches = loader.Epoch(order, epochSeed).GetAsyncEnumerator();
+            while (batches.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+            {
+                waitSeconds += waitClock.Elapsed.TotalSeconds;
+                var batch = batches.Current;
+                SetLearningRate(optimizer, LearningRateAt(step++, totalSteps, options));
+                using (var scope = NewDisposeScope())
+                {
+                    var t = BatchTensors.From(batch, request.Device);
+                    optimizer.zero_grad();
+                    var loss = CenterNetLoss.PerSample(model.call(t.Images), t.Heatmap, t.Size, t.Offset, t.Mask).mean();
+                    loss.backward();
+                    optimizer.step();
+                    lossSum += loss.item<float>() * batch.Count;
+                    lossCount += batch.Count;
+                }
+                imagesSeen += batch.Count;
+                waitClock.Restart();
+            }
+            batches.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            epochsRun = epoch;
+            double epochSeconds = epochClock.Elapsed.TotalSeconds;
+
+            var evaluation = DetectorEvaluator.Evaluate(predictor, classes, data.Validation);
+            bool hasValidation = data.Validation.Count > 0;
+            bool improved = !hasValidation || evaluation.Map50 > best;
+            if (improved)
+            {
+                best = hasValidation ? evaluation.Map50 : double.NaN;
+                bestPerClass = evaluation.PerClassAp50;
+                sinceBest = 0;
+                SaveArtefact(model, classes, architecture, chipSize, norm, request, Metrics(evaluation, lossSum / lossCount));
+            }
+            else sinceBest++;
+
+            progress.Write("epoch", new Dictionary<string, object?>
+            {
+                ["epoch"] = epoch, ["progress"] = (double)epoch / options.Epochs, ["loss"] = lossSum / lossCount,
+                ["valMap50"] = hasValidation ? evaluation.Map50 : null, ["bestValMap50"] = hasValidation ? best : null,
+                ["learningRate"] = LearningRateAt(step, totalSteps, options),
+                ["imagesPerSec"] = lossCount / epochSeconds, ["seconds"] = clock.Elapsed.TotalSeconds,
+                ["perClassAp50"] = evaluation.PerClassAp50,
+            });
+
+            if (hasValidation && options.TargetMap50 is { } target && evaluation.Map50 >= target) { stopReason = "target"; break; }
+            if (hasValidation && sinceBest >= options.Patience) { stopReason = "early-stop"; break; }
+            if (options.TimeBudgetSeconds is { } budget && clock.Elapsed.TotalSeconds >= budget) { stopReason = "time-budget"; break; }
+        }
+        double trainSeconds = clock.Elapsed.TotalSeconds;
+
+        // The statistics describe the model that is kept: the best one, reloaded from the artefact.
+        var (kept, _) = ModelArtefact.Load(request.OutFolder);
+        using (kept)
+        {
+            kept.to(request.Device);
+            string modelId = Path.GetFileName(Path.GetFullPath(request.OutFolder).TrimEnd(Path.DirectorySeparatorChar));
+            var stats = TileStatsCollector.Collect(kept, data.Train, classIndex, chipSize, norm, request.Device, options.BatchSize,
+                request.CycleId ?? modelId, modelId);
+            File.WriteAllText(Path.Combine(request.OutFolder, StatsFile), TileTrainingStatsFile.Write(stats));
+        }
+
+        var result = new TrainingResult(classes, best, bestPerClass, epochsRun, trainSeconds,
+            imagesSeen / trainSeconds, waitSeconds / trainSeconds, stopReason);
+        progress.Write("done", new Dictionary<string, object?>
+        {
+            ["progress"] = 1.0, ["valMap50"] = double.IsFinite(best) ? best : null, ["epochsRun"] = epochsRun,
+            ["stopReason"] = stopReason, ["trainSeconds"] = trainSeconds, ["imagesPerSec"] = result.TrainImagesPerSecond,
+            ["dataWaitFraction"] = result.DataWaitFraction, ["model"] = request.OutFolder, ["perClassAp50"] = bestPerClass,
+        });
+        return result;
+    }
+
+    public static void Seed(int seed)
+    {
+        random.manual_seed(seed);
+        if (cuda.is_available()) cuda.manual_seed_all(seed);
+    }
+
+    private static Dictionary<string, double> Metrics(EvaluationResult evaluation, double loss)
+    {
+        var metrics = new Dictionary<string, double> { ["trainLoss"] = loss };
+        if (evaluation.Images > 0)
+        {
+            metrics["valMap50"] = evaluation.Map50;
+            foreach (var (cls, ap) in evaluation.PerClassAp50) metrics[$"AP50/{cls}"] = ap;
+        }
+        return metrics;
+    }
+
+    private static void SaveArtefact(CenterNet model, IReadOnlyList<string> classes, DetectorArchitecture architecture, int chipSize,
+        Normalisation norm, TrainingRequest request, IReadOnlyDictionary<string, double> metrics)
+    {
+        ModelArtefact.Save(model, new ModelMetadata
+        {
+            Architecture = architecture.Name, Classes = classes, InputSize = chipSize,
+            OutputStride = DetectorArchitecture.OutputStride, Normalisation = norm,
+            SnapshotId = request.Data.SnapshotId, BaseModel = request.BaseModelFolder,
+            CodeVersion = ModelArtefact.CodeVersion, Seed = request.Options.Seed,
+            TrainedAt = DateTimeOffset.UtcNow, Metrics = metrics,
+        }, request.OutFolder);
+    }
+
+    public static double LearningRateAt(int step, int totalSteps, TrainerOptions options)
+    {
+        int warmup = Math.Max(1, (int)(totalSteps * options.WarmupFraction));
+        if (step < warmup) return options.LearningRate * (step + 1) / warmup;
+        double progress = Math.Min(1, (double)(step - warmup) / Math.Max(1, totalSteps - warmup));
+        double floor = options.FinalLearningRateFraction;
+        return options.LearningRate * (floor + (1 - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress)));
+    }
+
+    private static void SetLearningRate(optim.Optimizer optimizer, double rate)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+    }
+}

@@ -1,0 +1,111 @@
+using AutoRetrain.Core.Labels;
+using AutoRetrain.Detector.Decoding;
+using AutoRetrain.Detector.Model;
+using AutoRetrain.Detector.Training;
+using static TorchSharp.torch;
+
+namespace AutoRetrain.Detector.Tests;
+
+public class CenterNetTests
+{
+    [Fact]
+    public void Forward_64x64Batch_GivesClassesPlusFourChannelsAtStrideFour()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(1);
+        using var model = new CenterNet(DetectorArchitecture.Tiny, classCount: 3);
+        model.eval();
+        using var _ = no_grad();
+        var output = model.call(randn(2, 3, 64, 64));
+        Assert.Equal(new long[] { 2, 3 + 4, 16, 16 }, output.shape);
+    }
+
+    [Fact]
+    public void Forward_NewModel_StartsHeatmapsNearPriorProbability()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(2);
+        using var model = new CenterNet(DetectorArchitecture.Tiny, classCount: 2);
+        model.eval();
+        using var _ = no_grad();
+        var mean = model.call(randn(1, 3, 32, 32)).narrow(1, 0, 2).sigmoid().mean().item<float>();
+        Assert.InRange(mean, 0.03f, 0.3f);
+    }
+
+    [Fact]
+    public void Loss_AdamSteps_DecreaseOnOneChip()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(3);
+        using var model = new CenterNet(DetectorArchitecture.Tiny, classCount: 2);
+        var targets = CenterNetTargets.Build([new ChipObject(new BoundingBox(8, 8, 20, 20), 0), new ChipObject(new BoundingBox(40, 36, 52, 60), 1)], 2, 16, 16, 4);
+        var (heat, size, offset, mask) = (tensor(targets.Heatmap).reshape(1, 2, 16, 16), tensor(targets.Size).reshape(1, 2, 16, 16),
+            tensor(targets.Offset).reshape(1, 2, 16, 16), tensor(targets.Mask).reshape(1, 1, 16, 16));
+        var image = randn(1, 3, 64, 64);
+        using var optimizer = optim.Adam(model.parameters(), 1e-2);
+        model.train();
+        float first = 0, last = 0;
+        for (int step = 0; step < 15; step++)
+        {
+            using var stepScope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = CenterNetLoss.PerSample(model.call(image), heat, size, offset, mask).mean();
+            loss.backward();
+            optimizer.step();
+            if (step == 0) first = loss.item<float>();
+            last = loss.item<float>();
+        }
+        Assert.True(last < first * 0.7, $"loss went from {first} to {last}");
+    }
+
+    [Fact]
+    public void FocalLoss_PerfectPrediction_IsNearZeroAndWrongIsLarge()
+    {
+        using var scope = NewDisposeScope();
+        var target = zeros(1, 1, 4, 4);
+        target[0, 0, 1, 2] = tensor(1f);
+        var perfect = target * 40 - 20;
+        var wrong = -perfect;
+        Assert.True(CenterNetLoss.FocalPerSample(perfect, target).item<float>() < 1e-3);
+        Assert.True(CenterNetLoss.FocalPerSample(wrong, target).item<float>() > 5);
+    }
+
+    [Fact]
+    public void Targets_OneBox_PeakAtCentreCellWithSizeAndOffset()
+    {
+        var t = CenterNetTargets.Build([new ChipObject(new BoundingBox(10, 6, 22, 14), 1)], 2, 8, 8, 4);
+        // centre (16, 10) px → (4, 2.5) cells; size 3 × 2 cells
+        int cell = 2 * 8 + 4;
+        Assert.Equal(1f, t.Heatmap[64 + cell]);
+        Assert.Equal(0f, t.Heatmap[cell]);
+        Assert.Equal(3f, t.Size[cell]);
+        Assert.Equal(2f, t.Size[64 + cell]);
+        Assert.Equal(0f, t.Offset[cell]);
+        Assert.Equal(0.5f, t.Offset[64 + cell]);
+        Assert.Equal(1f, t.Mask.Sum());
+    }
+
+    [Fact]
+    public void Decode_HandMadeOutput_FindsBothPeaksWithBoxes()
+    {
+        using var scope = NewDisposeScope();
+        // 2 classes, 8×8 cells, stride 4: class 0 peak at (x=2,y=3), class 1 peak at (x=6,y=5) with a weaker neighbour.
+        var output = full(new long[] { 1, 6, 8, 8 }, -10f);
+        output[0, 0, 3, 2] = tensor(3f);
+        output[0, 1, 5, 6] = tensor(2f);
+        output[0, 1, 5, 5] = tensor(1f);
+        output[0, 2, 3, 2] = tensor(2f); output[0, 3, 3, 2] = tensor(4f);
+        output[0, 4, 3, 2] = tensor(0.5f); output[0, 5, 3, 2] = tensor(0.25f);
+        output[0, 2, 5, 6] = tensor(1f); output[0, 3, 5, 6] = tensor(1f);
+        output[0, 4, 5, 6] = tensor(0.5f); output[0, 5, 5, 6] = tensor(0.5f);
+
+        var detections = PeakDecoder.Decode(output, classCount: 2, stride: 4, topK: 10, minScore: 0.3)[0];
+
+        Assert.Equal(2, detections.Count);
+        Assert.Equal(0, detections[0].ClassIndex);
+        Assert.Equal(1 / (1 + Math.Exp(-3)), detections[0].Score, 5);
+        Assert.Equal(new BoundingBox(6, 5, 14, 21), detections[0].Box);
+        Assert.Equal(1, detections[1].ClassIndex);
+        Assert.Equal(new BoundingBox(24, 20, 28, 24), detections[1].Box);
+    }
+}
