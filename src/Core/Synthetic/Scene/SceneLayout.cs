@@ -36,10 +36,17 @@ internal sealed class SceneLayout
         return layout;
     }
 
+    /// <summary>
+    /// Objects keep their size in pixels whatever the tile size (the ground resolution is fixed), but rivers
+    /// and pads sized for 256-pixel tiles would fill a 128-pixel tile: below 256 they shrink with the tile,
+    /// down to 0.6 of their size, which still holds the largest plane and ship.
+    /// </summary>
+    private static float AreaScale(int size) => Math.Clamp(size / 256f, 0.6f, 1f);
+
     private static WaterRegion River(SceneRandom random, int size)
     {
         // Enter on one side, leave on the opposite one, meandering; a wide one reads as a harbour basin.
-        float halfWidth = random.Range(30, 58);
+        float halfWidth = random.Range(30, 58) * AreaScale(size);
         float angle = random.Angle();
         var through = new SKPoint(random.Range(size * 0.25f, size * 0.75f), random.Range(size * 0.25f, size * 0.75f));
         var direction = new SKPoint(MathF.Cos(angle), MathF.Sin(angle));
@@ -72,7 +79,8 @@ internal sealed class SceneLayout
             Site.Apron => (100f, 160f, 80f, 130f),
             _ => (60f, 100f, 56f, 90f),
         };
-        float halfLength = random.Range(minLength, maxLength) / 2, halfWidth = random.Range(minWidth, maxWidth) / 2;
+        float scale = AreaScale(size);
+        float halfLength = random.Range(minLength, maxLength) * scale / 2, halfWidth = random.Range(minWidth, maxWidth) * scale / 2;
         float angle = roadAngle is float a && random.Chance(0.6) ? a : random.Range(-0.5f, 0.5f);
         // A pad must stay off the water; for the first tries it also keeps clear of other pads, and it
         // shrinks a little after each failed try so that a wide river still leaves it room.
