@@ -18,10 +18,10 @@ namespace AutoRetrain.Cli.Hosting;
 /// <summary>Sizes of a demo run: <see cref="Quick"/> for CI (under 3 minutes), <see cref="Full"/> for people (under 15).</summary>
 public sealed record DemoSettings(
     int Batches, int TilesPerBatch, int TileSize, int HoldoutTiles, int Epochs, double TrainSecondsBudget,
-    int? NewClassBatch, int? RisingClassBatch, int? SeasonChangeBatch, int Seed = 7)
+    int? NewClassBatch, int? RisingClassBatch, int? SeasonChangeBatch, string Architecture, int Seed = 7)
 {
-    public static readonly DemoSettings Quick = new(3, 48, 128, 40, 6, 30, NewClassBatch: 1, RisingClassBatch: 2, SeasonChangeBatch: null);
-    public static readonly DemoSettings Full = new(6, 120, 256, 120, 12, 100, NewClassBatch: 2, RisingClassBatch: 4, SeasonChangeBatch: 5);
+    public static readonly DemoSettings Quick = new(3, 48, 128, 40, 30, 35, NewClassBatch: 1, RisingClassBatch: 2, SeasonChangeBatch: null, "centernet-nano");
+    public static readonly DemoSettings Full = new(6, 120, 256, 120, 30, 100, NewClassBatch: 2, RisingClassBatch: 4, SeasonChangeBatch: 5, "centernet-tiny");
 }
 
 /// <summary>One cycle as the demo reports it, with the champion's score on the fixed holdout afterwards.</summary>
@@ -71,7 +71,7 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
             Training = new TrainingConfig
             {
                 Epochs = settings.Epochs, InputSize = settings.TileSize, Seed = settings.Seed,
-                TimeBudgetSeconds = settings.TrainSecondsBudget, Architecture = "centernet-tiny",
+                TimeBudgetSeconds = settings.TrainSecondsBudget, Architecture = settings.Architecture, Patience = 8,
             },
             Candidates = 1,
             Experiment = Project,

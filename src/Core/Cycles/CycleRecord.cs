@@ -16,6 +16,9 @@ public sealed record TrainingConfig
 
     /// <summary>Wall-clock cap on one training, in seconds; null trains all epochs (early stopping aside).</summary>
     public double? TimeBudgetSeconds { get; init; }
+
+    /// <summary>Epochs without a better validation mAP before training stops; null keeps the trainer's default.</summary>
+    public int? Patience { get; init; }
 }
 
 /// <summary>One retraining cycle from trigger to decision. DESIGN.md, "Data contracts".</summary>

@@ -13,6 +13,9 @@ namespace AutoRetrain.Detector.Model;
 /// </summary>
 public sealed class CenterNet : Module<Tensor, Tensor>
 {
+    /// <summary>Objects whose lifetime must match the model's (see WarmStart.CopyWeights).</summary>
+    internal object? KeepAlive { get; set; }
+
     /// <summary>Heatmap bias so that every class starts at probability 0.1 (−ln 9), as in CenterNet.</summary>
     public const double HeatmapPriorBias = -2.19;
 
