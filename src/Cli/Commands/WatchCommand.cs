@@ -22,6 +22,7 @@ public static partial class Commands
         var once = new Option<bool>("--once") { Description = "Ingest what is there now (and run the cycle it triggers), then exit." };
         var ingestOnly = new Option<bool>("--ingest-only") { Description = "Only ingest; do not run the cycle manager." };
         var project = new Option<string>("--project") { Description = "Project name of the cycle manager.", DefaultValueFactory = _ => "default" };
+        var epochs = new Option<int>("--epochs") { Description = "Maximum training epochs of a cycle.", DefaultValueFactory = _ => new CycleStepsOptions().Training.Epochs };
         var classes = new Option<string[]>("--classes")
         {
             Description = "Close the class set: labels naming any other class are quarantined.",
@@ -30,7 +31,7 @@ public static partial class Commands
         var command = new Command("watch",
             "Ingest images and label sidecars as they land in a folder (the local blob trigger) and feed the cycle manager, which decides when to retrain.")
         {
-            folder, workdir, once, ingestOnly, project, classes,
+            folder, workdir, once, ingestOnly, project, epochs, classes,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -40,8 +41,11 @@ public static partial class Commands
                 workspace.CreateIngestion(new IngestionOptions { ClosedClassSet = closed }));
             string name = parse.GetValue(project)!;
             AnsiConsole.MarkupLineInterpolated($"Watching [bold]{watcher.Folder}[/] → store [bold]{workspace.Root}[/]");
+            var options = new CycleStepsOptions();
+            options = options with { Training = options.Training with { Epochs = parse.GetValue(epochs) } };
             LocalPipeline? pipeline = parse.GetValue(ingestOnly) ? null
-                : await LocalPipeline.StartAsync(workspace, name, new CycleStepsOptions(), new ManagerConfig());
+                : await LocalPipeline.StartAsync(workspace, name, options, new ManagerConfig { PollInterval = TimeSpan.FromSeconds(1), MaxPollInterval = TimeSpan.FromSeconds(5) });
+            int decisionsBefore = (await workspace.Cycles.ListDecisionsAsync(name, ct)).Count, sent = 0;
             try
             {
                 int scan = 0;
@@ -52,13 +56,14 @@ public static partial class Commands
                     {
                         var tiles = TilesRegistered.From($"watch-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{++scan}", outcomes);
                         await pipeline.Manager.SignalAsync(name, new ManagerSignal(SignalKind.TilesRegistered, tiles), ct);
+                        sent++;
                         AnsiConsole.MarkupLineInterpolated($"cycle manager told: {tiles.NewTiles} newly labelled tiles");
                     }
                     if (parse.GetValue(once)) break;
                     try { await Task.Delay(watcher.PollInterval, ct); } catch (OperationCanceledException) { break; }
                 }
                 while (!ct.IsCancellationRequested);
-                if (pipeline is not null && parse.GetValue(once)) await WaitUntilIdleAsync(pipeline, name, ct);
+                if (pipeline is not null && parse.GetValue(once)) await WaitUntilIdleAsync(pipeline, name, decisionsBefore + sent, ct);
             }
             finally
             {
@@ -72,15 +77,29 @@ public static partial class Commands
         return command;
     }
 
-    /// <summary>Waits until the manager has handled every signal and no cycle runs.</summary>
-    private static async Task WaitUntilIdleAsync(LocalPipeline pipeline, string project, CancellationToken ct)
+    /// <summary>
+    /// Waits until the manager has decided on every signal sent, runs no cycle (a resumed one included),
+    /// and every cycle in the store is finished.
+    /// </summary>
+    private static async Task WaitUntilIdleAsync(LocalPipeline pipeline, string project, int decisionsExpected, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             var status = await pipeline.Manager.GetStatusAsync(project, ct);
-            if (status is { RunningCycle: null } && status.LastDecision is not null) return;
+            var decisions = await pipeline.Workspace.Cycles.ListDecisionsAsync(project, ct);
+            var cycles = await pipeline.Workspace.Cycles.ListAsync(project, ct);
+            if (status is { RunningCycle: null } && decisions.Count >= decisionsExpected && cycles.All(c => c.IsFinished)
+                && await AllTrackedAsync(pipeline, cycles, ct))
+                return;
             await Task.Delay(500, ct);
         }
+    }
+
+    private static async Task<bool> AllTrackedAsync(LocalPipeline pipeline, IReadOnlyList<Core.Cycles.CycleRecord> cycles, CancellationToken ct)
+    {
+        foreach (var c in cycles)
+            if (!await pipeline.Workspace.Store.ExistsAsync(Core.Ports.Containers.Runs, $"cycles/{c.Id}/mlflow-run-id", ct)) return false;
+        return true;
     }
 
     /// <summary>One scan, with a progress bar when there is more than a handful of files.</summary>

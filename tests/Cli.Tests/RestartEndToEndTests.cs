@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using AutoRetrain.Core.Cycles;
+using AutoRetrain.Local;
+
+namespace AutoRetrain.Cli.Tests;
+
+/// <summary>
+/// Restart safety as a user meets it: the local host is killed (with its trainer) in the middle of a cycle's
+/// training, then started again. Nothing ingested is lost, the interrupted cycle is finished under its own id,
+/// no second cycle answers the same trigger, and there is at most one promotion.
+/// </summary>
+public class RestartEndToEndTests
+{
+    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "autoretrain.dll");
+
+    private static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Cli);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return Process.Start(info)!;
+    }
+
+    private static async Task<string> RunAsync(params string[] args)
+    {
+        using var process = Start(args);
+        var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await process.WaitForExitAsync(timeout.Token);
+        string text = string.Concat(await output);
+        Assert.True(process.ExitCode == 0, $"autoretrain {string.Join(' ', args)} exited {process.ExitCode}:\n{text}");
+        return text;
+    }
+
+    [Fact]
+    public async Task Watch_KilledMidTrainingThenRestarted_FinishesTheSameCycleOnceWithoutLosingTiles()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "autoretrain-tests", Guid.NewGuid().ToString("N"));
+        string workdir = Path.Combine(root, "work");
+        await RunAsync("generate", "--seed", "5", "--tiles", "40", "--size", "128", "--out", Path.Combine(workdir, "incoming"));
+
+        // First run: ingest, decide, start training; killed (host and trainer) while the cycle trains.
+        using (var first = Start("watch", "--once", "--workdir", workdir, "--epochs", "8"))
+        {
+            _ = first.StandardOutput.ReadToEndAsync();
+            _ = first.StandardError.ReadToEndAsync();
+            var until = DateTime.UtcNow.AddMinutes(5);
+            while (DateTime.UtcNow < until && !first.HasExited && !await TrainingStartedAsync(workdir)) await Task.Delay(200);
+            Assert.False(first.HasExited, "the first run ended before its cycle started training");
+            await Task.Delay(1500);
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync();
+        }
+        var interrupted = await ReadCyclesAsync(workdir);
+        Assert.Equal(CycleStatus.Training, Assert.Single(interrupted).Status);
+
+        // Second run: nothing new arrives; the interrupted cycle is run again and finished.
+        await RunAsync("watch", "--once", "--workdir", workdir, "--epochs", "8");
+
+        var workspace = new LocalWorkspace(workdir);
+        var cycle = Assert.Single(await workspace.Cycles.ListAsync("default"));
+        Assert.Equal("default-cycle-0001", cycle.Id);
+        Assert.Contains(cycle.Status, new[] { CycleStatus.Promoted, CycleStatus.Rejected });
+        Assert.Single(await workspace.Cycles.ListDecisionsAsync("default"));
+        var champion = await workspace.Registry.GetChampionAsync();
+        Assert.Equal(cycle.Status == CycleStatus.Promoted ? 1 : 0, champion.History.Count);
+        var counts = await workspace.Ledger.GetCountsAsync();
+        Assert.Equal((40, 40, 0), (counts.Tiles, counts.Labelled, counts.Quarantined));
+        Assert.Empty(Directory.EnumerateFiles(workspace.IncomingFolder, "*", SearchOption.AllDirectories));
+        var runs = Directory.EnumerateDirectories(workspace.MlrunsFolder, "*", SearchOption.TopDirectoryOnly)
+            .SelectMany(e => Directory.EnumerateDirectories(e)).ToList();
+        Assert.Single(runs);
+    }
+
+    private static async Task<bool> TrainingStartedAsync(string workdir) =>
+        File.Exists(Path.Combine(workdir, "ledger.db"))
+        && (await ReadCyclesAsync(workdir)).Any(c => c.Status == CycleStatus.Training)
+        && Directory.Exists(Path.Combine(workdir, "runs", "cycles", "default-cycle-0001"));
+
+    private static async Task<IReadOnlyList<CycleRecord>> ReadCyclesAsync(string workdir)
+    {
+        var db = Local.Ledger.SqliteDatabase.For(Path.Combine(workdir, "ledger.db"));
+        try { return await new Local.Ledger.SqliteCycleStore(db).ListAsync("default"); }
+        finally { db.Dispose(); }
+    }
+}
