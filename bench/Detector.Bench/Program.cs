@@ -13,6 +13,8 @@ using static TorchSharp.torch;
 //            training/inference/loader throughput, data wait, peak RSS.
 // warmstart: cold run on all tiles vs. a run warm-started from a model trained on half of them; time for the
 //            warm run to reach the cold run's final mAP50, as a fraction of the cold run's time.
+// sampling:  the same long-tailed tiles and the same wall-clock budget, trained with uniform sampling and with
+//            LVIS repeat-factor sampling; the rarest class's AP50 under each (issue 7's selection-bias check).
 string mode = args.FirstOrDefault() ?? "quality";
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
 int seed = Arg("--seed", 11), train = Arg("--train", 1000), validation = Arg("--val", 200);
@@ -76,9 +78,44 @@ else if (mode == "warmstart")
         ["warmToColdTimeFraction"] = warm.TrainSeconds / cold.TrainSeconds, ["machine"] = machine,
     });
 }
+else if (mode == "sampling")
+{
+    var data = new TileDataset($"synthetic-seed{seed}", trainTiles, valTiles);
+    var objects = trainTiles.SelectMany(t => t.Objects).GroupBy(o => o.Class).ToDictionary(g => g.Key, g => g.Count());
+    int total = objects.Values.Sum();
+    string rarest = objects.OrderBy(kv => kv.Value).First().Key;
+    var weights = new AutoRetrain.Core.Sampling.RepeatFactorSampling().Weigh(new AutoRetrain.Core.Sampling.SamplingInput
+    {
+        Tiles = trainTiles.Select(t => new AutoRetrain.Core.Sampling.SamplingTile
+        {
+            TileId = t.TileId,
+            ClassCounts = t.Objects.GroupBy(o => o.Class).ToDictionary(g => g.Key, g => g.Count()),
+        }).ToList(),
+        Seed = seed,
+    });
+    // Same budget for both: the weights are scaled to sum to the tile count, so an epoch draws as many tiles under
+    // either sampler, and both runs get the same epochs (the learning-rate schedule spans them), no early stop.
+    double scale = trainTiles.Count / weights.Sum(w => w.Weight);
+    weights = weights.Select(w => w with { Weight = w.Weight * scale }).ToList();
+    var budget = options with { Patience = 1000, Epochs = epochs, TimeBudgetSeconds = null };
+    var uniform = new Trainer(progress).Train(new TrainingRequest(data, Path.Combine(work, "uniform"), budget, CPU));
+    var repeat = new Trainer(progress).Train(new TrainingRequest(data, Path.Combine(work, "repeat-factor"), budget, CPU) { TileWeights = weights });
+    double Ap(IReadOnlyDictionary<string, double> perClass) => perClass.TryGetValue(rarest, out var v) ? v : 0;
+    Write("sampling-rare-class.json", new Dictionary<string, object?>
+    {
+        ["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}",
+        ["seed"] = seed, ["trainTiles"] = train, ["validationTiles"] = validation, ["architecture"] = architecture,
+        ["epochsPerRun"] = epochs, ["rarestClass"] = rarest, ["rarestShareOfTrainingObjects"] = (double)objects[rarest] / total,
+        ["trainingObjectsPerClass"] = objects,
+        ["uniform"] = new { rarestAp50 = Ap(uniform.PerClassAp50), mAP50 = uniform.BestValMap50, perClassAp50 = uniform.PerClassAp50, uniform.Epochs },
+        ["repeatFactor"] = new { rarestAp50 = Ap(repeat.PerClassAp50), mAP50 = repeat.BestValMap50, perClassAp50 = repeat.PerClassAp50, repeat.Epochs },
+        ["rarestAp50GainPoints"] = 100 * (Ap(repeat.PerClassAp50) - Ap(uniform.PerClassAp50)),
+        ["targetPoints"] = 10, ["machine"] = machine,
+    });
+}
 else
 {
-    Console.Error.WriteLine($"unknown mode '{mode}': quality or warmstart");
+    Console.Error.WriteLine($"unknown mode '{mode}': quality, warmstart or sampling");
     return 2;
 }
 try { Directory.Delete(work, recursive: true); } catch (IOException) { }
