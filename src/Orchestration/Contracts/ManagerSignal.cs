@@ -24,8 +24,9 @@ public sealed record TilesRegistered(
         var perClass = new Dictionary<string, int>();
         foreach (var t in labelled)
             foreach (var (cls, n) in t.ClassCounts) perClass[cls] = perClass.GetValueOrDefault(cls) + n;
-        return new TilesRegistered(batchId, labelled.Count(t => !t.Relabelled), labelled.Count(t => t.Split == Split.Train),
-            labelled.Count(t => t.Split == Split.Validation), labelled.Count(t => t.Relabelled), perClass);
+        var fresh = labelled.Where(t => !t.Relabelled).ToList();
+        return new TilesRegistered(batchId, fresh.Count, fresh.Count(t => t.Split == Split.Train),
+            fresh.Count(t => t.Split == Split.Validation), labelled.Count - fresh.Count, perClass);
     }
 }
 
