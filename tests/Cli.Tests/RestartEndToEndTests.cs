@@ -40,14 +40,14 @@ public class RestartEndToEndTests
         await RunAsync("generate", "--seed", "5", "--tiles", "40", "--size", "128", "--out", Path.Combine(workdir, "incoming"));
 
         // First run: ingest, decide, start training; killed (host and trainer) while the cycle trains.
-        using (var first = Start("watch", "--once", "--workdir", workdir, "--epochs", "8"))
+        using (var first = Start("watch", "--once", "--workdir", workdir, "--epochs", "20"))
         {
             _ = first.StandardOutput.ReadToEndAsync();
             _ = first.StandardError.ReadToEndAsync();
             var until = DateTime.UtcNow.AddMinutes(5);
             while (DateTime.UtcNow < until && !first.HasExited && !await TrainingStartedAsync(workdir)) await Task.Delay(200);
             Assert.False(first.HasExited, "the first run ended before its cycle started training");
-            await Task.Delay(1500);
+            await Task.Delay(300);
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync();
         }
@@ -55,7 +55,7 @@ public class RestartEndToEndTests
         Assert.Equal(CycleStatus.Training, Assert.Single(interrupted).Status);
 
         // Second run: nothing new arrives; the interrupted cycle is run again and finished.
-        await RunAsync("watch", "--once", "--workdir", workdir, "--epochs", "8");
+        await RunAsync("watch", "--once", "--workdir", workdir, "--epochs", "20");
 
         var workspace = new LocalWorkspace(workdir);
         var cycle = Assert.Single(await workspace.Cycles.ListAsync("default"));
