@@ -9,12 +9,26 @@ internal static class BenchData
     public static (List<LabelledTile> Train, List<LabelledTile> Validation) Generate(int seed, int train, int validation, int size)
     {
         var generator = new SyntheticGenerator(new GeneratorOptions { Seed = seed, TileSize = size });
-        LabelledTile Make(int index)
-        {
-            var tile = generator.Generate(index);
-            return new LabelledTile(tile.Name, "synthetic", tile.Width, tile.Height, tile.Rgb8, tile.Labels.Objects);
-        }
-        var all = Enumerable.Range(0, train + validation).AsParallel().AsOrdered().Select(Make).ToList();
+        var all = Tiles(generator, generator.DefaultConditions, 0, train + validation);
         return (all.Take(train).ToList(), all.Skip(train).ToList());
     }
+
+    /// <summary>
+    /// Long-tailed training tiles (class mix (rank+1)^-exponent) and validation tiles whose classes are drawn
+    /// equally often, so that the rarest class's AP is measured on hundreds of instances rather than a handful.
+    /// </summary>
+    public static (List<LabelledTile> Train, List<LabelledTile> Validation) GenerateLongTail(int seed, int train, int validation, int size,
+        double exponent)
+    {
+        var generator = new SyntheticGenerator(new GeneratorOptions { Seed = seed, TileSize = size, LongTailExponent = exponent });
+        var balanced = new TileConditions(ClassMix.PowerLaw(0), Season.Summer);
+        return (Tiles(generator, generator.DefaultConditions, 0, train), Tiles(generator, balanced, train, validation));
+    }
+
+    private static List<LabelledTile> Tiles(SyntheticGenerator generator, TileConditions conditions, int first, int count) =>
+        Enumerable.Range(first, count).AsParallel().AsOrdered().Select(index =>
+        {
+            var tile = generator.Generate(index, conditions);
+            return new LabelledTile(tile.Name, "synthetic", tile.Width, tile.Height, tile.Rgb8, tile.Labels.Objects);
+        }).ToList();
 }

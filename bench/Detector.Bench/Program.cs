@@ -13,13 +13,16 @@ using static TorchSharp.torch;
 //            training/inference/loader throughput, data wait, peak RSS.
 // warmstart: cold run on all tiles vs. a run warm-started from a model trained on half of them; time for the
 //            warm run to reach the cold run's final mAP50, as a fraction of the cold run's time.
-// sampling:  the same long-tailed tiles and the same wall-clock budget, trained with uniform sampling and with
-//            LVIS repeat-factor sampling; the rarest class's AP50 under each (issue 7's selection-bias check).
+// sampling:  per seed, the same long-tailed tiles and the same epochs, trained with uniform sampling and with LVIS
+//            repeat-factor sampling; the rarest class's AP50 under each on class-balanced validation tiles (issue 7's
+//            selection-bias check). --seeds 11,12,13 --exponent 2.5 --threshold 0.5
 string mode = args.FirstOrDefault() ?? "quality";
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
 int seed = Arg("--seed", 11), train = Arg("--train", 1000), validation = Arg("--val", 200);
 int minutes = Arg("--minutes", 15), threads = Arg("--threads", 2), epochs = Arg("--epochs", 100);
-string architecture = args.SkipWhile(a => a != "--arch").Skip(1).DefaultIfEmpty("nano").First();
+string? Text(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+double Number(string name, double fallback) => Text(name) is { } t ? double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+string architecture = Text("--arch") ?? "nano";
 set_num_threads(threads);
 string results = Path.Combine(FindRepoRoot(), "bench", "results");
 Directory.CreateDirectory(results);
@@ -80,37 +83,57 @@ else if (mode == "warmstart")
 }
 else if (mode == "sampling")
 {
-    var data = new TileDataset($"synthetic-seed{seed}", trainTiles, valTiles);
-    var objects = trainTiles.SelectMany(t => t.Objects).GroupBy(o => o.Class).ToDictionary(g => g.Key, g => g.Count());
-    int total = objects.Values.Sum();
-    string rarest = objects.OrderBy(kv => kv.Value).First().Key;
-    var weights = new AutoRetrain.Core.Sampling.RepeatFactorSampling().Weigh(new AutoRetrain.Core.Sampling.SamplingInput
+    // Several seeds (each its own generated stream and its own training runs); the training tiles are long-tailed
+    // (class mix (rank+1)^-exponent), the validation tiles class-balanced so the rarest class is measured on hundreds
+    // of instances. Same budget for both samplers: the repeat-factor weights are scaled to sum to the tile count, so
+    // an epoch draws as many tiles under either, and both runs get the same epochs with no early stop.
+    var seeds = (Text("--seeds") ?? seed.ToString()).Split(',').Select(int.Parse).ToList();
+    double exponent = Number("--exponent", 2.5), threshold = Number("--threshold", 0.5);
+    var budget = options with { Patience = 1000, Epochs = epochs, TimeBudgetSeconds = null };
+    var runs = new List<Dictionary<string, object?>>();
+    foreach (int s in seeds)
     {
-        Tiles = trainTiles.Select(t => new AutoRetrain.Core.Sampling.SamplingTile
+        var (longTail, balanced) = BenchData.GenerateLongTail(s, train, validation, 256, exponent);
+        var data = new TileDataset($"synthetic-longtail-seed{s}", longTail, balanced);
+        var objects = longTail.SelectMany(t => t.Objects).GroupBy(o => o.Class).ToDictionary(g => g.Key, g => g.Count());
+        int total = objects.Values.Sum();
+        string rarest = objects.OrderBy(kv => kv.Value).First().Key;
+        var sampler = new AutoRetrain.Core.Sampling.RepeatFactorSampling(threshold);
+        var samplingTiles = longTail.Select(t => new AutoRetrain.Core.Sampling.SamplingTile
         {
             TileId = t.TileId,
             ClassCounts = t.Objects.GroupBy(o => o.Class).ToDictionary(g => g.Key, g => g.Count()),
-        }).ToList(),
-        Seed = seed,
-    });
-    // Same budget for both: the weights are scaled to sum to the tile count, so an epoch draws as many tiles under
-    // either sampler, and both runs get the same epochs (the learning-rate schedule spans them), no early stop.
-    double scale = trainTiles.Count / weights.Sum(w => w.Weight);
-    weights = weights.Select(w => w with { Weight = w.Weight * scale }).ToList();
-    var budget = options with { Patience = 1000, Epochs = epochs, TimeBudgetSeconds = null };
-    var uniform = new Trainer(progress).Train(new TrainingRequest(data, Path.Combine(work, "uniform"), budget, CPU));
-    var repeat = new Trainer(progress).Train(new TrainingRequest(data, Path.Combine(work, "repeat-factor"), budget, CPU) { TileWeights = weights });
-    double Ap(IReadOnlyDictionary<string, double> perClass) => perClass.TryGetValue(rarest, out var v) ? v : 0;
+        }).ToList();
+        var weights = sampler.Weigh(new AutoRetrain.Core.Sampling.SamplingInput { Tiles = samplingTiles, Seed = s });
+        double scale = longTail.Count / weights.Sum(w => w.Weight);
+        weights = weights.Select(w => w with { Weight = w.Weight * scale }).ToList();
+        var seeded = budget with { Seed = s };
+        var uniform = new Trainer(progress).Train(new TrainingRequest(data, Path.Combine(work, $"uniform-{s}"), seeded, CPU));
+        var repeat = new Trainer(progress).Train(new TrainingRequest(data, Path.Combine(work, $"repeat-factor-{s}"), seeded, CPU) { TileWeights = weights });
+        double Ap(IReadOnlyDictionary<string, double> perClass) => perClass.TryGetValue(rarest, out var v) ? v : 0;
+        runs.Add(new Dictionary<string, object?>
+        {
+            ["seed"] = s, ["rarestClass"] = rarest, ["rarestShareOfTrainingObjects"] = (double)objects[rarest] / total,
+            ["trainingObjectsPerClass"] = objects,
+            ["validationObjectsPerClass"] = balanced.SelectMany(t => t.Objects).GroupBy(o => o.Class).ToDictionary(g => g.Key, g => g.Count()),
+            ["classRepeatFactors"] = sampler.ClassRepeatFactors(samplingTiles),
+            ["uniform"] = new { rarestAp50 = Ap(uniform.PerClassAp50), mAP50 = uniform.BestValMap50, perClassAp50 = uniform.PerClassAp50, uniform.Epochs, uniform.TrainSeconds },
+            ["repeatFactor"] = new { rarestAp50 = Ap(repeat.PerClassAp50), mAP50 = repeat.BestValMap50, perClassAp50 = repeat.PerClassAp50, repeat.Epochs, repeat.TrainSeconds },
+            ["rarestAp50GainPoints"] = 100 * (Ap(repeat.PerClassAp50) - Ap(uniform.PerClassAp50)),
+            ["mAP50GainPoints"] = 100 * (repeat.BestValMap50 - uniform.BestValMap50),
+        });
+        Console.WriteLine($"seed {s}: {rarest} AP50 uniform {Ap(uniform.PerClassAp50):F3}, repeat-factor {Ap(repeat.PerClassAp50):F3}");
+    }
+    var gains = runs.Select(r => (double)r["rarestAp50GainPoints"]!).ToList();
     Write("sampling-rare-class.json", new Dictionary<string, object?>
     {
         ["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}",
-        ["seed"] = seed, ["trainTiles"] = train, ["validationTiles"] = validation, ["architecture"] = architecture,
-        ["epochsPerRun"] = epochs, ["rarestClass"] = rarest, ["rarestShareOfTrainingObjects"] = (double)objects[rarest] / total,
-        ["trainingObjectsPerClass"] = objects,
-        ["uniform"] = new { rarestAp50 = Ap(uniform.PerClassAp50), mAP50 = uniform.BestValMap50, perClassAp50 = uniform.PerClassAp50, uniform.Epochs },
-        ["repeatFactor"] = new { rarestAp50 = Ap(repeat.PerClassAp50), mAP50 = repeat.BestValMap50, perClassAp50 = repeat.PerClassAp50, repeat.Epochs },
-        ["rarestAp50GainPoints"] = 100 * (Ap(repeat.PerClassAp50) - Ap(uniform.PerClassAp50)),
-        ["targetPoints"] = 10, ["machine"] = machine,
+        ["trainTiles"] = train, ["validationTiles"] = validation, ["validationClassMix"] = "balanced (every class equally often)",
+        ["longTailExponent"] = exponent, ["repeatFactorThreshold"] = threshold, ["architecture"] = architecture,
+        ["epochsPerRun"] = epochs, ["seeds"] = seeds,
+        ["meanRarestAp50GainPoints"] = gains.Average(), ["minRarestAp50GainPoints"] = gains.Min(),
+        ["meanMap50GainPoints"] = runs.Average(r => (double)r["mAP50GainPoints"]!),
+        ["targetPoints"] = 10, ["runs"] = runs, ["machine"] = machine,
     });
 }
 else

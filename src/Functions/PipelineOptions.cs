@@ -20,6 +20,12 @@ public sealed class PipelineOptions
     /// </summary>
     public string ClosedClasses { get; set; } = "";
 
+    /// <summary>Prefix of the pipeline's table names (letters and digits, starting with a letter), so several pipelines can share one account.</summary>
+    public string TablePrefix { get; set; } = "AutoRetrain";
+
+    /// <summary>Torch device of the in-process scoring ("cpu" on Functions plans; "cuda" only where the worker has a GPU).</summary>
+    public string ScoringDevice { get; set; } = "cpu";
+
     public IngestionOptions ToIngestionOptions()
     {
         var classes = ClosedClasses.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -31,6 +37,9 @@ public sealed class PipelineOptions
         if (string.IsNullOrWhiteSpace(Project) || !Project.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             throw new AutoRetrainException(
                 $"setting {Section}__Project = \"{Project}\": use letters, digits, '-' and '_' only (it names the cycle manager's instance).");
+        if (TablePrefix.Length == 0 || !char.IsAsciiLetter(TablePrefix[0]) || !TablePrefix.All(char.IsAsciiLetterOrDigit) || TablePrefix.Length > 40)
+            throw new AutoRetrainException(
+                $"setting {Section}__TablePrefix = \"{TablePrefix}\": use 1–40 letters and digits, starting with a letter (Table Storage names allow nothing else).");
         if (MaxIngestAttempts < 1)
             throw new AutoRetrainException($"setting {Section}__MaxIngestAttempts = {MaxIngestAttempts}: must be at least 1.");
     }

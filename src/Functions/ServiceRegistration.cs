@@ -10,6 +10,9 @@ using AutoRetrain.Cloud.Storage;
 using AutoRetrain.Cloud.Telemetry;
 using AutoRetrain.Core.Ingestion;
 using AutoRetrain.Core.Ports;
+using AutoRetrain.Detector.Inference;
+using AutoRetrain.Orchestration;
+using AutoRetrain.Orchestration.Steps;
 using AutoRetrain.Functions.Ingestion;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +25,9 @@ public static class ServiceRegistration
     /// <summary>Name of the identity-based connection (app settings <c>PipelineStorage__*</c>) to the pipeline's account.</summary>
     public const string PipelineStorage = "PipelineStorage";
 
+    /// <summary>Configuration section of the cycle steps' options.</summary>
+    public const string CycleSection = "AutoRetrain:Cycle";
+
     public static IServiceCollection AddAutoRetrainFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(_ =>
@@ -32,12 +38,12 @@ public static class ServiceRegistration
         });
         services.AddSingleton(_ => PipelineStorageConnection.FromConfiguration(configuration, PipelineStorage));
         services.AddSingleton<IArtifactStore>(sp => new BlobArtifactStore(sp.GetRequiredService<PipelineStorageConnection>().Blobs));
-        services.AddSingleton<ITileLedger>(sp => new TableTileLedger(sp.GetRequiredService<PipelineStorageConnection>().Tables));
-        services.AddSingleton<ICycleStore>(sp => new TableCycleStore(sp.GetRequiredService<PipelineStorageConnection>().Tables));
-        services.AddSingleton<IModelRegistryStore>(sp => new TableModelRegistryStore(sp.GetRequiredService<PipelineStorageConnection>().Tables));
-        services.AddSingleton<ISampleLedgerStore>(sp => new TableSampleLedgerStore(sp.GetRequiredService<PipelineStorageConnection>().Tables));
-        services.AddSingleton(sp => new IngestionFailureCounter(sp.GetRequiredService<PipelineStorageConnection>().Tables));
-        services.AddSingleton(sp => new DeliveryOutbox(sp.GetRequiredService<PipelineStorageConnection>().Tables));
+        services.AddSingleton<ITileLedger>(sp => new TableTileLedger(sp.GetRequiredService<PipelineStorageConnection>().Tables, Prefix(sp)));
+        services.AddSingleton<ICycleStore>(sp => new TableCycleStore(sp.GetRequiredService<PipelineStorageConnection>().Tables, Prefix(sp)));
+        services.AddSingleton<IModelRegistryStore>(sp => new TableModelRegistryStore(sp.GetRequiredService<PipelineStorageConnection>().Tables, Prefix(sp)));
+        services.AddSingleton<ISampleLedgerStore>(sp => new TableSampleLedgerStore(sp.GetRequiredService<PipelineStorageConnection>().Tables, Prefix(sp)));
+        services.AddSingleton(sp => new IngestionFailureCounter(sp.GetRequiredService<PipelineStorageConnection>().Tables, Prefix(sp)));
+        services.AddSingleton(sp => new DeliveryOutbox(sp.GetRequiredService<PipelineStorageConnection>().Tables, Prefix(sp)));
         services.AddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton(sp => new IngestionService(sp.GetRequiredService<IArtifactStore>(), sp.GetRequiredService<ITileLedger>(),
             sp.GetRequiredService<IClock>(), sp.GetRequiredService<PipelineOptions>().ToIngestionOptions()));
@@ -48,8 +54,32 @@ public static class ServiceRegistration
         services.AddSingleton<IExperimentTracker, MlflowRestTracker>();
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<BlobIngestionHandler>();
-        // ICycleSteps (the activities' work) is registered by the host that provides it; see docs/functions.md.
+        // Scoring (validation, the paired bootstrap, tiles to label) runs the detector in this process on CPU: a
+        // validation split of a few hundred tiles takes seconds with the small architectures, so no extra Azure ML job.
+        services.AddSingleton<IModelPredictor>(sp => new DetectorPredictor(sp.GetRequiredService<IArtifactStore>(),
+            Path.Combine(Path.GetTempPath(), "autoretrain", "models"), sp.GetRequiredService<PipelineOptions>().ScoringDevice));
+        services.AddSingleton(_ => CycleStepsOptionsFrom(configuration));
+        services.AddSingleton<ICycleSteps>(sp => new CycleSteps(sp.GetRequiredService<IArtifactStore>(), sp.GetRequiredService<ITileLedger>(),
+            sp.GetRequiredService<ICycleStore>(), sp.GetRequiredService<ITrainingBackend>(), sp.GetRequiredService<IModelPredictor>(),
+            sp.GetRequiredService<IExperimentTracker>(), sp.GetRequiredService<IModelRegistryStore>(),
+            sp.GetRequiredService<ISampleLedgerStore>(), sp.GetRequiredService<CycleStepsOptions>()));
         return services;
+    }
+
+    private static string Prefix(IServiceProvider services) => services.GetRequiredService<PipelineOptions>().TablePrefix;
+
+    /// <summary>
+    /// Section <c>AutoRetrain:Cycle</c> (app settings <c>AutoRetrain__Cycle__Policy__MinNewTiles</c>, ...): the retrain
+    /// policy, the promotion gate, the training configuration and the candidates, as <see cref="CycleStepsOptions"/>.
+    /// </summary>
+    public static CycleStepsOptions CycleStepsOptionsFrom(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(CycleSection);
+        var options = section.Get<CycleStepsOptions>() ?? new CycleStepsOptions();
+        // The binder appends configured list items to the default list; a configured list replaces it.
+        if (section.GetSection(nameof(CycleStepsOptions.Strategies)).Get<string[]>() is { Length: > 0 } strategies)
+            options = options with { Strategies = strategies };
+        return options;
     }
 
     /// <summary>

@@ -43,6 +43,11 @@ public sealed class PublishedAppTests : IDisposable
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(root, "host.json")), await File.ReadAllBytesAsync(Path.Combine(_output, "host.json")));
         Assert.True(File.Exists(Path.Combine(_output, "extensions.json")));
         Assert.False(File.Exists(Path.Combine(_output, "local.settings.json")));
+
+        // In-process scoring ships libtorch for Linux x64 (the GLIBCXX requirement made weak), and nothing for Windows or macOS.
+        Assert.True(File.Exists(Path.Combine(_output, "runtimes", "linux-x64", "native", "libLibTorchSharp.so")));
+        Assert.False(Directory.Exists(Path.Combine(_output, "runtimes", "win-x64")), "no Windows native libraries in the package");
+        Assert.False(Directory.Exists(Path.Combine(_output, "runtimes", "osx-arm64")), "no macOS native libraries in the package");
     }
 
     private static JsonNode Trigger(Dictionary<string, JsonArray> functions, string name)

@@ -1,6 +1,10 @@
 using AutoRetrain.Cloud.MachineLearning;
 using AutoRetrain.Core;
 using AutoRetrain.Core.Ports;
+using AutoRetrain.Detector.Inference;
+using AutoRetrain.Orchestration;
+using AutoRetrain.Orchestration.Contracts;
+using AutoRetrain.Orchestration.Steps;
 using AutoRetrain.Functions.Http;
 using AutoRetrain.Functions.Ingestion;
 using Microsoft.Extensions.Configuration;
@@ -29,6 +33,65 @@ public sealed class ServiceRegistrationTests
         Assert.NotNull(provider.GetRequiredService<ITrainingBackend>());
         Assert.NotNull(provider.GetRequiredService<IExperimentTracker>());
         Assert.Equal("p1", provider.GetRequiredService<PipelineOptions>().Project);
+    }
+
+    [Fact]
+    public void AddAutoRetrainFunctions_CycleSettings_AreBoundIntoTheCycleStepsTheActivitiesUse()
+    {
+        using var provider = Build(new()
+        {
+            ["PipelineStorage"] = "UseDevelopmentStorage=true",
+            ["AutoRetrain:Cycle:Policy:MinInitialLabelledTiles"] = "7",
+            ["AutoRetrain:Cycle:Candidates"] = "2",
+            ["AutoRetrain:Cycle:Strategies:0"] = "uniform",
+            ["AutoRetrain:Cycle:Strategies:1"] = "active-bias",
+            ["AutoRetrain:Cycle:Training:Architecture"] = "centernet-small",
+        });
+
+        var options = provider.GetRequiredService<CycleStepsOptions>();
+
+        Assert.Equal(7, options.Policy.MinInitialLabelledTiles);
+        Assert.Equal(2, options.Candidates);
+        Assert.Equal(["uniform", "active-bias"], options.Strategies);
+        Assert.Equal("centernet-small", options.Training.Architecture);
+        Assert.IsType<CycleSteps>(provider.GetRequiredService<ICycleSteps>());
+        Assert.IsType<DetectorPredictor>(provider.GetRequiredService<IModelPredictor>());
+    }
+
+    [Fact]
+    public async Task RegisteredCycleSteps_OnAzurite_DecideTheFirstTrainingWithItsReason()
+    {
+        string prefix = Azurite.UniqueTablePrefix();
+        using var provider = Build(new()
+        {
+            ["PipelineStorage"] = "UseDevelopmentStorage=true", ["AutoRetrain:Project"] = "p2", ["AutoRetrain:TablePrefix"] = prefix,
+            ["AutoRetrain:Cycle:Policy:MinInitialLabelledTiles"] = "3",
+        });
+        var ledger = provider.GetRequiredService<ITileLedger>();
+        var steps = provider.GetRequiredService<ICycleSteps>();
+        var now = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+        var first = await steps.DecideAsync(new DecideInput(new ManagerState { Project = "p2" }, now), CancellationToken.None);
+        for (int i = 0; i < 3; i++)
+        {
+            var tile = TestTiles.New($"t{i}.png");
+            await ledger.AddTileAsync(tile);
+            await ledger.SetLabelsAsync(tile.Id, $"hash{i}", $"labels/{i}.json", new Dictionary<string, int> { ["ship"] = 2 }, now);
+        }
+        var second = await steps.DecideAsync(new DecideInput(new ManagerState { Project = "p2" }, now), CancellationToken.None);
+
+        Assert.False(first.Retrain);
+        Assert.True(second.Retrain);
+        Assert.Contains(second.Reasons, r => r.Contains("3 labelled tiles", StringComparison.Ordinal));
+        Assert.NotEmpty(second.Candidates);
+    }
+
+    [Fact]
+    public void AddAutoRetrainFunctions_TablePrefixWithAHyphen_IsRefusedNamingTheSetting()
+    {
+        using var provider = Build(new() { ["PipelineStorage"] = "UseDevelopmentStorage=true", ["AutoRetrain:TablePrefix"] = "auto-retrain" });
+        var ex = Assert.Throws<AutoRetrainException>(() => provider.GetRequiredService<PipelineOptions>());
+        Assert.Contains("AutoRetrain__TablePrefix", ex.Message);
     }
 
     [Fact]

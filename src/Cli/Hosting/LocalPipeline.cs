@@ -1,3 +1,5 @@
+using AutoRetrain.Core.Ports;
+using AutoRetrain.Detector.Inference;
 using AutoRetrain.Local;
 using AutoRetrain.Local.Reporting;
 using AutoRetrain.Local.Tracking;
@@ -30,7 +32,8 @@ public sealed class LocalPipeline : IAsyncDisposable
         ManagerConfig managerConfig, string device = "cpu", LogLevel logLevel = LogLevel.Warning)
     {
         var backend = new LocalProcessTrainingBackend(workspace, TrainerLauncher.Self(), device);
-        var predictor = new DetectorPredictor(workspace.Store, device);
+        // The folder store's models folder is its own artefact cache: the predictor finds the files already there.
+        var predictor = new DetectorPredictor(workspace.Store, Path.Combine(workspace.Store.Root, Containers.Models), device);
         var report = new ReportWriter(workspace, project);
         var steps = new CycleSteps(workspace.Store, workspace.Ledger, workspace.Cycles, backend, predictor,
             new MlflowFileStoreTracker(workspace.MlrunsFolder), workspace.Registry, workspace.SampleLedger, options, report);
@@ -107,5 +110,6 @@ public sealed class LocalPipeline : IAsyncDisposable
         }
         catch (OperationCanceledException) { /* a manager busy in a cycle is abandoned with the process */ }
         await Host.DisposeAsync();
+        Predictor.Dispose();
     }
 }

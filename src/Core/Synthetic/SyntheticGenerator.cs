@@ -22,7 +22,6 @@ public sealed class SyntheticGenerator
     private const double DifficultBelowVisibleShare = 0.5;
     private const int MinimumVisiblePixels = 3;
 
-    public static double[] T = new double[5];
     public GeneratorOptions Options { get; }
     public TileConditions DefaultConditions { get; }
 
@@ -59,19 +58,13 @@ public sealed class SyntheticGenerator
         using var canvas = new SKCanvas(scene);
         using var masks = new VisibilityMasks(size);
 
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         GroundPainter.Paint(canvas, layout, palette, random, size);
-        T[0] += sw.Elapsed.TotalMilliseconds; sw.Restart();
         PaintObjects(canvas, objects, shadowStep, shadowDarkness);
-        T[1] += sw.Elapsed.TotalMilliseconds; sw.Restart();
         PaintTrees(canvas, masks, layout, objects, palette, random, size, shadowDirection);
         canvas.Flush();
-        T[2] += sw.Elapsed.TotalMilliseconds; sw.Restart();
 
         var labels = Label(objects, masks, NameOf(index) + ".png", size);
-        T[3] += sw.Elapsed.TotalMilliseconds; sw.Restart();
         var rgb = SensorEffects.Apply(scene, random);
-        T[4] += sw.Elapsed.TotalMilliseconds; sw.Restart();
         return new GeneratedTile(index, NameOf(index), size, size, rgb, labels, GeoReferenceOf(index), conditions.Season);
     }
 

@@ -40,13 +40,13 @@ param dotnetVersion string = '10.0'
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-@description('Optional. Memory of each instance in MB.')
+@description('Optional. Memory of each instance in MB; 4096 by default because activities score models in process with TorchSharp.')
 @allowed([
   512
   2048
   4096
 ])
-param instanceMemoryMB int = 2048
+param instanceMemoryMB int = 4096
 
 @description('Optional. Extra app settings (pipeline, Azure ML, Durable backend) merged over the base settings.')
 param additionalAppSettings object = {}
