@@ -91,6 +91,7 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
         state = state with
         {
             CyclesStarted = number,
+            PreviousCyclePending = state.Pending,
             Pending = new PendingCounts(),
             ForceReason = null,
             LastCycleAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero),

@@ -32,6 +32,26 @@ public class CycleManagerTests
     }
 
     [Fact]
+    public async Task Manager_AfterACycle_DecisionSeesWhatThatCycleTrainedOnAndTheLatestBatch()
+    {
+        await using var h = await StartAsync(s => s.RetrainAtTiles = 4);
+        await h.Manager.EnsureStartedAsync(Initial("previous"));
+        await h.Manager.SignalAsync("previous", new ManagerSignal(SignalKind.TilesRegistered, Batch("a", 4, "ship")));
+        await h.WaitForAsync("previous", s => s.CyclesStarted == 1 && s.RunningCycle is null);
+        h.Steps.RetrainAtTiles = 1000;
+        await h.Manager.SignalAsync("previous", new ManagerSignal(SignalKind.TilesRegistered, Batch("b", 1, "plane")));
+        await h.Manager.SignalAsync("previous", new ManagerSignal(SignalKind.TilesRegistered, Batch("c", 2, "ship")));
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (!h.Steps.Decisions.Any(d => d.State.Pending.Batches == 2) && DateTime.UtcNow < until) await Task.Delay(100);
+
+        var last = h.Steps.Decisions.Last(d => d.State.Pending.Batches == 2).State;
+        Assert.Equal(4, last.PreviousCyclePending!.NewObjectsPerClass["ship"]);
+        Assert.Equal(2, last.Pending.LatestObjectsPerClass["ship"]);
+        Assert.False(last.Pending.LatestObjectsPerClass.ContainsKey("plane"));
+        Assert.Equal(1, last.Pending.NewObjectsPerClass["plane"]);
+    }
+
+    [Fact]
     public async Task Manager_ManyGenerationsOfContinueAsNew_LosesNoSignal()
     {
         await using var h = await StartAsync(s => s.RetrainAtTiles = int.MaxValue);

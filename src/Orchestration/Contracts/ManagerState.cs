@@ -8,6 +8,9 @@ public sealed record PendingCounts
     public int NewValidationTiles { get; init; }
     public int Relabelled { get; init; }
     public IReadOnlyDictionary<string, int> NewObjectsPerClass { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Objects per class of the latest batch alone: a shift that starts after quiet batches shows here at once.</summary>
+    public IReadOnlyDictionary<string, int> LatestObjectsPerClass { get; init; } = new Dictionary<string, int>();
     public int Batches { get; init; }
 
     public bool IsEmpty => NewTiles == 0 && Relabelled == 0;
@@ -23,6 +26,7 @@ public sealed record PendingCounts
             NewValidationTiles = NewValidationTiles + t.NewValidationTiles,
             Relabelled = Relabelled + t.Relabelled,
             NewObjectsPerClass = perClass,
+            LatestObjectsPerClass = t.NewObjectsPerClass,
             Batches = Batches + 1,
         };
     }
@@ -39,6 +43,10 @@ public sealed record ManagerState
     public ManagerConfig Config { get; init; } = new();
     public bool Paused { get; init; }
     public PendingCounts Pending { get; init; } = new();
+
+    /// <summary>What was pending when the last cycle started (what it trained on as new); null before the first
+    /// cycle and after a restart. The policy does not raise again a class shift that cycle already answered.</summary>
+    public PendingCounts? PreviousCyclePending { get; init; }
     public int CyclesStarted { get; init; }
     public DateTimeOffset? LastCycleAt { get; init; }
     public string? ChampionModelId { get; init; }

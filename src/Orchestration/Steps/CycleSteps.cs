@@ -50,16 +50,20 @@ public sealed class CycleSteps(
         var champion = state.ChampionModelId is { } id ? await _registry.GetAsync(id, ct) : null;
         var trainingCounts = new Dictionary<string, int>();
         int trainingTiles = 0;
+        var history = await cycles.ListAsync(state.Project, ct);
+        ChampionDrift? drift = null;
         if (champion is not null)
         {
-            var trained = (await _snapshots.LoadAsync(StoreKeys.Snapshot(champion.SnapshotId), ct)).Train.Select(e => e.TileId).ToHashSet();
+            var championSnapshot = await _snapshots.LoadAsync(StoreKeys.Snapshot(champion.SnapshotId), ct);
+            var trained = championSnapshot.Train.Select(e => e.TileId).ToHashSet();
             foreach (var t in tiles.Where(t => trained.Contains(t.Id.Value)))
             {
                 trainingTiles++;
                 foreach (var (cls, n) in t.ClassCounts) trainingCounts[cls] = trainingCounts.GetValueOrDefault(cls) + n;
             }
+            if (options.Policy.PerformanceDropDelta is not null)
+                drift = await MeasureDriftAsync(champion, championSnapshot, tiles, history, state.CyclesStarted, ct);
         }
-        var history = await cycles.ListAsync(state.Project, ct);
         var policyInput = new PolicyInput
         {
             Now = input.Now,
@@ -70,6 +74,9 @@ public sealed class CycleSteps(
             // Before the first model every labelled tile is new to it.
             NewLabelledTiles = champion is null ? tiles.Count(t => t.LabelState == LabelState.Labelled) : state.Pending.NewTiles + state.Pending.Relabelled,
             NewClassCounts = champion is null ? Sum(tiles.Select(t => t.ClassCounts)) : state.Pending.NewObjectsPerClass,
+            LatestClassCounts = champion is null || state.Pending.Batches < 2 ? null : state.Pending.LatestObjectsPerClass,
+            PreviousNewClassCounts = state.PreviousCyclePending?.NewObjectsPerClass,
+            Drift = drift,
             RecentCycles = history.Select(c => new CycleUsage(c.StartedAt, c.DurationsSeconds.GetValueOrDefault("train") / 3600)).ToList(),
             EstimatedGpuHoursPerCycle = history.Select(c => c.DurationsSeconds.GetValueOrDefault("train") / 3600).LastOrDefault(h => h > 0, 0.1),
         };
@@ -95,6 +102,40 @@ public sealed class CycleSteps(
         await cycles.AppendDecisionAsync(new DecisionRecord(state.Project, input.Now, retrain, reasons,
             retrain ? CycleManagerOrchestrator.CycleIdFor(state.Project, state.CyclesStarted + 1) : null), ct);
         return new Contracts.RetrainDecision(retrain, reasons, candidates, decision.NextCheck);
+    }
+
+    /// <summary>
+    /// The champion on the labelled tiles it has never seen (neither trained nor validated on), newest first up to
+    /// <see cref="CycleStepsOptions.DriftMaxTiles"/>, against its validation mAP50 as the promotion gate measured it:
+    /// mAP50 over the classes the champion knows, with a bootstrap interval of the drop over those tiles. Null when
+    /// fewer than <see cref="CycleStepsOptions.DriftMinTiles"/> such tiles exist or no validation mAP is recorded.
+    /// </summary>
+    private async Task<ChampionDrift?> MeasureDriftAsync(ModelVersion champion, Snapshot seen, IReadOnlyList<TileRecord> tiles,
+        IReadOnlyList<CycleRecord> history, int seed, CancellationToken ct)
+    {
+        var seenIds = seen.Entries.Select(e => e.TileId).ToHashSet();
+        var fresh = tiles.Where(t => t.LabelState == LabelState.Labelled && t.LabelKey is not null && t.LabelHash is not null
+                                     && !seenIds.Contains(t.Id.Value))
+            .OrderByDescending(t => t.LabelledAt ?? t.ArrivedAt).Take(options.DriftMaxTiles).ToList();
+        if (fresh.Count < options.DriftMinTiles) return null;
+        double? validationAp = history.FirstOrDefault(c => c.Id == champion.CycleId)?.Metrics is { } m
+                               && m.TryGetValue(CycleStepsOptions.MainMetric, out double recorded) ? recorded
+            : champion.Metrics.TryGetValue("valMap50", out double trainerMap) ? trainerMap : null;
+        if (validationAp is not { } apOnValidation) return null;
+
+        var entries = fresh.Select(t => new SnapshotEntry(t.Id.Value, t.LabelHash!, t.Split, t.ImageKey, t.LabelKey!)).ToList();
+        var categories = champion.Classes.Concat(fresh.SelectMany(t => t.ClassCounts.Keys).Except(champion.Classes).Distinct().Order(StringComparer.Ordinal)).ToList();
+        var index = categories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
+        var groundTruth = await DetectionScoring.GroundTruthAsync(store, entries, index, ct);
+        var evaluations = await DetectionScoring.EvaluateAsync(predictor, champion.ArtifactKey, entries, groundTruth, categories, ct);
+        // A class the champion never learned is the new-class signal's business, not drift.
+        int known = champion.Classes.Count;
+        double KnownClassMap(IReadOnlyList<int> indices)
+        {
+            var perClass = evaluations.Accumulate(indices).PerClassAP50.Take(known).Where(ap => ap >= 0).ToList();
+            return perClass.Count == 0 ? apOnValidation : perClass.Average();
+        }
+        return PerformanceDriftEstimator.Estimate(apOnValidation, entries.Count, KnownClassMap, new Random(seed + 1), options.DriftBootstrapResamples);
     }
 
     public async Task<PreparedCycle> PrepareAsync(PrepareInput input, CancellationToken ct)

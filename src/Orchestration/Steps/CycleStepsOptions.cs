@@ -19,6 +19,15 @@ public sealed record CycleStepsOptions
     /// <summary>Sampling strategies the strategy choice picks from (names as in <c>SamplingStrategies</c>).</summary>
     public IReadOnlyList<string> Strategies { get; init; } = ["repeat-factor", "uniform", "repeat-factor*active-bias"];
 
+    /// <summary>Performance drift is measured once at least this many labelled tiles are new to the champion.</summary>
+    public int DriftMinTiles { get; init; } = 20;
+
+    /// <summary>At most this many of the newest such tiles are scored for drift at each decision.</summary>
+    public int DriftMaxTiles { get; init; } = 500;
+
+    /// <summary>Bootstrap resamples of the drift interval (each re-accumulates the per-image evaluations).</summary>
+    public int DriftBootstrapResamples { get; init; } = 500;
+
     /// <summary>MLflow experiment name.</summary>
     public string Experiment { get; init; } = "autoretrain";
 
