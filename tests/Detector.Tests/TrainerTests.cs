@@ -119,6 +119,43 @@ public class TrainerTests(OverfittedModel trained) : IClassFixture<OverfittedMod
     }
 
     [Fact]
+    public void ForWarmStart_DefaultOptions_HalvesEpochsAndPeakAndShortensWarmup()
+    {
+        var cold = new TrainerOptions { Epochs = 11, LearningRate = 4e-3 };
+
+        var warm = cold.ForWarmStart();
+
+        Assert.Equal(6, warm.Epochs);
+        Assert.Equal(2e-3, warm.LearningRate, 12);
+        Assert.Equal(0.01, warm.WarmupFraction);
+        Assert.Equal(1, (cold with { Epochs = 1 }).ForWarmStart().Epochs);
+        Assert.Equal(cold.Epochs, (cold with { WarmStartEpochFraction = 1, WarmStartLearningRateFactor = 1 }).ForWarmStart().Epochs);
+    }
+
+    [Fact]
+    public void Validated_WarmStartFractionOutsideItsRange_IsRefusedNamingTheField()
+    {
+        var ex = Assert.Throws<AutoRetrain.Core.AutoRetrainException>(() => new TrainerOptions { WarmStartEpochFraction = 0 }.Validated("cfg.json"));
+        Assert.Contains("cfg.json: warmStartEpochFraction", ex.Message);
+    }
+
+    [Fact]
+    public void Train_FromABaseModel_RunsTheWarmStartScheduleAndSaysSo()
+    {
+        using var folder = new TempFolder();
+        var tiles = ShapeTiles.Make(4, 64, TwoClasses, seed: 8);
+        var log = new StringWriter();
+
+        var result = Train(new TileDataset("s3", tiles, tiles), folder.Sub("warm"), Quick(4), baseModel: trained.Folder, log: log);
+
+        var start = System.Text.Json.JsonDocument.Parse(log.ToString().Split('\n').First(l => l.Contains("\"start\"", StringComparison.Ordinal))).RootElement;
+        Assert.Equal("warm-start", start.GetProperty("schedule").GetString());
+        Assert.Equal(2, start.GetProperty("epochs").GetInt32());
+        Assert.Equal(2.5e-3, start.GetProperty("learningRate").GetDouble(), 12);
+        Assert.True(result.Epochs <= 2);
+    }
+
+    [Fact]
     public void Load_WeightsThatDoNotMatchMetadata_RefusesWithClearMessage()
     {
         using var folder = new TempFolder();

@@ -13,9 +13,10 @@ using static TorchSharp.torch;
 namespace AutoRetrain.Detector.Training;
 
 /// <summary>
-/// Trains the CenterNet detector: warm start (with a grown class list) or from scratch, AdamW with linear
-/// warm-up and cosine decay, weighted tile sampling, augmentation, validation mAP50 after each epoch with
-/// early stopping, the best weights kept in the output folder, then per-tile statistics.
+/// Trains the CenterNet detector: warm start (with a grown class list; a shorter schedule at a lower peak, see
+/// <see cref="TrainerOptions.ForWarmStart"/>) or from scratch, AdamW with linear warm-up and cosine decay,
+/// weighted tile sampling, augmentation, validation mAP50 after each epoch with early stopping, the best weights
+/// kept in the output folder, then per-tile statistics.
 /// </summary>
 public sealed class Trainer(ProgressWriter progress)
 {
@@ -24,6 +25,7 @@ public sealed class Trainer(ProgressWriter progress)
     public TrainingResult Train(TrainingRequest request)
     {
         var options = request.Options.Validated("training configuration");
+        if (request.BaseModelFolder is not null) options = options.ForWarmStart();
         var data = request.Data;
         if (data.Train.Count == 0) throw new AutoRetrainException("the training data holds no training tiles.");
         Seed(options.Seed);
@@ -64,6 +66,7 @@ public sealed class Trainer(ProgressWriter progress)
             ["snapshotId"] = data.SnapshotId, ["trainTiles"] = data.Train.Count, ["validationTiles"] = data.Validation.Count,
             ["classes"] = classes, ["architecture"] = architecture.Name, ["device"] = request.Device.type.ToString().ToLowerInvariant(),
             ["baseModel"] = request.BaseModelFolder, ["epochs"] = options.Epochs, ["seed"] = options.Seed,
+            ["schedule"] = request.BaseModelFolder is null ? "cold" : "warm-start", ["learningRate"] = options.LearningRate,
         });
 
         var rng = new Random(options.Seed);
