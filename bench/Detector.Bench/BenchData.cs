@@ -25,6 +25,9 @@ internal static class BenchData
         return (Tiles(generator, generator.DefaultConditions, 0, train), Tiles(generator, balanced, train, validation));
     }
 
+    public static IReadOnlyList<string> Classes(IEnumerable<LabelledTile> tiles) =>
+        tiles.SelectMany(t => t.Objects).Select(o => o.Class).Distinct().Order(StringComparer.Ordinal).ToList();
+
     private static List<LabelledTile> Tiles(SyntheticGenerator generator, TileConditions conditions, int first, int count) =>
         Enumerable.Range(first, count).AsParallel().AsOrdered().Select(index =>
         {

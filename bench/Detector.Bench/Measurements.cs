@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Inference;
 using AutoRetrain.Detector.Model;
+using AutoRetrain.Detector.Training;
 
 namespace AutoRetrain.Detector.Bench;
 
@@ -37,4 +38,34 @@ internal static class Measurements
         return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
     }
 
+    /// <summary>
+    /// Upper bound of the share of a training step spent outside libtorch's compute: the trainer's own step
+    /// (<see cref="Trainer.Step"/>: tensors from the batch, forward, loss, backward, AdamW, loss read-back, scope
+    /// disposal) timed on real batches, and on 1 image of 16×16 pixels, where the same calls are made but the kernels
+    /// have next to nothing to compute. What the tiny step still costs is the managed wrappers, marshalling and
+    /// libtorch's own per-op dispatch, so tiny/real over-states the managed share. Batches are built beforehand, so
+    /// the loader (which runs beside training) is not in either figure.
+    /// </summary>
+    public static StepOverhead MeasureStepOverhead(IReadOnlyList<LabelledTile> tiles, IReadOnlyList<string> classes, string architecture,
+        int chipSize, int batchSize, int steps)
+    {
+        var classIndex = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+        double Time(int size, int batch)
+        {
+            var loader = new BatchLoader(tiles, classIndex, size, batch, Normalisation.Default, new AugmentationOptions());
+            var batches = loader.Batches(Enumerable.Range(0, Math.Min(tiles.Count, (steps + 3) * batch)).ToArray(), seed: 1).ToList();
+            using var model = new CenterNet(DetectorArchitecture.Named(architecture), classes.Count);
+            model.train();
+            using var optimizer = TorchSharp.torch.optim.AdamW(model.parameters(), 1e-3);
+            for (int i = 0; i < 3; i++) Trainer.Step(model, optimizer, batches[i], TorchSharp.torch.CPU);
+            var clock = Stopwatch.StartNew();
+            for (int i = 3; i < batches.Count; i++) Trainer.Step(model, optimizer, batches[i], TorchSharp.torch.CPU);
+            return clock.Elapsed.TotalMilliseconds / (batches.Count - 3);
+        }
+        double real = Time(chipSize, batchSize), tiny = Time(16, 1);
+        return new StepOverhead(real, tiny, tiny / real);
+    }
 }
+
+/// <summary>Milliseconds per training step at the real size and at the near-empty size, and their ratio.</summary>
+internal sealed record StepOverhead(double RealStepMs, double TinyStepMs, double OutsideLibtorchShareUpperBound);

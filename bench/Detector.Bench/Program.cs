@@ -10,7 +10,8 @@ using AutoRetrain.Detector.Data;
 using static TorchSharp.torch;
 
 // quality:   train on generated tiles for a wall-clock budget; mAP50 overall and per class on held-out tiles,
-//            training/inference/loader throughput, data wait, peak RSS.
+//            training/inference/loader throughput, data wait, peak RSS, share of step time outside libtorch.
+// overhead:  only the step-time split (the trainer's step on real batches vs. near-empty ones), in seconds.
 // warmstart: cold run on all tiles vs. a run warm-started from a model trained on half of them; time for the
 //            warm run to reach the cold run's final mAP50, as a fraction of the cold run's time.
 // sampling:  per seed, the same long-tailed tiles and the same epochs, trained with uniform sampling and with LVIS
@@ -43,13 +44,25 @@ var machine = new Dictionary<string, object?>
     ["loadAverageAtStart"] = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null,
 };
 
-if (mode == "quality")
+if (mode == "overhead")
+{
+    var overhead = Measurements.MeasureStepOverhead(trainTiles, BenchData.Classes(trainTiles), architecture, 256, 16, steps: 20);
+    Write("detector-step-overhead.json", new Dictionary<string, object?>
+    {
+        ["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}",
+        ["architecture"] = architecture, ["chip"] = 256, ["batchSize"] = 16, ["stepMsReal"] = overhead.RealStepMs,
+        ["stepMsNearEmpty"] = overhead.TinyStepMs, ["outsideLibtorchShareUpperBound"] = overhead.OutsideLibtorchShareUpperBound,
+        ["target"] = 0.10, ["machine"] = machine,
+    });
+}
+else if (mode == "quality")
 {
     var data = new TileDataset($"synthetic-seed{seed}", trainTiles, valTiles);
     var result = new Trainer(progress).Train(new TrainingRequest(data, Path.Combine(work, "model"), options, CPU));
     var (model, metadata) = ModelArtefact.Load(Path.Combine(work, "model"));
     double inference = Measurements.InferenceImagesPerSecond(new ScenePredictor(model, 256, metadata.Normalisation, CPU), valTiles);
     double loader = Measurements.LoaderImagesPerSecond(trainTiles, metadata.Classes, 256, 16, 320);
+    var overhead = Measurements.MeasureStepOverhead(trainTiles, metadata.Classes, architecture, 256, 16, steps: 20);
     Write("detector-quality.json", new Dictionary<string, object?>
     {
         ["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}",
@@ -59,6 +72,8 @@ if (mode == "quality")
         ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
         ["dataWaitFraction"] = result.DataWaitFraction, ["loaderImagesPerSec"] = loader,
         ["loaderToTrainingRatio"] = loader / result.TrainImagesPerSecond, ["inferenceImagesPerSec"] = inference,
+        ["stepMsReal"] = overhead.RealStepMs, ["stepMsNearEmpty"] = overhead.TinyStepMs,
+        ["outsideLibtorchShareUpperBound"] = overhead.OutsideLibtorchShareUpperBound,
         ["peakRssMB"] = Measurements.PeakRssMegabytes(), ["generateSeconds"] = generateSeconds, ["machine"] = machine,
     });
     model.Dispose();
@@ -138,7 +153,7 @@ else if (mode == "sampling")
 }
 else
 {
-    Console.Error.WriteLine($"unknown mode '{mode}': quality, warmstart or sampling");
+    Console.Error.WriteLine($"unknown mode '{mode}': quality, overhead, warmstart or sampling");
     return 2;
 }
 try { Directory.Delete(work, recursive: true); } catch (IOException) { }

@@ -91,16 +91,8 @@ public sealed class Trainer(ProgressWriter progress)
                 waitSeconds += waitClock.Elapsed.TotalSeconds;
                 var batch = batches.Current;
                 SetLearningRate(optimizer, LearningRateAt(step++, totalSteps, options));
-                using (var scope = NewDisposeScope())
-                {
-                    var t = BatchTensors.From(batch, request.Device);
-                    optimizer.zero_grad();
-                    var loss = CenterNetLoss.PerSample(model.call(t.Images), t.Heatmap, t.Size, t.Offset, t.Mask).mean();
-                    loss.backward();
-                    optimizer.step();
-                    lossSum += loss.item<float>() * batch.Count;
-                    lossCount += batch.Count;
-                }
+                lossSum += Step(model, optimizer, batch, request.Device) * batch.Count;
+                lossCount += batch.Count;
                 imagesSeen += batch.Count;
                 waitClock.Restart();
             }
@@ -155,6 +147,18 @@ public sealed class Trainer(ProgressWriter progress)
             ["dataWaitFraction"] = result.DataWaitFraction, ["model"] = request.OutFolder, ["perClassAp50"] = bestPerClass,
         });
         return result;
+    }
+
+    /// <summary>One optimisation step on one batch; returns the batch's mean loss. The benchmark times this same code.</summary>
+    public static float Step(CenterNet model, optim.Optimizer optimizer, ChipBatch batch, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var t = BatchTensors.From(batch, device);
+        optimizer.zero_grad();
+        var loss = CenterNetLoss.PerSample(model.call(t.Images), t.Heatmap, t.Size, t.Offset, t.Mask).mean();
+        loss.backward();
+        optimizer.step();
+        return loss.item<float>();
     }
 
     public static void Seed(int seed)
