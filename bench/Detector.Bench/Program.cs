@@ -84,12 +84,19 @@ else if (mode == "warmstart")
     var half = all with { Train = trainTiles.Take(trainTiles.Count / 2).ToList() };
     var cold = new Trainer(progress).Train(new TrainingRequest(all, Path.Combine(work, "cold"), options, CPU));
     new Trainer(progress).Train(new TrainingRequest(half, Path.Combine(work, "half"), options, CPU));
-    var warm = new Trainer(progress).Train(new TrainingRequest(all, Path.Combine(work, "warm"), options with { TargetMap50 = cold.BestValMap50 }, CPU)
+    var warmOptions = options with
+    {
+        TargetMap50 = cold.BestValMap50,
+        WarmStartEpochFraction = Number("--warm-epoch-fraction", options.WarmStartEpochFraction),
+        WarmStartLearningRateFactor = Number("--warm-lr-factor", options.WarmStartLearningRateFactor),
+    };
+    var warm = new Trainer(progress).Train(new TrainingRequest(all, Path.Combine(work, "warm"), warmOptions, CPU)
         { BaseModelFolder = Path.Combine(work, "half") });
     Write("detector-warmstart.json", new Dictionary<string, object?>
     {
         ["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}",
         ["seed"] = seed, ["trainTiles"] = train, ["validationTiles"] = validation, ["budgetMinutesPerRun"] = minutes,
+        ["warmStartEpochFraction"] = warmOptions.WarmStartEpochFraction, ["warmStartLearningRateFactor"] = warmOptions.WarmStartLearningRateFactor,
         ["coldValMap50"] = cold.BestValMap50, ["coldSeconds"] = cold.TrainSeconds,
         ["warmValMap50"] = warm.BestValMap50, ["warmSeconds"] = warm.TrainSeconds, ["warmStopReason"] = warm.StopReason,
         ["warmReachedColdMap"] = warm.BestValMap50 >= cold.BestValMap50,

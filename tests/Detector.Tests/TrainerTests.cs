@@ -1,4 +1,5 @@
 using AutoRetrain.Core;
+using AutoRetrain.Core.Labels;
 using AutoRetrain.Core.SampleLedger;
 using AutoRetrain.Detector.Artefact;
 using AutoRetrain.Detector.Data;
@@ -153,6 +154,33 @@ public class TrainerTests(OverfittedModel trained) : IClassFixture<OverfittedMod
         Assert.Equal(2, start.GetProperty("epochs").GetInt32());
         Assert.Equal(2.5e-3, start.GetProperty("learningRate").GetDouble(), 12);
         Assert.True(result.Epochs <= 2);
+    }
+
+    [Fact]
+    public void TileStats_TileOfTwoChips_CoversBothChipsAsIfTheyWereTwoTiles()
+    {
+        var (left, right) = (ShapeTiles.Make(1, 64, TwoClasses, seed: 21)[0], ShapeTiles.Make(1, 64, TwoClasses, seed: 22)[0]);
+        var rgb = new byte[128 * 64 * 3];
+        for (int y = 0; y < 64; y++)
+        {
+            left.Rgb.AsSpan(y * 64 * 3, 64 * 3).CopyTo(rgb.AsSpan(y * 128 * 3));
+            right.Rgb.AsSpan(y * 64 * 3, 64 * 3).CopyTo(rgb.AsSpan((y * 128 + 64) * 3));
+        }
+        var objects = left.Objects.Concat(right.Objects.Select(o =>
+            LabelObject.Of(o.Class, new BoundingBox(o.Bounds.XMin + 64, o.Bounds.YMin, o.Bounds.XMax + 64, o.Bounds.YMax)))).ToList();
+        var wide = new LabelledTile("wide", "memory", 128, 64, rgb, objects);
+        var classIndex = TwoClasses.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+        var (model, metadata) = ModelArtefact.Load(trained.Folder);
+        using (model)
+        {
+            var halves = TileStatsCollector.Collect(model, [left, right], classIndex, 64, metadata.Normalisation, CPU, 4, "c", "m");
+            var whole = Assert.Single(TileStatsCollector.Collect(model, [wide], classIndex, 64, metadata.Normalisation, CPU, 4, "c", "m"));
+
+            Assert.Equal((halves[0].Loss + halves[1].Loss) / 2, whole.Loss, 4);
+            Assert.Equal(objects.Count, whole.TrueClassProbabilities.Count);
+            var expected = halves[0].TrueClassProbabilities.Concat(halves[1].TrueClassProbabilities).ToList();
+            for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i], whole.TrueClassProbabilities[i], 5);
+        }
     }
 
     [Fact]

@@ -22,7 +22,14 @@ public sealed class ChipBatch
 
     /// <summary>Builds a batch; sample <c>i</c> draws its augmentation from its own seed so a batch is the same whatever the thread count.</summary>
     public static ChipBatch Build(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex, int[] tileIndices,
-        int chipSize, Normalisation norm, AugmentationOptions? augmentation, int[] sampleSeeds)
+        int chipSize, Normalisation norm, AugmentationOptions? augmentation, int[] sampleSeeds) =>
+        Build(tiles, classIndex, tileIndices, chipSize, norm, i => augmentation is null
+            ? ChipTransform.Identity
+            : ChipTransform.Random(new Random(sampleSeeds[i]), tiles[tileIndices[i]].Width, tiles[tileIndices[i]].Height, chipSize, augmentation));
+
+    /// <summary>Builds a batch whose sample <c>i</c> is cut from its tile by <paramref name="transformOf"/>(i).</summary>
+    public static ChipBatch Build(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex, int[] tileIndices,
+        int chipSize, Normalisation norm, Func<int, ChipTransform> transformOf)
     {
         int n = tileIndices.Length, classCount = classIndex.Count, output = chipSize / DetectorArchitecture.OutputStride;
         int image = 3 * chipSize * chipSize, cells = output * output;
@@ -36,9 +43,7 @@ public sealed class ChipBatch
         Parallel.For(0, n, i =>
         {
             var tile = tiles[tileIndices[i]];
-            var transform = augmentation is null
-                ? ChipTransform.Identity
-                : ChipTransform.Random(new Random(sampleSeeds[i]), tile.Width, tile.Height, chipSize, augmentation);
+            var transform = transformOf(i);
             ChipRenderer.Render(tile.Rgb, tile.Width, tile.Height, transform, chipSize, norm, batch.Images.AsSpan(i * image, image));
             var objects = new List<ChipObject>();
             foreach (var o in tile.Objects)

@@ -1,3 +1,4 @@
+using AutoRetrain.Core.Chips;
 using AutoRetrain.Core.SampleLedger;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Model;
@@ -6,9 +7,10 @@ using static TorchSharp.torch;
 namespace AutoRetrain.Detector.Training;
 
 /// <summary>
-/// After training: each training tile's loss (unaugmented chip) and, for each of its objects, the predicted
-/// heatmap probability of its true class at its centre cell. Curriculum, active-bias and hard-example
-/// samplers of the next cycle read these.
+/// After training: each training tile's loss and, for each of its objects, the predicted heatmap probability of its
+/// true class at its centre cell. A tile larger than a chip is covered by the chip grid the predictor uses (no
+/// augmentation): its loss is the mean over its chips, and each object is read in the first chip that holds its
+/// centre. Curriculum, active-bias and hard-example samplers of the next cycle read these.
 /// </summary>
 public static class TileStatsCollector
 {
@@ -16,33 +18,46 @@ public static class TileStatsCollector
         IReadOnlyDictionary<string, int> classIndex, int chipSize, Normalisation norm, Device device, int batchSize,
         string cycleId, string? modelId)
     {
-        var loader = new BatchLoader(tiles, classIndex, chipSize, batchSize, norm, augmentation: null);
-        var stats = new List<TileTrainingStats>(tiles.Count);
+        var chips = tiles.SelectMany((t, i) => ChipGrid.For(t.Width, t.Height, chipSize, overlap: 0).Select(c => (Tile: i, c.X, c.Y))).ToList();
+        var lossSum = new double[tiles.Count];
+        var chipCount = new int[tiles.Count];
+        var probabilities = tiles.Select(t => Enumerable.Repeat(double.NaN, t.Objects.Count).ToArray()).ToArray();
         model.eval();
         using var _ = no_grad();
-        foreach (var batch in loader.Batches(Enumerable.Range(0, tiles.Count).ToArray(), seed: 0))
+        for (int start = 0; start < chips.Count; start += batchSize)
         {
+            var slice = chips.GetRange(start, Math.Min(batchSize, chips.Count - start));
+            var batch = ChipBatch.Build(tiles, classIndex, slice.Select(c => c.Tile).ToArray(), chipSize, norm,
+                i => ChipTransform.Identity with { OriginX = slice[i].X, OriginY = slice[i].Y });
             using var scope = NewDisposeScope();
             var t = BatchTensors.From(batch, device);
             var output = model.call(t.Images);
             float[] losses = CenterNetLoss.PerSample(output, t.Heatmap, t.Size, t.Offset, t.Mask).to(CPU).data<float>().ToArray();
             int cells = batch.OutputSize * batch.OutputSize;
             float[] heat = output.narrow(1, 0, batch.ClassCount).sigmoid().to(CPU).contiguous().data<float>().ToArray();
-            for (int i = 0; i < batch.Count; i++)
+            for (int i = 0; i < slice.Count; i++)
             {
-                var probabilities = batch.Objects[i].Select(o =>
+                var (tileIndex, x, y) = slice[i];
+                lossSum[tileIndex] += losses[i];
+                chipCount[tileIndex]++;
+                var objects = tiles[tileIndex].Objects;
+                for (int j = 0; j < objects.Count; j++)
                 {
-                    int x = Math.Clamp((int)(o.Box.CenterX / DetectorArchitecture.OutputStride), 0, batch.OutputSize - 1);
-                    int y = Math.Clamp((int)(o.Box.CenterY / DetectorArchitecture.OutputStride), 0, batch.OutputSize - 1);
-                    return (double)heat[(i * batch.ClassCount + o.ClassIndex) * cells + y * batch.OutputSize + x];
-                }).ToArray();
-                stats.Add(new TileTrainingStats
-                {
-                    TileId = tiles[batch.TileIndices[i]].TileId, CycleId = cycleId, ModelId = modelId,
-                    Loss = losses[i], TrueClassProbabilities = probabilities,
-                });
+                    double cx = objects[j].Bounds.CenterX - x, cy = objects[j].Bounds.CenterY - y;
+                    if (!double.IsNaN(probabilities[tileIndex][j]) || cx < 0 || cy < 0 || cx >= chipSize || cy >= chipSize
+                        || !classIndex.TryGetValue(objects[j].Class, out int cls)) continue;
+                    int cellX = Math.Clamp((int)(cx / DetectorArchitecture.OutputStride), 0, batch.OutputSize - 1);
+                    int cellY = Math.Clamp((int)(cy / DetectorArchitecture.OutputStride), 0, batch.OutputSize - 1);
+                    probabilities[tileIndex][j] = heat[(i * batch.ClassCount + cls) * cells + cellY * batch.OutputSize + cellX];
+                }
             }
         }
-        return stats;
+        return tiles.Select((tile, i) => new TileTrainingStats
+        {
+            TileId = tile.TileId, CycleId = cycleId, ModelId = modelId,
+            Loss = chipCount[i] > 0 ? lossSum[i] / chipCount[i] : 0,
+            // A centre outside the tile (a box clipped by the label's edge) or a class the model lacks reads as 0.
+            TrueClassProbabilities = probabilities[i].Select(p => double.IsNaN(p) ? 0 : p).ToArray(),
+        }).ToList();
     }
 }
