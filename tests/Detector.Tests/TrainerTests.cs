@@ -120,7 +120,7 @@ public class TrainerTests(OverfittedModel trained) : IClassFixture<OverfittedMod
     }
 
     [Fact]
-    public void ForWarmStart_DefaultOptions_HalvesEpochsAndPeakAndShortensWarmup()
+    public void ForWarmStart_DefaultOptions_HalvesEpochsAndPeak()
     {
         var cold = new TrainerOptions { Epochs = 11, LearningRate = 4e-3 };
 
@@ -128,9 +128,10 @@ public class TrainerTests(OverfittedModel trained) : IClassFixture<OverfittedMod
 
         Assert.Equal(6, warm.Epochs);
         Assert.Equal(2e-3, warm.LearningRate, 12);
-        Assert.Equal(0.01, warm.WarmupFraction);
+        Assert.Equal(cold.WarmupFraction, warm.WarmupFraction);
         Assert.Equal(1, (cold with { Epochs = 1 }).ForWarmStart().Epochs);
-        Assert.Equal(cold.Epochs, (cold with { WarmStartEpochFraction = 1, WarmStartLearningRateFactor = 1 }).ForWarmStart().Epochs);
+        var unchanged = cold with { WarmStartEpochFraction = 1, WarmStartLearningRateFactor = 1 };
+        Assert.Equal(unchanged, unchanged.ForWarmStart());
     }
 
     [Fact]

@@ -34,15 +34,12 @@ public sealed record TrainerOptions
     /// cold peak would first throw away much of what the base model knows.</summary>
     public double WarmStartLearningRateFactor { get; init; } = 0.5;
 
-    /// <summary>Warm-up of a warm-started run (a fraction of its steps; at least one step).</summary>
-    public double WarmStartWarmupFraction { get; init; } = 0.01;
-
-    /// <summary>The schedule of a run that starts from a base model: fewer epochs, a lower peak, a shorter warm-up.</summary>
+    /// <summary>The schedule of a run that starts from a base model: fewer epochs at a lower peak (warm-up and decay
+    /// keep their shape over the shorter run). Both fractions at 1 give the cold schedule.</summary>
     public TrainerOptions ForWarmStart() => this with
     {
         Epochs = Math.Max(1, (int)Math.Ceiling(Epochs * WarmStartEpochFraction - 1e-9)),
         LearningRate = LearningRate * WarmStartLearningRateFactor,
-        WarmupFraction = WarmStartWarmupFraction,
     };
 
     /// <summary>Informational: the cycle's sampling strategy that produced the weights file.</summary>
