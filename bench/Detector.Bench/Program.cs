@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AutoRetrain.Core;
+using AutoRetrain.Core.Sampling;
 using AutoRetrain.Detector.Artefact;
 using AutoRetrain.Detector.Bench;
 using AutoRetrain.Detector.Inference;
@@ -120,13 +121,13 @@ else if (mode == "sampling")
         var objects = longTail.SelectMany(t => t.Objects).GroupBy(o => o.Class).ToDictionary(g => g.Key, g => g.Count());
         int total = objects.Values.Sum();
         string rarest = objects.OrderBy(kv => kv.Value).First().Key;
-        var sampler = new AutoRetrain.Core.Sampling.RepeatFactorSampling(threshold);
-        var samplingTiles = longTail.Select(t => new AutoRetrain.Core.Sampling.SamplingTile
+        var sampler = new RepeatFactorSampling(threshold);
+        var samplingTiles = longTail.Select(t => new SamplingTile
         {
             TileId = t.TileId,
             ClassCounts = t.Objects.GroupBy(o => o.Class).ToDictionary(g => g.Key, g => g.Count()),
         }).ToList();
-        var weights = sampler.Weigh(new AutoRetrain.Core.Sampling.SamplingInput { Tiles = samplingTiles, Seed = s });
+        var weights = sampler.Weigh(new SamplingInput { Tiles = samplingTiles, Seed = s });
         double scale = longTail.Count / weights.Sum(w => w.Weight);
         weights = weights.Select(w => w with { Weight = w.Weight * scale }).ToList();
         var seeded = budget with { Seed = s };

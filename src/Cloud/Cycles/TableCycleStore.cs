@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using AutoRetrain.Cloud.Storage;
 using AutoRetrain.Core;
 using AutoRetrain.Core.Cycles;
 using AutoRetrain.Core.Ports;
@@ -16,18 +17,18 @@ public sealed class TableCycleStore : ICycleStore
 {
     private readonly TableClient _cycles;
     private readonly TableClient _decisions;
-    private readonly Lazy<Task> _created;
+    private readonly TablesOnFirstUse _created;
 
     public TableCycleStore(TableServiceClient service, string tablePrefix = "AutoRetrain")
     {
         _cycles = service.GetTableClient(tablePrefix + "Cycles");
         _decisions = service.GetTableClient(tablePrefix + "Decisions");
-        _created = new Lazy<Task>(() => Task.WhenAll(_cycles.CreateIfNotExistsAsync(), _decisions.CreateIfNotExistsAsync()));
+        _created = new TablesOnFirstUse(_cycles, _decisions);
     }
 
     public async Task UpsertAsync(CycleRecord record, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         await _cycles.UpsertEntityAsync(new TableEntity(record.Project, record.Id)
         {
             ["StartedAt"] = record.StartedAt,
@@ -38,7 +39,7 @@ public sealed class TableCycleStore : ICycleStore
 
     public async Task<CycleRecord?> GetAsync(string cycleId, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         await foreach (var e in _cycles.QueryAsync<TableEntity>(e => e.RowKey == cycleId, maxPerPage: 1, cancellationToken: ct))
             return ToRecord(e);
         return null;
@@ -46,7 +47,7 @@ public sealed class TableCycleStore : ICycleStore
 
     public async Task<IReadOnlyList<CycleRecord>> ListAsync(string project, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         var records = new List<CycleRecord>();
         await foreach (var e in _cycles.QueryAsync<TableEntity>(e => e.PartitionKey == project, cancellationToken: ct))
             records.Add(ToRecord(e));
@@ -55,7 +56,7 @@ public sealed class TableCycleStore : ICycleStore
 
     public async Task AppendDecisionAsync(DecisionRecord decision, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         string json = Json.Serialize(decision, indented: false);
         string row = $"{decision.At.UtcTicks:D19}-{ContentHash.Of(json)[..16]}";
         try
@@ -70,7 +71,7 @@ public sealed class TableCycleStore : ICycleStore
 
     public async Task<IReadOnlyList<DecisionRecord>> ListDecisionsAsync(string project, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         var decisions = new List<DecisionRecord>();
         // Row keys start with the time's ticks, so the table's own order is oldest first.
         await foreach (var e in _decisions.QueryAsync<TableEntity>(e => e.PartitionKey == project, cancellationToken: ct))

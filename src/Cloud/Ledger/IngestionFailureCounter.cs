@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using AutoRetrain.Cloud.Storage;
 using AutoRetrain.Core.Tiles;
 
 namespace AutoRetrain.Cloud.Ledger;
@@ -8,16 +9,22 @@ namespace AutoRetrain.Cloud.Ledger;
 /// Counts failed deliveries of one incoming blob version (name + ETag), so that a blob that keeps failing can be
 /// moved to quarantine instead of being retried for ever. The count is an ETag-conditional read-increment-write.
 /// </summary>
-public sealed class IngestionFailureCounter(TableServiceClient service, string tablePrefix = "AutoRetrain")
+public sealed class IngestionFailureCounter
 {
     private const string Partition = "failures";
-    private readonly TableClient _table = service.GetTableClient(tablePrefix + "IngestFailures");
-    private readonly Lazy<Task> _created = new(() => service.GetTableClient(tablePrefix + "IngestFailures").CreateIfNotExistsAsync());
+    private readonly TableClient _table;
+    private readonly TablesOnFirstUse _created;
+
+    public IngestionFailureCounter(TableServiceClient service, string tablePrefix = "AutoRetrain")
+    {
+        _table = service.GetTableClient(tablePrefix + "IngestFailures");
+        _created = new TablesOnFirstUse(_table);
+    }
 
     /// <summary>Records one more failure and returns how many this blob version has had.</summary>
     public async Task<int> RecordFailureAsync(string blobName, string version, string error, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         string rowKey = ContentHash.Of($"{blobName}\n{version}");
         while (true)
         {

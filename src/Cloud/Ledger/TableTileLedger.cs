@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using AutoRetrain.Cloud.Storage;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Tiles;
 using static AutoRetrain.Cloud.Ledger.TileEntityMapping;
@@ -22,18 +23,17 @@ public sealed class TableTileLedger : ITileLedger
     private readonly TableClient _tiles;
     private readonly TableClient _pairing;
     private readonly TableClient _labels;
-    private readonly Lazy<Task> _created;
+    private readonly TablesOnFirstUse _created;
 
     public TableTileLedger(TableServiceClient service, string tablePrefix = "AutoRetrain")
     {
         _tiles = service.GetTableClient(tablePrefix + "Tiles");
         _pairing = service.GetTableClient(tablePrefix + "Pairing");
         _labels = service.GetTableClient(tablePrefix + "Labels");
-        _created = new Lazy<Task>(() => Task.WhenAll(
-            _tiles.CreateIfNotExistsAsync(), _pairing.CreateIfNotExistsAsync(), _labels.CreateIfNotExistsAsync()));
+        _created = new TablesOnFirstUse(_tiles, _pairing, _labels);
     }
 
-    private Task ReadyAsync(CancellationToken ct) => _created.Value.WaitAsync(ct);
+    private Task ReadyAsync(CancellationToken ct) => _created.ReadyAsync(ct);
 
     public async Task<(TileRecord Tile, bool Added)> AddTileAsync(TileRecord tile, CancellationToken ct = default)
     {

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using AutoRetrain.Cloud.Storage;
 using AutoRetrain.Core;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Registry;
@@ -18,17 +19,17 @@ public sealed class TableModelRegistryStore : IModelRegistryStore
     private const string ChampionRow = "current";
 
     private readonly TableClient _table;
-    private readonly Lazy<Task> _created;
+    private readonly TablesOnFirstUse _created;
 
     public TableModelRegistryStore(TableServiceClient service, string tablePrefix = "AutoRetrain")
     {
         _table = service.GetTableClient(tablePrefix + "Models");
-        _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+        _created = new TablesOnFirstUse(_table);
     }
 
     public async Task<bool> TryAddVersionAsync(ModelVersion version, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         try
         {
             await _table.AddEntityAsync(new TableEntity(VersionPartition, version.Id)
@@ -46,14 +47,14 @@ public sealed class TableModelRegistryStore : IModelRegistryStore
 
     public async Task<ModelVersion?> GetVersionAsync(string modelId, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         var response = await _table.GetEntityIfExistsAsync<TableEntity>(VersionPartition, modelId, cancellationToken: ct);
         return response.HasValue ? ToVersion(response.Value!) : null;
     }
 
     public async Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         var versions = new List<ModelVersion>();
         await foreach (var e in _table.QueryAsync<TableEntity>(e => e.PartitionKey == VersionPartition, cancellationToken: ct))
             versions.Add(ToVersion(e));
@@ -62,7 +63,7 @@ public sealed class TableModelRegistryStore : IModelRegistryStore
 
     public async Task<ChampionState> GetChampionAsync(CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         var response = await _table.GetEntityIfExistsAsync<TableEntity>(ChampionPartition, ChampionRow, cancellationToken: ct);
         if (!response.HasValue) return ChampionState.None;
         var e = response.Value!;
@@ -71,7 +72,7 @@ public sealed class TableModelRegistryStore : IModelRegistryStore
 
     public async Task<string?> TrySetChampionAsync(ChampionState next, string? expectedETag, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         var entity = new TableEntity(ChampionPartition, ChampionRow)
         {
             ["ModelId"] = next.ModelId,

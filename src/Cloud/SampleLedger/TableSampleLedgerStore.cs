@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using AutoRetrain.Cloud.Storage;
 using AutoRetrain.Core;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.SampleLedger;
@@ -17,17 +18,17 @@ public sealed class TableSampleLedgerStore : ISampleLedgerStore
     private const int ParallelReads = 16;
 
     private readonly TableClient _table;
-    private readonly Lazy<Task> _created;
+    private readonly TablesOnFirstUse _created;
 
     public TableSampleLedgerStore(TableServiceClient service, string tablePrefix = "AutoRetrain")
     {
         _table = service.GetTableClient(tablePrefix + "SampleLedger");
-        _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+        _created = new TablesOnFirstUse(_table);
     }
 
     public async Task<IReadOnlyDictionary<string, TileHistory>> GetAsync(IEnumerable<string> tileIds, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         var found = new System.Collections.Concurrent.ConcurrentDictionary<string, TileHistory>();
         await Parallel.ForEachAsync(tileIds.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = ct },
             async (id, token) =>
@@ -40,7 +41,7 @@ public sealed class TableSampleLedgerStore : ISampleLedgerStore
 
     public async Task PutAsync(IEnumerable<TileHistory> histories, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         foreach (var partition in histories.GroupBy(h => PartitionOf(h.TileId)))
             foreach (var batch in partition.DistinctBy(h => h.TileId).Chunk(MaxBatch))
                 await _table.SubmitTransactionAsync(batch.Select(h => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
@@ -49,13 +50,13 @@ public sealed class TableSampleLedgerStore : ISampleLedgerStore
 
     public async Task<bool> IsCycleMergedAsync(string cycleId, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         return (await _table.GetEntityIfExistsAsync<TableEntity>(MergedPartition, RowKeyOf(cycleId), cancellationToken: ct)).HasValue;
     }
 
     public async Task MarkCycleMergedAsync(string cycleId, CancellationToken ct = default)
     {
-        await _created.Value.WaitAsync(ct);
+        await _created.ReadyAsync(ct);
         await _table.UpsertEntityAsync(new TableEntity(MergedPartition, RowKeyOf(cycleId)) { ["CycleId"] = cycleId }, TableUpdateMode.Replace, ct);
     }
 

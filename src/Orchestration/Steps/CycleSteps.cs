@@ -61,7 +61,8 @@ public sealed class CycleSteps(
                 trainingTiles++;
                 foreach (var (cls, n) in t.ClassCounts) trainingCounts[cls] = trainingCounts.GetValueOrDefault(cls) + n;
             }
-            if (options.Policy.PerformanceDropDelta is not null)
+            // With nothing new since the last cycle the policy waits whatever the drift: no scoring on timer checks.
+            if (options.Policy.PerformanceDropDelta is not null && !state.Pending.IsEmpty)
                 drift = await MeasureDriftAsync(champion, championSnapshot, tiles, history, state.CyclesStarted, ct);
         }
         var policyInput = new PolicyInput

@@ -24,16 +24,8 @@ public sealed class DetectorPredictorTests : IDisposable
     {
         random.manual_seed(5);
         using var model = new CenterNet(DetectorArchitecture.Nano, classCount: 2);
-        var metadata = new ModelMetadata
-        {
-            Architecture = "nano", Classes = ["plane", "ship"], InputSize = 128, OutputStride = DetectorArchitecture.OutputStride,
-            Normalisation = Normalisation.Default, SnapshotId = "s1", CodeVersion = ModelArtefact.CodeVersion, Seed = 5,
-            TrainedAt = DateTimeOffset.UnixEpoch, Metrics = new Dictionary<string, double>(),
-        };
-        ModelArtefact.Save(model, metadata, _local);
         string modelKey = $"{_prefix}/model-1";
-        foreach (string file in new[] { ModelArtefact.WeightsFile, ModelArtefact.MetadataFile })
-            await _store.PutAsync(Containers.Models, $"{modelKey}/{file}", await File.ReadAllBytesAsync(Path.Combine(_local, file)));
+        var metadata = await UploadAsync(model, ["plane", "ship"], 128, modelKey);
         // A scene larger than one chip and not a multiple of it, so chipping and cross-chip NMS are on the path.
         var (rgb, width, height) = (Pixels(300, 200), 300, 200);
         string imageKey = $"{_prefix}/tile-a.png";
@@ -72,15 +64,8 @@ public sealed class DetectorPredictorTests : IDisposable
     public async Task PredictAsync_TileImageMissing_FailsNamingTheTileAndTheBlob()
     {
         using var model = new CenterNet(DetectorArchitecture.Nano, classCount: 1);
-        ModelArtefact.Save(model, new ModelMetadata
-        {
-            Architecture = "nano", Classes = ["plane"], InputSize = 64, OutputStride = DetectorArchitecture.OutputStride,
-            Normalisation = Normalisation.Default, SnapshotId = "s1", CodeVersion = ModelArtefact.CodeVersion, Seed = 1,
-            TrainedAt = DateTimeOffset.UnixEpoch, Metrics = new Dictionary<string, double>(),
-        }, _local);
         string modelKey = $"{_prefix}/model-2";
-        foreach (string file in new[] { ModelArtefact.WeightsFile, ModelArtefact.MetadataFile })
-            await _store.PutAsync(Containers.Models, $"{modelKey}/{file}", await File.ReadAllBytesAsync(Path.Combine(_local, file)));
+        await UploadAsync(model, ["plane"], 64, modelKey);
         using var predictor = new DetectorPredictor(_store, _cache, "cpu");
 
         var ex = await Assert.ThrowsAsync<AutoRetrainException>(() =>
@@ -88,6 +73,21 @@ public sealed class DetectorPredictorTests : IDisposable
 
         Assert.Contains("tile-gone", ex.Message);
         Assert.Contains($"datasets/{_prefix}/gone.png", ex.Message);
+    }
+
+    /// <summary>Saves the model as an artefact folder and uploads its files to <c>models/&lt;key&gt;/</c>.</summary>
+    private async Task<ModelMetadata> UploadAsync(CenterNet model, IReadOnlyList<string> classes, int inputSize, string modelKey)
+    {
+        var metadata = new ModelMetadata
+        {
+            Architecture = "nano", Classes = classes, InputSize = inputSize, OutputStride = DetectorArchitecture.OutputStride,
+            Normalisation = Normalisation.Default, SnapshotId = "s1", CodeVersion = ModelArtefact.CodeVersion,
+            TrainedAt = DateTimeOffset.UnixEpoch, Metrics = new Dictionary<string, double>(),
+        };
+        ModelArtefact.Save(model, metadata, _local);
+        foreach (string file in new[] { ModelArtefact.WeightsFile, ModelArtefact.MetadataFile })
+            await _store.PutAsync(Containers.Models, $"{modelKey}/{file}", await File.ReadAllBytesAsync(Path.Combine(_local, file)));
+        return metadata;
     }
 
     private static byte[] Pixels(int width, int height)
