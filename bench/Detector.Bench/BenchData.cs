@@ -14,6 +14,19 @@ internal static class BenchData
     }
 
     /// <summary>
+    /// Training tiles with the generator's default class mix and validation tiles whose classes are drawn equally often:
+    /// with the default mix, 200 validation tiles hold about ten helicopters, and that class's AP alone swings the mAP50
+    /// by ±0.03 from one epoch to the next.
+    /// </summary>
+    public static (List<LabelledTile> Train, List<LabelledTile> Validation) GenerateBalancedValidation(int seed, int train, int validation, int size)
+    {
+        var generator = new SyntheticGenerator(new GeneratorOptions { Seed = seed, TileSize = size });
+        return (Tiles(generator, generator.DefaultConditions, 0, train), Tiles(generator, Balanced, train, validation));
+    }
+
+    private static readonly TileConditions Balanced = new(ClassMix.PowerLaw(0), Season.Summer);
+
+    /// <summary>
     /// Long-tailed training tiles (class mix (rank+1)^-exponent) and validation tiles whose classes are drawn
     /// equally often, so that the rarest class's AP is measured on hundreds of instances rather than a handful.
     /// </summary>
@@ -21,8 +34,7 @@ internal static class BenchData
         double exponent)
     {
         var generator = new SyntheticGenerator(new GeneratorOptions { Seed = seed, TileSize = size, LongTailExponent = exponent });
-        var balanced = new TileConditions(ClassMix.PowerLaw(0), Season.Summer);
-        return (Tiles(generator, generator.DefaultConditions, 0, train), Tiles(generator, balanced, train, validation));
+        return (Tiles(generator, generator.DefaultConditions, 0, train), Tiles(generator, Balanced, train, validation));
     }
 
     public static IReadOnlyList<string> Classes(IEnumerable<LabelledTile> tiles) =>

@@ -15,6 +15,8 @@ using static TorchSharp.torch;
 // overhead:  only the step-time split (the trainer's step on real batches vs. near-empty ones), in seconds.
 // warmstart: cold run on all tiles vs. a run warm-started from a model trained on half of them; time for the
 //            warm run to reach the cold run's final mAP50, as a fraction of the cold run's time.
+//            --base-epochs N (default 2 x --epochs: the cold run's step count), --cache <dir> (reuse cold and base runs),
+//            --warm-epoch-fraction, --warm-lr-factor, --out <file name>
 // sampling:  per seed, the same long-tailed tiles and the same epochs, trained with uniform sampling and with LVIS
 //            repeat-factor sampling; the rarest class's AP50 under each on class-balanced validation tiles (issue 7's
 //            selection-bias check). --seeds 11,12,13 --exponent 2.5 --threshold 0.5
@@ -31,7 +33,11 @@ Directory.CreateDirectory(results);
 string work = Path.Combine(Path.GetTempPath(), $"detector-bench-{Environment.ProcessId}");
 
 var generateClock = Stopwatch.StartNew();
-var (trainTiles, valTiles) = BenchData.Generate(seed, train, validation, 256);
+// The warm-start comparison is between two runs' validation mAP50, so it validates on class-balanced tiles (every
+// class measured on many instances); the other modes keep the generator's default mix.
+var (trainTiles, valTiles) = mode == "warmstart"
+    ? BenchData.GenerateBalancedValidation(seed, train, validation, 256)
+    : BenchData.Generate(seed, train, validation, 256);
 double generateSeconds = generateClock.Elapsed.TotalSeconds;
 var options = new TrainerOptions
 {
@@ -81,10 +87,21 @@ else if (mode == "quality")
 }
 else if (mode == "warmstart")
 {
+    // The base model stands for the previous cycle's champion: half the tiles, trained by default with the same number
+    // of optimiser steps as the cold run (twice the epochs over half the tiles), as a champion trained to its own budget
+    // would be; --base-epochs sets it. --cache <dir> keeps the cold and base runs, so warm schedules can be compared
+    // against the very same cold run and base model without training them again.
+    int baseEpochs = Arg("--base-epochs", 2 * epochs);
+    string runs = Text("--cache") is { } cacheRoot
+        ? Path.Combine(cacheRoot, $"warmstart-{architecture}-seed{seed}-train{train}-balancedval{validation}-epochs{epochs}")
+        : work;
+    bool reused = File.Exists(Path.Combine(runs, "cold", "bench-result.json"));
     var all = new TileDataset($"synthetic-seed{seed}", trainTiles, valTiles);
     var half = all with { Train = trainTiles.Take(trainTiles.Count / 2).ToList() };
-    var cold = new Trainer(progress).Train(new TrainingRequest(all, Path.Combine(work, "cold"), options, CPU));
-    new Trainer(progress).Train(new TrainingRequest(half, Path.Combine(work, "half"), options, CPU));
+    var cold = Cached(Path.Combine(runs, "cold"), () => new Trainer(progress).Train(new TrainingRequest(all, Path.Combine(runs, "cold"), options, CPU)));
+    string baseFolder = Path.Combine(runs, $"half-epochs{baseEpochs}");
+    var baseRun = Cached(baseFolder, () => new Trainer(progress).Train(
+        new TrainingRequest(half, baseFolder, options with { Epochs = baseEpochs }, CPU)));
     var warmOptions = options with
     {
         TargetMap50 = cold.BestValMap50,
@@ -92,16 +109,19 @@ else if (mode == "warmstart")
         WarmStartLearningRateFactor = Number("--warm-lr-factor", options.WarmStartLearningRateFactor),
     };
     var warm = new Trainer(progress).Train(new TrainingRequest(all, Path.Combine(work, "warm"), warmOptions, CPU)
-        { BaseModelFolder = Path.Combine(work, "half") });
-    Write("detector-warmstart.json", new Dictionary<string, object?>
+        { BaseModelFolder = baseFolder });
+    Write(Text("--out") ?? "detector-warmstart.json", new Dictionary<string, object?>
     {
         ["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}",
-        ["seed"] = seed, ["trainTiles"] = train, ["validationTiles"] = validation, ["budgetMinutesPerRun"] = minutes,
+        ["seed"] = seed, ["trainTiles"] = train, ["validationTiles"] = validation, ["validationClassMix"] = "balanced (every class equally often)",
+        ["budgetMinutesPerRun"] = minutes, ["coldEpochs"] = epochs, ["baseTrainTiles"] = half.Train.Count, ["baseEpochs"] = baseEpochs,
+        ["baseValMap50"] = baseRun.BestValMap50, ["baseSeconds"] = baseRun.TrainSeconds,
         ["warmStartEpochFraction"] = warmOptions.WarmStartEpochFraction, ["warmStartLearningRateFactor"] = warmOptions.WarmStartLearningRateFactor,
-        ["coldValMap50"] = cold.BestValMap50, ["coldSeconds"] = cold.TrainSeconds,
-        ["warmValMap50"] = warm.BestValMap50, ["warmSeconds"] = warm.TrainSeconds, ["warmStopReason"] = warm.StopReason,
-        ["warmReachedColdMap"] = warm.BestValMap50 >= cold.BestValMap50,
-        ["warmToColdTimeFraction"] = warm.TrainSeconds / cold.TrainSeconds, ["machine"] = machine,
+        ["coldValMap50"] = cold.BestValMap50, ["coldSeconds"] = cold.TrainSeconds, ["coldEpochsRun"] = cold.Epochs,
+        ["coldRunReusedFromCache"] = reused,
+        ["warmValMap50"] = warm.BestValMap50, ["warmSeconds"] = warm.TrainSeconds, ["warmEpochsRun"] = warm.Epochs,
+        ["warmStopReason"] = warm.StopReason, ["warmReachedColdMap"] = warm.BestValMap50 >= cold.BestValMap50,
+        ["warmToColdTimeFraction"] = warm.TrainSeconds / cold.TrainSeconds, ["target"] = 0.3, ["machine"] = machine,
     });
 }
 else if (mode == "sampling")
@@ -166,6 +186,16 @@ else
 }
 try { Directory.Delete(work, recursive: true); } catch (IOException) { }
 return 0;
+
+// A finished run's result is kept next to its model (bench-result.json), so --cache can reuse it.
+TrainingResult Cached(string folder, Func<TrainingResult> run)
+{
+    string file = Path.Combine(folder, "bench-result.json");
+    if (File.Exists(file)) return JsonSerializer.Deserialize<TrainingResult>(File.ReadAllText(file), Json.Options)!;
+    var result = run();
+    File.WriteAllText(file, JsonSerializer.Serialize(result, Json.Options));
+    return result;
+}
 
 void Write(string name, Dictionary<string, object?> fields)
 {

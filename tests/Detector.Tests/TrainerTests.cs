@@ -120,13 +120,14 @@ public class TrainerTests(OverfittedModel trained) : IClassFixture<OverfittedMod
     }
 
     [Fact]
-    public void ForWarmStart_DefaultOptions_HalvesEpochsAndPeak()
+    public void ForWarmStart_DefaultOptions_TakesAThirdOfTheEpochsAndHalfThePeak()
     {
         var cold = new TrainerOptions { Epochs = 11, LearningRate = 4e-3 };
 
         var warm = cold.ForWarmStart();
 
-        Assert.Equal(6, warm.Epochs);
+        Assert.Equal(4, warm.Epochs);
+        Assert.Equal(10, (cold with { Epochs = 30 }).ForWarmStart().Epochs);
         Assert.Equal(2e-3, warm.LearningRate, 12);
         Assert.Equal(cold.WarmupFraction, warm.WarmupFraction);
         Assert.Equal(1, (cold with { Epochs = 1 }).ForWarmStart().Epochs);

@@ -51,11 +51,17 @@ public sealed class Trainer(ProgressWriter progress)
             backends.cudnn.allow_tf32 = true;
         }
 
+        // The weights that are evaluated, kept and saved: their moving average, or the live ones when averaging is off.
+        using var averaged = options.WeightAverageDecay > 0 ? new CenterNet(architecture, classes.Count) : null;
+        averaged?.to(request.Device);
+        var average = averaged is null ? null : new WeightAverage(model, averaged, options.WeightAverageDecay);
+        var kept = averaged ?? model;
+
         var listed = request.TileWeights?.ToDictionary(w => w.TileId, StringComparer.Ordinal);
         var weights = listed is null ? null
             : data.Train.Select(t => listed.TryGetValue(t.TileId, out var w) ? w : new TileWeight(t.TileId, 1)).ToList();
         var loader = new BatchLoader(data.Train, classIndex, chipSize, options.BatchSize, norm, options.Augmentation);
-        var predictor = new ScenePredictor(model, chipSize, norm, request.Device);
+        var predictor = new ScenePredictor(kept, chipSize, norm, request.Device);
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         int tilesPerEpoch = weights is null ? data.Train.Count : Math.Max(1, (int)Math.Round(weights.Sum(w => w.Weight)));
         int stepsPerEpoch = (tilesPerEpoch + options.BatchSize - 1) / options.BatchSize;
@@ -67,6 +73,7 @@ public sealed class Trainer(ProgressWriter progress)
             ["classes"] = classes, ["architecture"] = architecture.Name, ["device"] = request.Device.type.ToString().ToLowerInvariant(),
             ["baseModel"] = request.BaseModelFolder, ["epochs"] = options.Epochs, ["seed"] = options.Seed,
             ["schedule"] = request.BaseModelFolder is null ? "cold" : "warm-start", ["learningRate"] = options.LearningRate,
+            ["weightAverageDecay"] = options.WeightAverageDecay,
         });
 
         var rng = new Random(options.Seed);
@@ -92,6 +99,7 @@ public sealed class Trainer(ProgressWriter progress)
                 var batch = batches.Current;
                 SetLearningRate(optimizer, LearningRateAt(step++, totalSteps, options));
                 lossSum += Step(model, optimizer, batch, request.Device) * batch.Count;
+                average?.Update();
                 lossCount += batch.Count;
                 imagesSeen += batch.Count;
                 waitClock.Restart();
@@ -108,7 +116,7 @@ public sealed class Trainer(ProgressWriter progress)
                 best = hasValidation ? evaluation.Map50 : double.NaN;
                 bestPerClass = evaluation.PerClassAp50;
                 sinceBest = 0;
-                SaveArtefact(model, classes, architecture, chipSize, norm, request, Metrics(evaluation, lossSum / lossCount));
+                SaveArtefact(kept, classes, architecture, chipSize, norm, request, Metrics(evaluation, lossSum / lossCount));
             }
             else sinceBest++;
 
@@ -128,12 +136,12 @@ public sealed class Trainer(ProgressWriter progress)
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         // The statistics describe the model that is kept: the best one, reloaded from the artefact.
-        var (kept, _) = ModelArtefact.Load(request.OutFolder);
-        using (kept)
+        var (saved, _) = ModelArtefact.Load(request.OutFolder);
+        using (saved)
         {
-            kept.to(request.Device);
+            saved.to(request.Device);
             string modelId = Path.GetFileName(Path.GetFullPath(request.OutFolder).TrimEnd(Path.DirectorySeparatorChar));
-            var stats = TileStatsCollector.Collect(kept, data.Train, classIndex, chipSize, norm, request.Device, options.BatchSize,
+            var stats = TileStatsCollector.Collect(saved, data.Train, classIndex, chipSize, norm, request.Device, options.BatchSize,
                 request.CycleId ?? modelId, modelId);
             File.WriteAllText(Path.Combine(request.OutFolder, StatsFile), TileTrainingStatsFile.Write(stats));
         }
