@@ -21,12 +21,16 @@ public sealed record TrainingConfig
     public int? Patience { get; init; }
 
     /// <summary>A training warm-started from the champion runs this fraction of <see cref="Epochs"/>; null keeps the
-    /// trainer's fine-tuning default (0.5). 1 trains warm runs on the cold schedule.</summary>
+    /// trainer's fine-tuning default (a third). 1 trains warm runs on the cold schedule.</summary>
     public double? WarmStartEpochFraction { get; init; }
 
     /// <summary>A warm-started training's peak learning rate as a fraction of <see cref="LearningRate"/>; null keeps
     /// the trainer's default (0.5).</summary>
     public double? WarmStartLearningRateFactor { get; init; }
+
+    /// <summary>Decay of the moving average of the weights the trainer evaluates and saves; 0 keeps the live weights,
+    /// null the trainer's default (0.99).</summary>
+    public double? WeightAverageDecay { get; init; }
 }
 
 /// <summary>One retraining cycle from trigger to decision. DESIGN.md, "Data contracts".</summary>
