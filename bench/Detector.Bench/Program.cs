@@ -31,6 +31,7 @@ set_num_threads(threads);
 string results = Path.Combine(FindRepoRoot(), "bench", "results");
 Directory.CreateDirectory(results);
 string work = Path.Combine(Path.GetTempPath(), $"detector-bench-{Environment.ProcessId}");
+const string BenchResultFile = "bench-result.json"; // a cached run's TrainingResult, next to its model
 
 var generateClock = Stopwatch.StartNew();
 // The warm-start comparison is between two runs' validation mAP50, so it validates on class-balanced tiles (every
@@ -95,10 +96,11 @@ else if (mode == "warmstart")
     string runs = Text("--cache") is { } cacheRoot
         ? Path.Combine(cacheRoot, $"warmstart-{architecture}-seed{seed}-train{train}-balancedval{validation}-epochs{epochs}")
         : work;
-    bool reused = File.Exists(Path.Combine(runs, "cold", "bench-result.json"));
+    string coldFolder = Path.Combine(runs, "cold");
+    bool reused = File.Exists(Path.Combine(coldFolder, BenchResultFile));
     var all = new TileDataset($"synthetic-seed{seed}", trainTiles, valTiles);
     var half = all with { Train = trainTiles.Take(trainTiles.Count / 2).ToList() };
-    var cold = Cached(Path.Combine(runs, "cold"), () => new Trainer(progress).Train(new TrainingRequest(all, Path.Combine(runs, "cold"), options, CPU)));
+    var cold = Cached(coldFolder, () => new Trainer(progress).Train(new TrainingRequest(all, coldFolder, options, CPU)));
     string baseFolder = Path.Combine(runs, $"half-epochs{baseEpochs}");
     var baseRun = Cached(baseFolder, () => new Trainer(progress).Train(
         new TrainingRequest(half, baseFolder, options with { Epochs = baseEpochs }, CPU)));
@@ -187,10 +189,10 @@ else
 try { Directory.Delete(work, recursive: true); } catch (IOException) { }
 return 0;
 
-// A finished run's result is kept next to its model (bench-result.json), so --cache can reuse it.
+// A finished run's result is kept next to its model (BenchResultFile), so --cache can reuse it.
 TrainingResult Cached(string folder, Func<TrainingResult> run)
 {
-    string file = Path.Combine(folder, "bench-result.json");
+    string file = Path.Combine(folder, BenchResultFile);
     if (File.Exists(file)) return JsonSerializer.Deserialize<TrainingResult>(File.ReadAllText(file), Json.Options)!;
     var result = run();
     File.WriteAllText(file, JsonSerializer.Serialize(result, Json.Options));

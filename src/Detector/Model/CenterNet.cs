@@ -13,8 +13,11 @@ namespace AutoRetrain.Detector.Model;
 /// </summary>
 public sealed class CenterNet : Module<Tensor, Tensor>
 {
-    /// <summary>Objects whose lifetime must match the model's (see WarmStart.CopyWeights).</summary>
-    internal object? KeepAlive { get; set; }
+    private readonly List<object> keptAlive = [];
+
+    /// <summary>Keeps an object (state-dict wrappers of this model's buffers) alive as long as the model (see
+    /// WarmStart.CopyWeights).</summary>
+    internal void KeepAlive(object kept) => keptAlive.Add(kept);
 
     /// <summary>Heatmap bias so that every class starts at probability 0.1 (−ln 9), as in CenterNet.</summary>
     public const double HeatmapPriorBias = -2.19;

@@ -71,10 +71,10 @@ public sealed record TrainerOptions
         if (!(LearningRate > 0)) throw new AutoRetrainException($"{source}: learningRate must be positive, got {LearningRate}.");
         if (!(WarmStartEpochFraction > 0 && WarmStartEpochFraction <= 1))
             throw new AutoRetrainException($"{source}: warmStartEpochFraction must lie in (0, 1], got {WarmStartEpochFraction}.");
-        if (!(WeightAverageDecay >= 0 && WeightAverageDecay < 1))
-            throw new AutoRetrainException($"{source}: weightAverageDecay must lie in [0, 1), got {WeightAverageDecay}.");
         if (!(WarmStartLearningRateFactor > 0 && WarmStartLearningRateFactor <= 1))
             throw new AutoRetrainException($"{source}: warmStartLearningRateFactor must lie in (0, 1], got {WarmStartLearningRateFactor}.");
+        if (!(WeightAverageDecay >= 0 && WeightAverageDecay < 1))
+            throw new AutoRetrainException($"{source}: weightAverageDecay must lie in [0, 1), got {WeightAverageDecay}.");
         return this;
     }
 }

@@ -22,7 +22,7 @@ public static class WarmStart
         // The tensor wrappers state_dict hands out for buffers must not be finalised while the model lives:
         // a warm-started model crashed a few epochs later with tensors of the wrong type (freed and reused
         // buffers) until they were kept alive with it.
-        to.KeepAlive = targets;
+        to.KeepAlive(targets);
         using var _ = no_grad();
         foreach (var (name, target) in targets)
         {

@@ -25,15 +25,15 @@ public sealed class WeightAverage
         var liveState = live.state_dict();
         var averageState = average.state_dict();
         // The state-dict wrappers of buffers must live as long as the models (see WarmStart.CopyWeights).
-        live.KeepAlive = (live.KeepAlive, liveState);
-        average.KeepAlive = (average.KeepAlive, averageState);
+        live.KeepAlive(liveState);
+        average.KeepAlive(averageState);
         pairs = liveState.Select(kv => (kv.Value, averageState[kv.Key])).ToArray();
         using var _ = no_grad();
         foreach (var (l, a) in pairs) a.copy_(l);
     }
 
     /// <summary>The decay the next update uses.</summary>
-    public double NextDecay => Math.Min(decay, (1.0 + updates + 1) / (10.0 + updates + 1));
+    public double NextDecay => Math.Min(decay, (2.0 + updates) / (11.0 + updates));
 
     public void Update()
     {
@@ -42,7 +42,7 @@ public sealed class WeightAverage
         using var _ = no_grad();
         foreach (var (l, a) in pairs)
         {
-            if (a.is_floating_point()) a.mul_(d).add_(l, alpha: 1 - d);
+            if (a.is_floating_point()) a.lerp_(l, 1 - d); // d·a + (1−d)·l in one in-place op
             else a.copy_(l);
         }
     }
