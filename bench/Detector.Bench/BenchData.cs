@@ -1,4 +1,4 @@
-using AutoRetrain.Core.Synthetic;
+using AutoRetrain.Synthetic;
 using AutoRetrain.Detector.Data;
 
 namespace AutoRetrain.Detector.Bench;

@@ -4,7 +4,8 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using AutoRetrain.Core;
-using AutoRetrain.Core.Imaging;
+using AutoRetrain.Core.Tiles;
+using AutoRetrain.Imagery.Rasters;
 using AutoRetrain.Core.Labels;
 using AutoRetrain.Local;
 

@@ -4,8 +4,9 @@
 // Run: dotnet run -c Release --project bench/Synthetic.Bench [-- tiles]
 using System.Diagnostics;
 using AutoRetrain.Core;
-using AutoRetrain.Core.Imaging;
-using AutoRetrain.Core.Synthetic;
+using AutoRetrain.Core.Tiles;
+using AutoRetrain.Imagery.Rasters;
+using AutoRetrain.Synthetic;
 
 int tiles = args.Length > 0 ? int.Parse(args[0]) : 1000;
 var generator = new SyntheticGenerator(new GeneratorOptions { Seed = 1 });

@@ -1,3 +1,4 @@
+using AutoRetrain.Imagery.Rasters;
 using Azure.Core;
 using Azure.Identity;
 using AutoRetrain.Cloud.Cycles;
@@ -46,7 +47,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new DeliveryOutbox(sp.GetRequiredService<PipelineStorageConnection>().Tables, Prefix(sp)));
         services.AddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton(sp => new IngestionService(sp.GetRequiredService<IArtifactStore>(), sp.GetRequiredService<ITileLedger>(),
-            sp.GetRequiredService<IClock>(), sp.GetRequiredService<PipelineOptions>().ToIngestionOptions()));
+            ImageInspector.Instance, sp.GetRequiredService<IClock>(), sp.GetRequiredService<PipelineOptions>().ToIngestionOptions()));
         services.AddSingleton<FailedIngestionQuarantine>();
         services.AddSingleton(_ => MachineLearningOptionsFrom(configuration));
         services.AddSingleton(_ => new AzureRestClient(new HttpClient { Timeout = TimeSpan.FromMinutes(2) }, ServiceCredential(configuration)));

@@ -1,3 +1,4 @@
+using AutoRetrain.Imagery.Rasters;
 using AutoRetrain.Core.Ingestion;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Local.Ledger;
@@ -34,5 +35,5 @@ public sealed class LocalWorkspace
         SampleLedger = new SqliteSampleLedgerStore(Database);
     }
 
-    public IngestionService CreateIngestion(IngestionOptions? options = null) => new(Store, Ledger, options: options);
+    public IngestionService CreateIngestion(IngestionOptions? options = null) => new(Store, Ledger, ImageInspector.Instance, options: options);
 }

@@ -1,7 +1,8 @@
 using AutoRetrain.Cli;
 using AutoRetrain.Core;
 using AutoRetrain.Core.Labels;
-using AutoRetrain.Core.Imaging;
+using AutoRetrain.Core.Tiles;
+using AutoRetrain.Imagery.Rasters;
 
 namespace AutoRetrain.Cli.Tests;
 

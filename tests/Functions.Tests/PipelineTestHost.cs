@@ -1,3 +1,4 @@
+using AutoRetrain.Imagery.Rasters;
 using Azure.Storage.Blobs;
 using AutoRetrain.Cloud.Cycles;
 using AutoRetrain.Cloud.Ledger;
@@ -54,7 +55,7 @@ public sealed class PipelineTestHost : IAsyncDisposable
         var ledger = ledgerFor?.Invoke(host.Ledger) ?? host.Ledger;
         var options = new PipelineOptions { Project = host.Project, MaxIngestAttempts = maxAttempts, ClosedClasses = closedClasses };
         var handler = new BlobIngestionHandler(
-            new IngestionService(host.Store, ledger, options: options.ToIngestionOptions()),
+            new IngestionService(host.Store, ledger, ImageInspector.Instance, options: options.ToIngestionOptions()),
             new IngestionFailureCounter(host.Storage.Tables, host.TablePrefix),
             new DeliveryOutbox(host.Storage.Tables, host.TablePrefix),
             new FailedIngestionQuarantine(host.Store, host.Ledger, SystemClock.Instance),

@@ -1,4 +1,4 @@
-using AutoRetrain.Core.Imaging;
+using AutoRetrain.Imagery.Rasters;
 using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Core.Tiles;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AutoRetrain.Core.Synthetic;
+using AutoRetrain.Synthetic;
 using Spectre.Console;
 
 namespace AutoRetrain.Cli;

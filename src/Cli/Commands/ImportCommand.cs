@@ -1,6 +1,6 @@
 using System.CommandLine;
 using AutoRetrain.Core;
-using AutoRetrain.Core.Formats;
+using AutoRetrain.Imagery.Formats;
 using AutoRetrain.Core.Ports;
 using Spectre.Console;
 

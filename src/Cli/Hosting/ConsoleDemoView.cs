@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using AutoRetrain.Core.Cycles;
-using AutoRetrain.Core.Synthetic;
+using AutoRetrain.Synthetic;
 using AutoRetrain.Local.Training;
 using AutoRetrain.Orchestration.Contracts;
 using Spectre.Console;

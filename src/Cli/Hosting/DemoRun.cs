@@ -7,7 +7,7 @@ using AutoRetrain.Core.Policy;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Promotion;
 using AutoRetrain.Core.Snapshots;
-using AutoRetrain.Core.Synthetic;
+using AutoRetrain.Synthetic;
 using AutoRetrain.Local;
 using AutoRetrain.Local.Watching;
 using AutoRetrain.Orchestration.Contracts;

@@ -1,5 +1,5 @@
 using AutoRetrain.Core.Cycles;
-using AutoRetrain.Core.Synthetic;
+using AutoRetrain.Synthetic;
 using AutoRetrain.Local.Training;
 using AutoRetrain.Orchestration.Contracts;
 

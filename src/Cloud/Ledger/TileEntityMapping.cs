@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using AutoRetrain.Core;
-using AutoRetrain.Core.Imaging;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Core.Tiles;

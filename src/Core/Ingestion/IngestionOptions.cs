@@ -1,4 +1,4 @@
-using AutoRetrain.Core.Imaging;
+using AutoRetrain.Core.Tiles;
 using AutoRetrain.Core.Snapshots;
 
 namespace AutoRetrain.Core.Ingestion;

@@ -1,5 +1,4 @@
 using System.Text;
-using AutoRetrain.Core.Imaging;
 using AutoRetrain.Core.Labels;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Snapshots;
@@ -23,11 +22,13 @@ public sealed class IngestionService
     private readonly IClock _clock;
     private readonly IngestionOptions _options;
     private readonly LabelValidator _validator;
+    private readonly IImageInspector _images;
 
-    public IngestionService(IArtifactStore store, ITileLedger ledger, IClock? clock = null, IngestionOptions? options = null)
+    public IngestionService(IArtifactStore store, ITileLedger ledger, IImageInspector images, IClock? clock = null, IngestionOptions? options = null)
     {
         _store = store;
         _ledger = ledger;
+        _images = images;
         _clock = clock ?? SystemClock.Instance;
         _options = options ?? new IngestionOptions();
         _validator = new LabelValidator(_options.ClosedClassSet);
@@ -46,7 +47,7 @@ public sealed class IngestionService
 
         if (LabelFile.IsSidecarName(sourceName))
             return await IngestLabelsAsync(sourceName, content, ct);
-        if (IsImageName(sourceName) || ImageReader.Sniff(content.Span) is not null)
+        if (IsImageName(sourceName) || _images.Sniff(content.Span) is not null)
             return await IngestImageAsync(sourceName, content, ct);
         return await QuarantineAsync(sourceName, content, [new(ProblemCode.UnsupportedFormat,
             $"\"{Path.GetExtension(sourceName)}\" is neither an image (PNG, JPEG, TIFF) nor a label sidecar (*{LabelFile.Suffix}).")], ct);
@@ -57,10 +58,10 @@ public sealed class IngestionService
         ImageInfo info;
         try
         {
-            if (ImageReader.Sniff(content.Span) is null)
+            if (_images.Sniff(content.Span) is null)
                 throw new ImageDecodeException(ProblemCode.UnsupportedFormat, sourceName,
                     $"the content is not PNG, JPEG or TIFF (first bytes {Convert.ToHexString(content.Span[..Math.Min(8, content.Length)])}).");
-            info = ImageReader.Decode(content, sourceName, _options.Limits).Info;
+            info = _images.Inspect(content, sourceName, _options.Limits);
         }
         catch (ImageDecodeException ex)
         {

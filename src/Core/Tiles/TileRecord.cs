@@ -1,4 +1,3 @@
-using AutoRetrain.Core.Imaging;
 using AutoRetrain.Core.Snapshots;
 
 namespace AutoRetrain.Core.Tiles;

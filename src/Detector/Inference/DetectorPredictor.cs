@@ -1,5 +1,6 @@
 using AutoRetrain.Core;
-using AutoRetrain.Core.Imaging;
+using AutoRetrain.Core.Tiles;
+using AutoRetrain.Imagery.Rasters;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Detector.Artefact;

@@ -1,4 +1,4 @@
-using AutoRetrain.Core.Chips;
+using AutoRetrain.Imagery.Chips;
 using AutoRetrain.Core.SampleLedger;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Model;

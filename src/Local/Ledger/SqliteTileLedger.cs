@@ -1,5 +1,5 @@
 using AutoRetrain.Core;
-using AutoRetrain.Core.Imaging;
+using AutoRetrain.Imagery.Rasters;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Core.Tiles;

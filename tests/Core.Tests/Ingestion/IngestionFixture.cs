@@ -1,5 +1,6 @@
 using System.Text;
-using AutoRetrain.Core.Imaging;
+using AutoRetrain.Core.Tiles;
+using AutoRetrain.Imagery.Rasters;
 using AutoRetrain.Core.Ingestion;
 using AutoRetrain.Core.Labels;
 using AutoRetrain.Local.Ledger;
@@ -21,7 +22,7 @@ public sealed class IngestionFixture : IDisposable
         Store = new FolderArtifactStore(Path.Combine(Root, "store"));
         Db = SqliteDatabase.For(Path.Combine(Root, "ledger.db"));
         Ledger = new SqliteTileLedger(Db);
-        Service = new IngestionService(Store, Ledger, options: options);
+        Service = new IngestionService(Store, Ledger, ImageInspector.Instance, options: options);
     }
 
     /// <summary>A real PNG with noise that depends on the seed, so every seed gives different bytes.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
-using AutoRetrain.Core.Imaging;
+using AutoRetrain.Core.Tiles;
+using AutoRetrain.Imagery.Rasters;
 using AutoRetrain.Core.Ingestion;
 using AutoRetrain.Core.Labels;
 using AutoRetrain.Core.Ports;

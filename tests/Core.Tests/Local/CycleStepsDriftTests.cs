@@ -1,7 +1,7 @@
 using System.Text;
 using AutoRetrain.Core;
 using AutoRetrain.Core.Cycles;
-using AutoRetrain.Core.Imaging;
+using AutoRetrain.Imagery.Rasters;
 using AutoRetrain.Core.Labels;
 using AutoRetrain.Core.Policy;
 using AutoRetrain.Core.Ports;

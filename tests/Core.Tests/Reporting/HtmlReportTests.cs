@@ -74,7 +74,7 @@ public class HtmlReportTests
         Assert.True(chromium.WaitForExit(TimeSpan.FromSeconds(90)), "chromium did not finish within 90 s");
 
         var png = await File.ReadAllBytesAsync(screenshot);
-        var image = AutoRetrain.Core.Imaging.ImageReader.Decode(png, screenshot);
+        var image = AutoRetrain.Imagery.Rasters.ImageReader.Decode(png, screenshot);
         Assert.Equal(1400, image.Width);
         var rgb = image.ToRgb8();
         int distinct = Enumerable.Range(0, rgb.Length / 3).Select(i => (rgb[3 * i] << 16) | (rgb[3 * i + 1] << 8) | rgb[3 * i + 2])

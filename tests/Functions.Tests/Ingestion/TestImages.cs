@@ -1,5 +1,6 @@
 using AutoRetrain.Core;
-using AutoRetrain.Core.Imaging;
+using AutoRetrain.Core.Tiles;
+using AutoRetrain.Imagery.Rasters;
 using AutoRetrain.Core.Labels;
 
 namespace AutoRetrain.Functions.Tests.Ingestion;

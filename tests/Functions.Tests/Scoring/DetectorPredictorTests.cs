@@ -1,6 +1,7 @@
 using AutoRetrain.Cloud.Storage;
 using AutoRetrain.Core;
-using AutoRetrain.Core.Imaging;
+using AutoRetrain.Core.Tiles;
+using AutoRetrain.Imagery.Rasters;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Detector.Artefact;

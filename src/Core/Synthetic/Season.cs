@@ -1,4 +1,0 @@
-namespace AutoRetrain.Core.Synthetic;
-
-/// <summary>The look of the ground: vegetation colours, snow, dry soil. A change of season is a drift event.</summary>
-public enum Season { Summer, Autumn, Winter, Arid }

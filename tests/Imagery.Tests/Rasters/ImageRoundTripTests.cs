@@ -1,0 +1,147 @@
+using AutoRetrain.Core.Tiles;
+using AutoRetrain.Imagery.Rasters;
+
+namespace AutoRetrain.Imagery.Tests.Rasters;
+
+public class ImageRoundTripTests
+{
+    [Fact]
+    public void EncodePng_DecodedAgain_GivesTheSamePixels()
+    {
+        var rgb = TestRasters.Rgb8Pattern(40, 30);
+        var png = ImageWriter.EncodePng(40, 30, rgb);
+
+        Assert.Equal(ImageFormat.Png, ImageReader.Sniff(png));
+        var image = ImageReader.Decode(png, "a.png");
+        Assert.Equal(new ImageInfo(ImageFormat.Png, 40, 30, 3, 8), image.Info);
+        Assert.Equal(rgb, image.ToRgb8());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(ImageWriter.FastPngLevel)]
+    [InlineData(9)]
+    public void EncodePng_AnyCompressionLevel_StaysLossless(int level)
+    {
+        var rgb = TestRasters.Rgb8Pattern(33, 17);
+
+        Assert.Equal(rgb, ImageReader.Decode(ImageWriter.EncodePng(33, 17, rgb, level), "level.png").ToRgb8());
+    }
+
+    [Fact]
+    public void EncodeJpeg_DecodedAgain_GivesClosePixels()
+    {
+        var rgb = TestRasters.Rgb8Pattern(64, 48);
+        var jpeg = ImageWriter.EncodeJpeg(64, 48, rgb, quality: 95);
+
+        Assert.Equal(ImageFormat.Jpeg, ImageReader.Sniff(jpeg));
+        var info = ImageReader.ReadInfo(jpeg, "a.jpg");
+        Assert.Equal((64, 48, 3, 8), (info.Width, info.Height, info.Bands, info.BitsPerSample));
+        var decoded = ImageReader.Decode(jpeg, "a.jpg").ToRgb8();
+        double meanError = rgb.Zip(decoded, (a, b) => Math.Abs(a - b)).Average();
+        Assert.InRange(meanError, 0, 4);
+    }
+
+    [Theory]
+    [InlineData(1, 8, false, TiffCompressionKind.None)]
+    [InlineData(3, 8, false, TiffCompressionKind.Deflate)]
+    [InlineData(4, 8, true, TiffCompressionKind.Lzw)]
+    [InlineData(1, 16, true, TiffCompressionKind.Deflate)]
+    [InlineData(3, 16, false, TiffCompressionKind.Lzw)]
+    [InlineData(4, 16, true, TiffCompressionKind.None)]
+    public void EncodeGeoTiff_DecodedAgain_GivesTheSameSamples(int bands, int bits, bool tiled, TiffCompressionKind compression)
+    {
+        // 300×270 spans several strips and, when tiled, partial edge tiles.
+        var image = TestRasters.Pattern(300, 270, bands, bits);
+        var tiff = ImageWriter.EncodeGeoTiff(image, geo: null, tiled, compression);
+
+        Assert.Equal(ImageFormat.Tiff, ImageReader.Sniff(tiff));
+        var decoded = ImageReader.Decode(tiff, "a.tif");
+        Assert.Equal(new ImageInfo(ImageFormat.Tiff, 300, 270, bands, bits), decoded.Info);
+        Assert.Equal(image.Samples, decoded.Samples);
+    }
+
+    [Theory]
+    [InlineData(false, 32633)]
+    [InlineData(true, 4326)]
+    public void EncodeGeoTiff_NorthUpGeoreference_ComesBackFromTheHeader(bool tiled, int epsg)
+    {
+        var geo = new GeoReference([500_000, 0.5, 0, 4_600_000, 0, -0.5], epsg);
+        var tiff = ImageWriter.EncodeGeoTiff(TestRasters.Pattern(64, 32, 3, 8), geo, tiled);
+
+        var info = ImageReader.ReadInfo(tiff, "geo.tif");
+        Assert.NotNull(info.Geo);
+        Assert.Equal(geo.Transform, info.Geo!.Transform);
+        Assert.Equal(epsg, info.Geo.Epsg);
+        Assert.Equal((500_032.0, 4_599_984.0), info.Geo.PixelToModel(64, 32));
+    }
+
+    [Fact]
+    public void EncodeGeoTiff_RotatedGeoreference_ComesBackThroughTheTransformationTag()
+    {
+        var geo = new GeoReference([1000, 0.8, 0.3, 2000, 0.3, -0.8], 32631);
+        var tiff = ImageWriter.EncodeGeoTiff(TestRasters.Pattern(16, 16, 1, 16), geo);
+
+        var info = ImageReader.Decode(tiff, "rotated.tif").Info;
+        Assert.Equal(geo.Transform, info.Geo!.Transform);
+        Assert.Equal(32631, info.Geo.Epsg);
+    }
+
+    [Fact]
+    public void EncodeGeoTiff_WithoutGeoreference_ReadsNoGeoreference()
+    {
+        var tiff = ImageWriter.EncodeGeoTiff(TestRasters.Pattern(16, 16, 3, 8));
+
+        Assert.Null(ImageReader.ReadInfo(tiff, "plain.tif").Geo);
+    }
+
+    [Fact]
+    public void ToRgb8_SixteenBitBand_StretchesTheTwoToNinetyEightPercentRange()
+    {
+        // 100 samples 1000..1099: the 2nd percentile (rank floor(0.02·99) = 1) is 1001, the 98th (rank ceil(0.98·99) = 98) is 1098.
+        var samples = Enumerable.Range(0, 100).Select(i => (ushort)(1000 + i)).ToArray();
+        var image = new RasterImage(new ImageInfo(ImageFormat.Tiff, 10, 10, 1, 16), samples);
+
+        var rgb = image.ToRgb8();
+
+        Assert.Equal(0, rgb[0]);                 // 1000, below the low cut
+        Assert.Equal(0, rgb[1 * 3]);             // 1001 itself
+        Assert.Equal(255, rgb[98 * 3]);          // 1098 itself
+        Assert.Equal(255, rgb[99 * 3]);          // above the high cut
+        Assert.InRange(rgb[50 * 3], 120, 135);   // the middle maps to mid-grey
+        Assert.Equal(rgb[50 * 3], rgb[50 * 3 + 1]);
+    }
+
+    [Fact]
+    public void ToRgb8_FourBands_DropsTheFourthBand()
+    {
+        var image = new RasterImage(new ImageInfo(ImageFormat.Png, 1, 1, 4, 8), [10, 20, 30, 40]);
+
+        Assert.Equal(new byte[] { 10, 20, 30 }, image.ToRgb8());
+    }
+
+    [Fact]
+    public void Decode_SixteenBitGreyPng_KeepsEverySixteenBitSample()
+    {
+        // 7 rows: every PNG row filter at least once.
+        var values = Enumerable.Range(0, 5 * 7).Select(i => (ushort)(i * 7919 % 65536)).ToArray();
+        values[0] = 65535;
+        var png = HandMadePng.Grey16(5, 7, values);
+
+        var image = ImageReader.Decode(png, "grey16.png");
+
+        Assert.Equal(new ImageInfo(ImageFormat.Png, 5, 7, 1, 16), image.Info);
+        Assert.Equal(ImageReader.ReadInfo(png, "grey16.png"), image.Info);
+        Assert.Equal(values, image.Samples);
+    }
+
+    [Fact]
+    public void Decode_SixteenBitPngWithItsLastHalfRemoved_IsTruncated()
+    {
+        var values = Enumerable.Range(0, 64 * 64).Select(i => (ushort)(i * 37 % 65536)).ToArray();
+        var png = HandMadePng.Grey16(64, 64, values);
+
+        var error = Assert.Throws<ImageDecodeException>(() => ImageReader.Decode(png[..(png.Length / 2)], "half16.png"));
+        Assert.Equal(AutoRetrain.Core.Labels.ProblemCode.TruncatedImage, error.Code);
+    }
+}
