@@ -70,8 +70,11 @@ param computeIdleTimeBeforeScaleDown string = 'PT10M'
 @maxValue(3650)
 param quarantineRetentionDays int = 90
 
-@description('Optional. Tag of the trainer image the function submits jobs with (the postprovision hook pushes it).')
+@description('Optional. Tag of the trainer image the function submits jobs with: the git commit, set by the preprovision hook (TRAINER_IMAGE_TAG); the postprovision hook pushes it.')
 param trainerImageTag string = 'latest'
+
+@description('Optional. Digest (sha256:...) of the pushed trainer image, recorded by the postprovision hook (TRAINER_IMAGE_DIGEST); the Azure ML environment pins the image by it and takes its version from it. Empty before the first push.')
+param trainerImageDigest string = ''
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -222,6 +225,7 @@ var pipelineAppSettings = {
   // Jobs run as the cluster's identity; the trainer needs its client id to pick it among the node's identities.
   AzureMachineLearning__ComputeIdentityClientId: identities.outputs.computeClientId
   AzureMachineLearning__TrainerImage: '${machineLearning.outputs.containerRegistryLoginServer}/${trainerImageName}'
+  AzureMachineLearning__TrainerImageDigest: trainerImageDigest
   AzureFunctionsJobHost__extensions__durableTask__hubName: durableTaskHubName
 }
 // host.json keeps the Azure Storage backend; these overrides switch it to the scheduler without a code change.

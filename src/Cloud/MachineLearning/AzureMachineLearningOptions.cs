@@ -28,6 +28,26 @@ public sealed class AzureMachineLearningOptions
     /// <summary>The trainer container image, <c>&lt;registry&gt;.azurecr.io/&lt;name&gt;:&lt;tag&gt;</c>.</summary>
     public string TrainerImage { get; set; } = "";
 
+    /// <summary>
+    /// Digest (<c>sha256:...</c>) of the pushed trainer image, set by the postprovision hook after <c>az acr build</c>.
+    /// When set, the environment pins the image by digest and takes its version from it, so a new push (even under an
+    /// old tag) makes a new environment version and a re-push of the same bytes reuses the existing one.
+    /// </summary>
+    public string TrainerImageDigest { get; set; } = "";
+
+    /// <summary>The image reference the environment runs: pinned by digest when known, else the tag.</summary>
+    public string TrainerImageReference
+    {
+        get
+        {
+            if (string.IsNullOrWhiteSpace(TrainerImageDigest)) return TrainerImage;
+            string name = TrainerImage.Split('@')[0];
+            int tag = name.LastIndexOf(':');
+            if (tag > name.LastIndexOf('/')) name = name[..tag];
+            return $"{name}@{TrainerImageDigest}";
+        }
+    }
+
     /// <summary>The trainer's entry point inside the image (src/TrainerContainer's command line).</summary>
     public string TrainerEntryPoint { get; set; } = "autoretrain-trainer";
 
@@ -63,6 +83,9 @@ public sealed class AzureMachineLearningOptions
         if (missing.Count > 0)
             throw new AutoRetrainException($"Azure ML training is not configured: missing setting(s) {string.Join(", ", missing)} " +
                                            "(infra/bicep sets them; see docs/deploy.md, \"App settings\").");
+        if (!string.IsNullOrWhiteSpace(TrainerImageDigest) && !System.Text.RegularExpressions.Regex.IsMatch(TrainerImageDigest, "^sha256:[0-9a-f]{64}$"))
+            throw new AutoRetrainException($"setting {Section}__{nameof(TrainerImageDigest)} = \"{TrainerImageDigest}\" is not an image digest (sha256:<64 hex digits>); " +
+                                           "the postprovision hook sets it from `az acr repository show --query digest`.");
         if (!Uri.TryCreate(DataBlobServiceUri, UriKind.Absolute, out _))
             throw new AutoRetrainException($"setting {Section}__{nameof(DataBlobServiceUri)} = \"{DataBlobServiceUri}\" is not an absolute URI.");
     }

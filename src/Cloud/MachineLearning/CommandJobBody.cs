@@ -24,17 +24,23 @@ public static class CommandJobBody
         return safe.Length <= 200 && safe == raw.ToLowerInvariant() ? safe : $"{safe[..Math.Min(safe.Length, 180)]}-{ContentHash.Of(raw)[..12]}";
     }
 
-    /// <summary>Environment versions are immutable: the version is derived from the image reference.</summary>
-    public static string EnvironmentVersionFor(string image) => ContentHash.Of(image)[..16];
+    /// <summary>
+    /// Environment versions are immutable: the version is the image digest when it is known (a new push is a new
+    /// version, the same bytes the same one); without a digest, a hash of the tag reference (then a re-push under the
+    /// same tag is not seen: the hooks tag images with the git commit for that reason).
+    /// </summary>
+    public static string EnvironmentVersionFor(AzureMachineLearningOptions o) => string.IsNullOrWhiteSpace(o.TrainerImageDigest)
+        ? ContentHash.Of(o.TrainerImage)[..16]
+        : $"sha256-{o.TrainerImageDigest["sha256:".Length..][..16]}";
 
     public static string EnvironmentId(AzureMachineLearningOptions o) =>
-        $"{o.WorkspaceId}/environments/{o.EnvironmentName}/versions/{EnvironmentVersionFor(o.TrainerImage)}";
+        $"{o.WorkspaceId}/environments/{o.EnvironmentName}/versions/{EnvironmentVersionFor(o)}";
 
     public static JsonObject Environment(AzureMachineLearningOptions o) => new()
     {
         ["properties"] = new JsonObject
         {
-            ["image"] = o.TrainerImage,
+            ["image"] = o.TrainerImageReference,
             ["osType"] = "Linux",
             ["description"] = "AutoRetrain trainer (src/TrainerContainer)",
         },

@@ -19,6 +19,7 @@ public partial class AzdTemplateTests(MainTemplateFixture fixture)
         Assert.Contains("project: ./src/Functions", yaml);
         Assert.Contains("language: dotnet", yaml);
         Assert.Contains("host: function", yaml);
+        Assert.Contains("run: ./infra/hooks/preprovision.sh", yaml);
         Assert.Contains("run: ./infra/hooks/postprovision.sh", yaml);
         Assert.Contains("run: ./infra/hooks/postdeploy.sh", yaml);
     }
@@ -87,6 +88,7 @@ public partial class AzdTemplateTests(MainTemplateFixture fixture)
     }
 
     [Theory]
+    [InlineData("preprovision.sh")]
     [InlineData("postprovision.sh")]
     [InlineData("postdeploy.sh")]
     public void Hook_Script_ParsesAsPosixShell(string hook)
