@@ -1,3 +1,4 @@
+using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Labels;
 using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Core.Tiles;
@@ -32,9 +33,15 @@ public sealed record IngestOutcome(
     IReadOnlyList<LabelProblem>? Problems = null,
     string? QuarantineKey = null)
 {
+    /// <summary>The quarantine record already existed (the same bad file seen again): nothing new to report.</summary>
+    public bool AlreadyRecorded { get; init; }
+
+    /// <summary>Only a record was written: the file was not read and stays where it is (a link, FIFO, unreadable file...).</summary>
+    public bool RecordOnly { get; init; }
+
     public override string ToString() => Kind switch
     {
-        IngestKind.Quarantined => $"{SourceName}: quarantined — {string.Join("; ", Problems ?? [])}",
-        _ => $"{SourceName}: {Kind}{(TileId is { } id ? $" ({id.Short})" : "")}",
+        IngestKind.Quarantined => $"{StoreKeys.Printable(SourceName)}: {(RecordOnly ? "refused, left in place" : "quarantined")} — {string.Join("; ", Problems ?? [])}",
+        _ => $"{StoreKeys.Printable(SourceName)}: {Kind}{(TileId is { } id ? $" ({id.Short})" : "")}",
     };
 }

@@ -37,6 +37,20 @@ public sealed class IngestionService
     public static bool IsImageName(string name) =>
         ImageExtensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The most bytes a file of this name may have; a reader checks it before reading the file.</summary>
+    public long MaxBytesFor(string sourceName) =>
+        LabelFile.IsSidecarName(sourceName) ? _options.MaxSidecarBytes : _options.Limits.MaxBytes;
+
+    /// <summary>The refusal for a file of <paramref name="length"/> bytes above its limit, or null.</summary>
+    public LabelProblem? TooLarge(string sourceName, long length)
+    {
+        long max = MaxBytesFor(sourceName);
+        if (length <= max) return null;
+        return LabelFile.IsSidecarName(sourceName)
+            ? new(ProblemCode.FileTooLarge, $"the label file has {length:N0} bytes, above the limit of {max:N0}.")
+            : new(ProblemCode.ImageTooLarge, $"the file has {length:N0} bytes, above the limit of {max:N0}.");
+    }
+
     /// <summary>Ingests one arrived file. <paramref name="sourceName"/> is its name relative to the incoming container.</summary>
     public async Task<IngestOutcome> IngestAsync(string sourceName, ReadOnlyMemory<byte> content, CancellationToken ct = default)
     {
@@ -44,6 +58,8 @@ public sealed class IngestionService
             return await QuarantineAsync(sourceName, content, [new(ProblemCode.UnsafeName, unsafeWhy)], ct);
         if (content.Length == 0)
             return await QuarantineAsync(sourceName, content, [new(ProblemCode.EmptyFile, "the file has zero bytes.")], ct);
+        if (TooLarge(sourceName, content.Length) is { } tooLarge)
+            return await QuarantineAsync(sourceName, content, [tooLarge], ct);
 
         if (LabelFile.IsSidecarName(sourceName))
             return await IngestLabelsAsync(sourceName, content, ct);
@@ -82,6 +98,12 @@ public sealed class IngestionService
             Split = SplitAssigner.For(id, _options.ValidationFraction),
         }, ct);
 
+        // The same bytes under a new name: remember that name too, so labels that arrive later under it find the tile.
+        // Written before the pending look-up below, which mirrors the label side (write, then look).
+        if (!added && tile.PairingKey != LabelFile.PairingKeyOf(sourceName))
+            await _store.PutAsync(Containers.Datasets, AliasKey(LabelFile.PairingKeyOf(sourceName)),
+                Encoding.UTF8.GetBytes(id.Value), overwrite: true, ct);
+
         // The image may be a re-upload under another name: pair with labels pending under either name.
         var newlyLabelled = await AttachPendingAsync(tile, LabelFile.PairingKeyOf(sourceName), ct);
         if (newlyLabelled is null && tile.PairingKey != LabelFile.PairingKeyOf(sourceName))
@@ -94,11 +116,11 @@ public sealed class IngestionService
         LabelFile labels;
         try
         {
-            labels = Json.Deserialize<LabelFile>(Encoding.UTF8.GetString(content.Span), sourceName);
+            labels = LabelReader.Parse(content.Span, sourceName);
         }
-        catch (AutoRetrainException ex)
+        catch (LabelFormatException ex)
         {
-            return await QuarantineAsync(sourceName, content, [new(ProblemCode.MalformedJson, ex.Message)], ct);
+            return await QuarantineAsync(sourceName, content, [ex.Problem], ct);
         }
 
         var problems = _validator.Validate(labels).ToList();
@@ -114,12 +136,12 @@ public sealed class IngestionService
         await _store.PutAsync(Containers.Datasets, labelKey, content, overwrite: false, ct);
 
         string pairingKey = LabelFile.PairingKeyOf(sourceName);
-        var tiles = await _ledger.FindByPairingKeyAsync(pairingKey, ct);
+        var tiles = await FindTilesAsync(pairingKey, ct);
         if (tiles.Count == 0)
         {
             await _ledger.PutPendingLabelAsync(new PendingLabel(pairingKey, labelHash, labelKey, sourceName, _clock.UtcNow), ct);
             // The image may have been registered between our look-up and our write: look again.
-            tiles = await _ledger.FindByPairingKeyAsync(pairingKey, ct);
+            tiles = await FindTilesAsync(pairingKey, ct);
             if (tiles.Count == 0)
                 return new IngestOutcome(IngestKind.LabelsPending, sourceName);
             await _ledger.RemovePendingLabelAsync(pairingKey, labelHash, ct);
@@ -149,26 +171,72 @@ public sealed class IngestionService
         var content = await _store.GetAsync(Containers.Datasets, pending.LabelKey, ct)
             ?? throw new AutoRetrainException(
                 $"the pending labels for \"{pending.SourceName}\" are registered but {Containers.Datasets}/{pending.LabelKey} is missing.");
-        var labels = Json.Deserialize<LabelFile>(Encoding.UTF8.GetString(content), pending.SourceName);
+        var labels = LabelReader.Parse(content, pending.SourceName);
         var outcome = await AttachAsync(tile, labels, pending.LabelHash, pending.LabelKey, pending.SourceName, content, ct);
         await _ledger.RemovePendingLabelAsync(pairingKey, pending.LabelHash, ct);
         return outcome.NewlyLabelled;
     }
 
+    /// <summary>Tiles whose source name has this pairing key, else the tile an image re-uploaded under that name already was.</summary>
+    private async Task<IReadOnlyList<TileRecord>> FindTilesAsync(string pairingKey, CancellationToken ct)
+    {
+        var tiles = await _ledger.FindByPairingKeyAsync(pairingKey, ct);
+        if (tiles.Count > 0) return tiles;
+        var alias = await _store.GetAsync(Containers.Datasets, AliasKey(pairingKey), ct);
+        if (alias is null) return [];
+        var tile = await _ledger.GetTileAsync(new TileId(Encoding.UTF8.GetString(alias)), ct);
+        return tile is null ? [] : [tile];
+    }
+
+    private static string AliasKey(string pairingKey) => $"aliases/{ContentHash.Of(Encoding.UTF8.GetBytes(pairingKey))}";
+
     private async Task<IngestOutcome> QuarantineAsync(string sourceName, ReadOnlyMemory<byte> content,
         IReadOnlyList<LabelProblem> problems, CancellationToken ct)
     {
         string sha = ContentHash.Of(content.Span);
-        string key = $"{sha[..16]}/{SafeFileName(sourceName)}";
+        string key = QuarantineKey(sha, sourceName);
         var now = _clock.UtcNow;
         var reason = new QuarantineReason(StoreKeys.Printable(sourceName), sha, content.Length, now, problems[0].Code, problems);
         // Reason first: a quarantined file is never without its explanation.
-        await _store.PutAsync(Containers.Quarantine, key + QuarantineReason.Suffix,
+        bool isNew = await _store.PutAsync(Containers.Quarantine, key + QuarantineReason.Suffix,
             Encoding.UTF8.GetBytes(Json.Serialize(reason)), overwrite: false, ct);
         await _store.PutAsync(Containers.Quarantine, key, content, overwrite: false, ct);
         await _ledger.RecordQuarantineAsync(new QuarantineEntry(key, reason.SourceName, problems[0].Code.ToString(),
             string.Join("; ", problems), now), ct);
-        return new IngestOutcome(IngestKind.Quarantined, sourceName, Problems: problems, QuarantineKey: key);
+        return new IngestOutcome(IngestKind.Quarantined, sourceName, Problems: problems, QuarantineKey: key) { AlreadyRecorded = !isNew };
+    }
+
+    /// <summary>
+    /// Records an input that is refused without being read (a symbolic link, FIFO, device, unreadable or oversized file):
+    /// a reason file and a ledger entry, no content. <paramref name="identity"/> says what was seen (its kind, size, link
+    /// target...): the same file seen again under the same identity is recorded once.
+    /// </summary>
+    public async Task<IngestOutcome> RecordRefusedAsync(string sourceName, LabelProblem problem, string identity, long sizeBytes,
+        CancellationToken ct = default)
+    {
+        string idHash = ContentHash.Of(Encoding.UTF8.GetBytes($"{problem.Code}\n{identity}"));
+        string key = QuarantineKey(idHash, sourceName);
+        var now = _clock.UtcNow;
+        var reason = new QuarantineReason(StoreKeys.Printable(sourceName), idHash, sizeBytes, now, problem.Code, [problem], ContentStored: false);
+        bool isNew = await _store.PutAsync(Containers.Quarantine, key + QuarantineReason.Suffix,
+            Encoding.UTF8.GetBytes(Json.Serialize(reason)), overwrite: false, ct);
+        await _ledger.RecordQuarantineAsync(new QuarantineEntry(key, reason.SourceName, problem.Code.ToString(), problem.ToString(), now), ct);
+        return new IngestOutcome(IngestKind.Quarantined, sourceName, Problems: [problem], QuarantineKey: key)
+        {
+            AlreadyRecorded = !isNew,
+            RecordOnly = true,
+        };
+    }
+
+    /// <summary>
+    /// Content hash plus the original relative name (hashed, since two names may sanitise alike: <c>a/x.png</c> and
+    /// <c>b/x.png</c>, <c>ä.png</c> and <c>ö.png</c>), then the readable name: two different inputs never share a key,
+    /// the same input delivered twice always does.
+    /// </summary>
+    public static string QuarantineKey(string sha, string sourceName)
+    {
+        string nameHash = ContentHash.Of(Encoding.UTF8.GetBytes(sourceName))[..8];
+        return $"{sha[..16]}/{nameHash}-{SafeFileName(sourceName)}";
     }
 
     /// <summary>The last path segment with anything but letters, digits, '.', '-' and '_' replaced, never "." or "..".</summary>

@@ -12,7 +12,8 @@ public sealed record QuarantineReason(
     long SizeBytes,
     DateTimeOffset At,
     ProblemCode Code,
-    IReadOnlyList<LabelProblem> Problems)
+    IReadOnlyList<LabelProblem> Problems,
+    bool ContentStored = true)
 {
     public const string Suffix = ".reason.json";
 }

@@ -18,6 +18,16 @@ public enum ProblemCode
     SizeMismatch,
     UnsafeName,
     ImageNameMismatch,
+    /// <summary>A symbolic link, FIFO, socket or device: never opened, recorded where it lies.</summary>
+    NotARegularFile,
+    /// <summary>The file may not be read (no read permission, or the open was refused).</summary>
+    Unreadable,
+    /// <summary>A label file (or another non-image input) above its byte limit, refused before it is read.</summary>
+    FileTooLarge,
+    /// <summary>Duplicate keys in a JSON object: which value is meant is ambiguous.</summary>
+    DuplicateKey,
+    /// <summary>An unexpected failure while processing the file (a defect): logged with its stack.</summary>
+    ProcessingFailed,
 }
 
 /// <summary>One precise reason, optionally pointing at one object of a label file.</summary>

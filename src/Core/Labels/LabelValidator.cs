@@ -17,15 +17,25 @@ public sealed class LabelValidator
         var problems = new List<LabelProblem>();
         if (string.IsNullOrWhiteSpace(labels.Image))
             problems.Add(new(ProblemCode.MissingField, "the \"image\" field is missing or empty."));
+        else if (BareFileNameProblem(labels.Image) is { } why)
+            problems.Add(new(ProblemCode.UnsafeName, $"the \"image\" field must be a bare file name: {why}"));
         if (labels.Width is <= 0 || labels.Height is <= 0)
             problems.Add(new(ProblemCode.MissingField, $"width and height must be positive, got {labels.Width}×{labels.Height}."));
 
+        if (labels.Objects is null)
+        {
+            problems.Add(new(ProblemCode.MissingField, "the \"objects\" list is missing or null."));
+            return problems;
+        }
         for (int i = 0; i < labels.Objects.Count; i++)
         {
             var o = labels.Objects[i];
             if (o is null) { problems.Add(new(ProblemCode.MissingField, "null object.", i)); continue; }
             if (string.IsNullOrWhiteSpace(o.Class))
                 problems.Add(new(ProblemCode.MissingField, "the \"class\" name is missing or empty.", i));
+            else if (o.Class.Any(char.IsControl))
+                problems.Add(new(ProblemCode.UnsafeName,
+                    $"class \"{Ports.StoreKeys.Printable(o.Class)}\" contains a control character.", i));
             else if (_closedClassSet is not null && !_closedClassSet.Contains(o.Class))
                 problems.Add(new(ProblemCode.UnknownClass,
                     $"class \"{o.Class}\" is not in the closed class set ({string.Join(", ", _closedClassSet.Order())}).", i));
@@ -52,6 +62,15 @@ public sealed class LabelValidator
         var sized = labels with { Width = imageWidth, Height = imageHeight };
         problems.AddRange(Validate(sized).Where(p => !problems.Contains(p)));
         return problems;
+    }
+
+    /// <summary>Why <paramref name="name"/> is not a plain file name (no folders, no traversal, no control characters), or null.</summary>
+    public static string? BareFileNameProblem(string name)
+    {
+        if (name.Contains('/') || name.Contains('\\')) return $"\"{Ports.StoreKeys.Printable(name)}\" names a folder.";
+        if (name is "." or "..") return "\".\" and \"..\" are not file names.";
+        if (name.Any(char.IsControl)) return $"\"{Ports.StoreKeys.Printable(name)}\" contains a control character.";
+        return null;
     }
 
     private static void CheckBox(BoundingBox b, int? width, int? height, int index, List<LabelProblem> problems)

@@ -169,4 +169,60 @@ public class IngestionServiceTests
         var tile = await f.Ledger.GetTileAsync(outcome.TileId!.Value);
         Assert.Equal(Snapshots.SplitAssigner.For(outcome.TileId.Value), tile!.Split);
     }
+
+    [Fact]
+    public async Task Ingest_KnownBytesUnderNewNameThenLabelsForThatName_LabelsAttachToTheTile()
+    {
+        using var f = new IngestionFixture();
+        var bytes = Png(41);
+        var first = await f.Service.IngestAsync("old/x.png", bytes);
+        var again = await f.Service.IngestAsync("new/y.png", bytes);
+        var labels = await f.Service.IngestAsync("new/y.labels.json", LabelsJson("y.png", 64, 48, ("ship", [1, 1, 9, 9])));
+
+        Assert.Equal(IngestKind.DuplicateTile, again.Kind);
+        Assert.Equal(IngestKind.LabelsAttached, labels.Kind);
+        Assert.Equal(first.TileId, labels.TileId);
+        var counts = await f.Ledger.GetCountsAsync();
+        Assert.Equal((1, 1, 0), (counts.Tiles, counts.Labelled, counts.PendingLabels));
+    }
+
+    [Fact]
+    public async Task Ingest_LabelsForNewNameThenKnownBytesUnderIt_LabelsAttachToTheTile()
+    {
+        using var f = new IngestionFixture();
+        var bytes = Png(42);
+        await f.Service.IngestAsync("x.png", bytes);
+        var labels = await f.Service.IngestAsync("y.labels.json", LabelsJson("y.png", 64, 48, ("ship", [1, 1, 9, 9])));
+        var again = await f.Service.IngestAsync("y.png", bytes);
+
+        Assert.Equal(IngestKind.LabelsPending, labels.Kind);
+        Assert.NotNull(again.NewlyLabelled);
+        var counts = await f.Ledger.GetCountsAsync();
+        Assert.Equal((1, 1, 0), (counts.Tiles, counts.Labelled, counts.PendingLabels));
+    }
+
+    [Theory]
+    [InlineData("a/x.png", "b/x.png")]
+    [InlineData("ä.png", "ö.png")]
+    public async Task Ingest_SameBadBytesUnderNamesThatSanitiseAlike_TwoRecords(string one, string two)
+    {
+        using var f = new IngestionFixture();
+        var a = await f.Service.IngestAsync(one, Encoding.UTF8.GetBytes("not an image"));
+        var b = await f.Service.IngestAsync(two, Encoding.UTF8.GetBytes("not an image"));
+        var again = await f.Service.IngestAsync(one, Encoding.UTF8.GetBytes("not an image"));
+
+        Assert.NotEqual(a.QuarantineKey, b.QuarantineKey);
+        Assert.Equal(a.QuarantineKey, again.QuarantineKey);
+        Assert.True(again.AlreadyRecorded);
+        Assert.Equal(2, (await f.Ledger.ListQuarantineAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Ingest_SidecarAboveLimit_RefusedAsFileTooLarge()
+    {
+        using var f = new IngestionFixture(new IngestionOptions { MaxSidecarBytes = 100 });
+        var outcome = await f.Service.IngestAsync("x.labels.json", LabelsJson("x.png", 64, 48, ("ship", [1, 1, 9, 9]), ("ship", [2, 2, 9, 9])));
+
+        Assert.Equal(ProblemCode.FileTooLarge, outcome.Problems![0].Code);
+    }
 }
