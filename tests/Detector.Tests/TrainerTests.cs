@@ -68,6 +68,22 @@ public class TrainerTests(OverfittedModel trained) : IClassFixture<OverfittedMod
     }
 
     [Fact]
+    public void Train_LossBecomesNonFinite_StopsAtOnceNamingEpochStepAndLearningRate()
+    {
+        using var folder = new TempFolder();
+        var tiles = ShapeTiles.Make(8, 64, TwoClasses, seed: 3);
+
+        // AdamW moves every weight by about the learning rate at each step: at 1e30 the next forward overflows.
+        var error = Assert.Throws<TrainingDivergedException>(() =>
+            Train(new TileDataset("s", tiles, tiles), folder.Sub("nan"), Quick(3) with { LearningRate = 1e30 }));
+
+        Assert.Contains("training diverged", error.Message);
+        Assert.Contains("at epoch 1, step 2 ", error.Message);
+        Assert.Contains("learningRate", error.Message);
+        Assert.False(File.Exists(Path.Combine(folder.Sub("nan"), ModelArtefact.WeightsFile)), "a diverged run saved a model");
+    }
+
+    [Fact]
     public void SaveLoad_RoundTrip_GivesIdenticalOutputs()
     {
         var (a, metadata) = ModelArtefact.Load(trained.Folder);

@@ -1,33 +1,19 @@
-using System.Threading.Channels;
-
 namespace AutoRetrain.Detector.Data;
 
 /// <summary>
-/// Builds the batches of one epoch on a background task, a few ahead of the training loop, so the model
-/// does not wait for augmentation. The order and every augmentation follow from the seed alone.
+/// Builds the batches of one epoch on the calling thread, one at a time as the training loop asks for them (the
+/// chips of a batch are rendered in parallel). The order and every augmentation follow from the seed alone.
+/// <para>No batch is built on a background thread while the model trains: TorchSharp 0.107 turns every number
+/// passed to an operation (<c>x + y</c>'s alpha, AdamW's betas and step size, <c>lerp_</c>'s weight) into a native
+/// <c>Scalar</c> that only its finaliser frees, and nothing keeps it alive during the native call. A garbage
+/// collection started by another thread's allocations while the training thread is inside such a call freed the
+/// Scalar under it: the operation read freed memory (a random step size), the loss became NaN, and the same seed
+/// failed about one run in two on a loaded machine (issue 13). When only the training thread allocates, a collection
+/// can only start between operations. Building a batch costs about 1/40 of a training step (bench: loader 41×).</para>
 /// </summary>
 public sealed class BatchLoader(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex,
-    int chipSize, int batchSize, Normalisation norm, AugmentationOptions? augmentation, int prefetch = 3)
+    int chipSize, int batchSize, Normalisation norm, AugmentationOptions? augmentation)
 {
-    public async IAsyncEnumerable<ChipBatch> Epoch(int[] order, int seed, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
-    {
-        var channel = Channel.CreateBounded<ChipBatch>(new BoundedChannelOptions(prefetch) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                foreach (var batch in Batches(order, seed))
-                    await channel.Writer.WriteAsync(batch, ct);
-                channel.Writer.Complete();
-            }
-            catch (Exception ex) { channel.Writer.Complete(ex); }
-        }, ct);
-        await foreach (var batch in channel.Reader.ReadAllAsync(ct))
-            yield return batch;
-        await producer;
-    }
-
-    /// <summary>The same batches, built synchronously (tests and the loader benchmark).</summary>
     public IEnumerable<ChipBatch> Batches(int[] order, int seed)
     {
         var seeds = new Random(seed);

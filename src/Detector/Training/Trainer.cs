@@ -92,19 +92,19 @@ public sealed class Trainer(ProgressWriter progress)
             int lossCount = 0;
             var epochClock = Stopwatch.StartNew();
             var waitClock = Stopwatch.StartNew();
-            var batches = loader.Epoch(order, epochSeed).GetAsyncEnumerator();
-            while (batches.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+            foreach (var batch in loader.Batches(order, epochSeed))
             {
                 waitSeconds += waitClock.Elapsed.TotalSeconds;
-                var batch = batches.Current;
-                SetLearningRate(optimizer, LearningRateAt(step++, totalSteps, options));
-                lossSum += Step(model, optimizer, batch, request.Device) * batch.Count;
+                double rate = LearningRateAt(step++, totalSteps, options);
+                SetLearningRate(optimizer, rate);
+                float loss = Step(model, optimizer, batch, request.Device);
+                if (!float.IsFinite(loss)) throw TrainingDivergedException.At(epoch, step, loss, rate);
+                lossSum += loss * batch.Count;
                 average?.Update();
                 lossCount += batch.Count;
                 imagesSeen += batch.Count;
                 waitClock.Restart();
             }
-            batches.DisposeAsync().AsTask().GetAwaiter().GetResult();
             epochsRun = epoch;
             double epochSeconds = epochClock.Elapsed.TotalSeconds;
 

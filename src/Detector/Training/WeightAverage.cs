@@ -1,4 +1,5 @@
 using AutoRetrain.Detector.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoRetrain.Detector.Training;
@@ -40,9 +41,12 @@ public sealed class WeightAverage
         double d = NextDecay;
         updates++;
         using var _ = no_grad();
+        // An explicit Scalar, alive until every lerp_ has run: an implicit one is freed only by its finaliser, which a
+        // collection on another thread can run while the native call still reads it (see BatchLoader).
+        using var weight = (1 - d).ToScalar();
         foreach (var (l, a) in pairs)
         {
-            if (a.is_floating_point()) a.lerp_(l, 1 - d); // d·a + (1−d)·l in one in-place op
+            if (a.is_floating_point()) a.lerp_(l, weight); // d·a + (1−d)·l in one in-place op
             else a.copy_(l);
         }
     }
