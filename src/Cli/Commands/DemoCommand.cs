@@ -12,7 +12,7 @@ public static partial class Commands
         var quick = new Option<bool>("--quick") { Description = "A small run (3 batches of 128-pixel tiles, under 3 minutes) as CI uses it." };
         var workdir = new Option<string>("--workdir")
         {
-            Description = "Folder for the demo's workspace (store, ledger, mlruns, report); emptied first.",
+            Description = "Folder for the demo's workspace (store, ledger, mlruns, report); emptied first, which the demo does only to a new or empty folder or one an earlier demo made.",
             DefaultValueFactory = _ => "demo-work",
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the generated imagery.", DefaultValueFactory = _ => 7 };
@@ -50,7 +50,7 @@ public static partial class Commands
         };
         command.SetAction(async (parse, ct) =>
         {
-            var workspace = new Local.LocalWorkspace(parse.GetValue(workdir)!);
+            var workspace = WorkspaceGuard.OpenExisting(parse.GetValue(workdir)!, requireLedger: true);
             string path = await new Local.Reporting.ReportWriter(workspace, parse.GetValue(project)!).WriteAsync(ct);
             Console.WriteLine(path);
             return 0;

@@ -20,7 +20,7 @@ public static partial class Commands
         };
         command.SetAction(async (parse, ct) =>
         {
-            var workspace = new LocalWorkspace(parse.GetValue(workdir)!);
+            var workspace = WorkspaceGuard.OpenExisting(parse.GetValue(workdir)!, requireLedger: true);
             string name = parse.GetValue(project)!;
             var counts = await workspace.Ledger.GetCountsAsync(ct);
             var champion = await workspace.Registry.GetChampionAsync(ct);

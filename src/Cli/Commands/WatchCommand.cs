@@ -1,6 +1,8 @@
 using System.CommandLine;
 using AutoRetrain.Cli.Hosting;
+using AutoRetrain.Core;
 using AutoRetrain.Core.Ingestion;
+using AutoRetrain.Core.Ports;
 using AutoRetrain.Local;
 using AutoRetrain.Local.Watching;
 using AutoRetrain.Orchestration.Contracts;
@@ -29,16 +31,22 @@ public static partial class Commands
             AllowMultipleArgumentsPerToken = true,
         };
         var command = new Command("watch",
-            "Ingest images and label sidecars as they land in a folder (the local blob trigger) and feed the cycle manager, which decides when to retrain.")
+            "Ingest images and label sidecars as they land in a folder (the local blob trigger) and feed the cycle manager, which decides when to retrain. " +
+            "Ingested files move out of the watched folder into the workspace's store (tiles, labels, or quarantine with a reason); " +
+            "links, FIFOs, devices and unreadable files are never read and stay where they are, with a quarantine record. " +
+            "The folder must not be, contain or lie inside the workspace's store (its incoming/ folder is the default).")
         {
             folder, workdir, once, ingestOnly, project, epochs, classes,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var workspace = new LocalWorkspace(parse.GetValue(workdir)!);
+            var workspace = WorkspaceGuard.OpenExisting(parse.GetValue(workdir)!, requireLedger: false);
             var closed = parse.GetValue(classes) is { Length: > 0 } names ? names.ToHashSet() : null;
-            var watcher = new FolderWatcher(parse.GetValue(folder) ?? workspace.IncomingFolder,
-                workspace.CreateIngestion(new IngestionOptions { ClosedClassSet = closed }));
+            string watched = parse.GetValue(folder) ?? workspace.IncomingFolder;
+            if (!Directory.Exists(watched))
+                throw new AutoRetrainException($"the folder to watch, {StoreKeys.Printable(Path.GetFullPath(watched))}, does not exist: create it or check the path.");
+            FolderWatcher.EnsureOutsideStore(watched, workspace.Root, workspace.IncomingFolder);
+            var watcher = new FolderWatcher(watched, workspace.CreateIngestion(new IngestionOptions { ClosedClassSet = closed }));
             string name = parse.GetValue(project)!;
             AnsiConsole.MarkupLineInterpolated($"Watching [bold]{watcher.Folder}[/] → store [bold]{workspace.Root}[/]");
             var options = new CycleStepsOptions();
@@ -59,7 +67,7 @@ public static partial class Commands
                         sent++;
                         AnsiConsole.MarkupLineInterpolated($"cycle manager told: {tiles.NewTiles} newly labelled tiles");
                     }
-                    if (parse.GetValue(once)) break;
+                    if (parse.GetValue(once) && watcher.Unsettled == 0) break; // once: still wait for files being written
                     try { await Task.Delay(watcher.PollInterval, ct); } catch (OperationCanceledException) { break; }
                 }
                 while (!ct.IsCancellationRequested);
@@ -116,7 +124,8 @@ public static partial class Commands
             }), ct);
         });
         foreach (var bad in outcomes.Where(o => o.Kind == IngestKind.Quarantined))
-            AnsiConsole.MarkupLineInterpolated($"[yellow]quarantined[/] {bad.SourceName}: {string.Join("; ", bad.Problems!)}");
+            AnsiConsole.MarkupLineInterpolated(
+                $"[yellow]{(bad.RecordOnly ? "refused, left in place" : "quarantined")}[/] {StoreKeys.Printable(bad.SourceName)}: {StoreKeys.Printable(string.Join("; ", bad.Problems!))}");
         if (outcomes.Count > 0)
             AnsiConsole.MarkupLineInterpolated(
                 $"ingested {outcomes.Count} files: {string.Join(", ", outcomes.GroupBy(o => o.Kind).Select(g => $"{g.Key} {g.Count()}"))}");

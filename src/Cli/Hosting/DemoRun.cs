@@ -44,7 +44,7 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
     public async Task<DemoSummary> RunAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        if (Directory.Exists(workdir)) Directory.Delete(workdir, recursive: true);
+        DemoWorkdir.Prepare(workdir);
         var workspace = new LocalWorkspace(workdir);
         var generator = new SyntheticGenerator(new GeneratorOptions { Seed = settings.Seed, TileSize = settings.TileSize });
         var plan = StreamPlan.Create(generator.Options, new StreamOptions

@@ -44,6 +44,9 @@ public sealed class FolderWatcher(string folder, IngestionService ingestion)
     /// <summary>Unexpected per-file failures since this watcher was created (each also logged and recorded).</summary>
     public int Failures => _failures;
 
+    /// <summary>Regular files the last scan saw but left because they had not settled yet (a one-shot run waits for them).</summary>
+    public int Unsettled { get; private set; }
+
     /// <summary>Raised for every ingested file, in the order they were processed.</summary>
     public event Action<IngestOutcome>? Ingested;
 
@@ -56,6 +59,7 @@ public sealed class FolderWatcher(string folder, IngestionService ingestion)
         if (!Directory.Exists(Folder))
             throw new AutoRetrainException($"the watched folder {StoreKeys.Printable(Folder)} does not exist: create it, or check the path.");
         var scan = Survey(DateTime.UtcNow);
+        Unsettled = scan.Unsettled;
         var work = scan.Refused.Select(r => (Func<Task<IngestOutcome?>>)(() => RecordAsync(r, ct)))
             .Concat(scan.Files.OrderBy(f => LabelFile.IsSidecarName(f.Relative) ? 1 : 0).ThenBy(f => f.Relative, StringComparer.Ordinal)
                 .Select(f => (Func<Task<IngestOutcome?>>)(() => TakeAsync(f, ct))))
@@ -115,7 +119,10 @@ public sealed class FolderWatcher(string folder, IngestionService ingestion)
 
     private sealed record Refusal(string Relative, LabelProblem Problem, string Identity, long Size);
 
-    private sealed record ScanPlan(List<Candidate> Files, List<Refusal> Refused, List<string> Folders);
+    private sealed record ScanPlan(List<Candidate> Files, List<Refusal> Refused, List<string> Folders)
+    {
+        public int Unsettled { get; set; }
+    }
 
     /// <summary>Walks the folder without following a link or opening a file: what may be read, what is refused.</summary>
     private ScanPlan Survey(DateTime now)
@@ -185,7 +192,11 @@ public sealed class FolderWatcher(string folder, IngestionService ingestion)
                 $"mode\n{(int)facts.Mode}", facts.Size));
             return;
         }
-        if (!Settled(path, facts, now)) return;
+        if (!Settled(path, facts, now))
+        {
+            result.Unsettled++;
+            return;
+        }
         if (_leftInPlace.TryGetValue(path, out var left) && left.Size == facts.Size && left.LastWriteUtc == facts.LastWriteUtc) return;
         if (ingestion.TooLarge(relative, facts.Size) is { } tooLarge)
         {

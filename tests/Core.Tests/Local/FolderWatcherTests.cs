@@ -43,6 +43,7 @@ public class FolderWatcherTests
         var watcher = new FolderWatcher(incoming, f.Service) { SettleTime = TimeSpan.FromMinutes(5) };
 
         Assert.Empty(await watcher.ScanOnceAsync());
+        Assert.Equal(1, watcher.Unsettled);
         Assert.True(File.Exists(Path.Combine(incoming, "fresh.png")));
     }
 
