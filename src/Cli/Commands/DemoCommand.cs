@@ -15,17 +15,26 @@ public static partial class Commands
             Description = "Folder for the demo's workspace (store, ledger, mlruns, report); emptied first, which the demo does only to a new or empty folder or one an earlier demo made.",
             DefaultValueFactory = _ => "demo-work",
         };
-        var seed = new Option<int>("--seed") { Description = "Seed of the generated imagery.", DefaultValueFactory = _ => 7 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generated imagery and of training.", DefaultValueFactory = _ => 7 };
+        var training = new TrainingOptions();
         var command = new Command("demo",
             "Run the whole loop locally: generated overhead imagery arrives in batches, is ingested, and the cycle manager decides, trains, scores and promotes.")
         {
             quick, workdir, seed,
         };
+        training.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var settings = (parse.GetValue(quick) ? DemoSettings.Quick : DemoSettings.Full) with { Seed = parse.GetValue(seed) };
+            settings = settings with
+            {
+                Epochs = parse.GetValue(training.Epochs) ?? settings.Epochs,
+                BatchSize = parse.GetValue(training.Batch) ?? settings.BatchSize,
+                InputSize = parse.GetValue(training.ImageSize) ?? settings.InputSize,
+                Device = parse.GetValue(training.Device) ?? settings.Device,
+            };
             string size = $"{(parse.GetValue(quick) ? "quick" : "full")}: {settings.Batches} batches of {settings.TilesPerBatch} tiles, " +
-                $"{settings.TileSize}×{settings.TileSize} px, seed {settings.Seed}";
+                $"{settings.TileSize}×{settings.TileSize} px, {settings.Epochs} epochs per cycle, seed {settings.Seed}";
             AnsiConsole.MarkupLineInterpolated($"[bold]AutoRetrain demo[/] ({size})");
             var summary = await new DemoRun(settings, parse.GetValue(workdir)!, new ConsoleDemoView()).RunAsync(ct);
             AnsiConsole.WriteLine();

@@ -24,7 +24,7 @@ public static partial class Commands
         var once = new Option<bool>("--once") { Description = "Ingest what is there now (and run the cycle it triggers), then exit." };
         var ingestOnly = new Option<bool>("--ingest-only") { Description = "Only ingest; do not run the cycle manager." };
         var project = new Option<string>("--project") { Description = "Project name of the cycle manager.", DefaultValueFactory = _ => "default" };
-        var epochs = new Option<int>("--epochs") { Description = "Maximum training epochs of a cycle.", DefaultValueFactory = _ => new CycleStepsOptions().Training.Epochs };
+        var training = new TrainingOptions();
         var classes = new Option<string[]>("--classes")
         {
             Description = "Close the class set: labels naming any other class are quarantined.",
@@ -36,8 +36,9 @@ public static partial class Commands
             "links, FIFOs, devices and unreadable files are never read and stay where they are, with a quarantine record. " +
             "The folder must not be, contain or lie inside the workspace's store (its incoming/ folder is the default).")
         {
-            folder, workdir, once, ingestOnly, project, epochs, classes,
+            folder, workdir, once, ingestOnly, project, classes,
         };
+        training.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var workspace = WorkspaceGuard.OpenExisting(parse.GetValue(workdir)!, requireLedger: false);
@@ -49,10 +50,20 @@ public static partial class Commands
             var watcher = new FolderWatcher(watched, workspace.CreateIngestion(new IngestionOptions { ClosedClassSet = closed }));
             string name = parse.GetValue(project)!;
             AnsiConsole.MarkupLineInterpolated($"Watching [bold]{watcher.Folder}[/] → store [bold]{workspace.Root}[/]");
-            var options = new CycleStepsOptions();
-            options = options with { Training = options.Training with { Epochs = parse.GetValue(epochs) } };
+            // One MLflow experiment per project.
+            var options = new CycleStepsOptions { Experiment = name };
+            options = options with
+            {
+                Training = options.Training with
+                {
+                    Epochs = parse.GetValue(training.Epochs) ?? options.Training.Epochs,
+                    InputSize = parse.GetValue(training.ImageSize) ?? options.Training.InputSize,
+                },
+            };
+            var trainer = new Local.Training.TrainerSettings { Device = parse.GetValue(training.Device) ?? "cpu", BatchSize = parse.GetValue(training.Batch) };
             LocalPipeline? pipeline = parse.GetValue(ingestOnly) ? null
-                : await LocalPipeline.StartAsync(workspace, name, options, new ManagerConfig { PollInterval = TimeSpan.FromSeconds(1), MaxPollInterval = TimeSpan.FromSeconds(5) });
+                : await LocalPipeline.StartAsync(workspace, name, options,
+                    new ManagerConfig { PollInterval = TimeSpan.FromSeconds(1), MaxPollInterval = TimeSpan.FromSeconds(5) }, trainer);
             int decisionsBefore = (await workspace.Cycles.ListDecisionsAsync(name, ct)).Count, sent = 0;
             try
             {

@@ -10,11 +10,10 @@ namespace AutoRetrain.Cli.Hosting;
 
 /// <summary>
 /// The demo on the console: a line per batch and decision with its reasons, a progress bar per training epoch,
-/// and after each cycle the table of cycles with mAP overall and per class on the fixed holdout.
+/// and the promote or reject line after each cycle; the command prints the table of cycles once at the end.
 /// </summary>
 public sealed class ConsoleDemoView : IDemoView
 {
-    private readonly List<DemoCycle> _cycles = [];
     private readonly Lock _gate = new();
     private string? _lastProgress;
 
@@ -55,10 +54,10 @@ public sealed class ConsoleDemoView : IDemoView
 
     public void CycleEnded(DemoCycle cycle)
     {
-        _cycles.Add(cycle);
         string colour = cycle.Outcome switch { "Promoted" => "green", "Rejected" => "yellow", _ => "red" };
         AnsiConsole.MarkupLineInterpolated($"  [{colour}]{cycle.CycleId} {cycle.Outcome}[/]: {string.Join("; ", cycle.DecisionReasons)}");
-        AnsiConsole.Write(Table(_cycles));
+        if (cycle.SafetyCapFired)
+            AnsiConsole.MarkupLineInterpolated($"  [red]the wall-clock safety cap stopped this cycle's training before its epoch budget[/]");
     }
 
     public static Table Table(IReadOnlyList<DemoCycle> cycles)
@@ -70,7 +69,7 @@ public sealed class ConsoleDemoView : IDemoView
                 Markup.Escape(c.CycleId), c.Outcome, Format(c.CandidateMap50), Format(c.HoldoutChampionMap50),
                 Markup.Escape(string.Join("\n", c.HoldoutPerClassAp50.OrderBy(kv => kv.Key, StringComparer.Ordinal)
                     .Select(kv => $"{kv.Key} {Format(kv.Value)}"))),
-                c.TrainSeconds.ToString("0", CultureInfo.InvariantCulture));
+                c.TrainSeconds.ToString("0", CultureInfo.InvariantCulture) + (c.SafetyCapFired ? " (capped)" : ""));
         return table;
     }
 

@@ -29,14 +29,19 @@ public sealed class LocalPipeline : IAsyncDisposable
     private DurableTaskTestHost Host { get; init; } = null!;
 
     public static async Task<LocalPipeline> StartAsync(LocalWorkspace workspace, string project, CycleStepsOptions options,
-        ManagerConfig managerConfig, string device = "cpu", LogLevel logLevel = LogLevel.Warning)
+        ManagerConfig managerConfig, TrainerSettings? trainer = null, LogLevel logLevel = LogLevel.Warning)
     {
-        var backend = new LocalProcessTrainingBackend(workspace, TrainerLauncher.Self(), device);
+        trainer ??= new TrainerSettings();
+        string device = trainer.Device;
+        var backend = new LocalProcessTrainingBackend(workspace, TrainerLauncher.Self(), trainer);
         // The folder store's models folder is its own artefact cache: the predictor finds the files already there.
         var predictor = new DetectorPredictor(workspace.Store, Path.Combine(workspace.Store.Root, Containers.Models), device);
         var report = new ReportWriter(workspace, project);
+        var tracker = new MlflowFileStoreTracker(workspace.MlrunsFolder);
+        // The cycle's MLflow run opens when its training starts and follows each epoch.
+        backend.EventReceived += new LiveRunTracking(tracker, options.Experiment, candidatePrefix: options.Candidates > 1).OnTrainerEvent;
         var steps = new CycleSteps(workspace.Store, workspace.Ledger, workspace.Cycles, backend, predictor,
-            new MlflowFileStoreTracker(workspace.MlrunsFolder), workspace.Registry, workspace.SampleLedger, options, report);
+            tracker, workspace.Registry, workspace.SampleLedger, options, report);
         // The in-process sidecar is an ASP.NET host with its own configuration: quiet its per-request logging.
         if (Environment.GetEnvironmentVariable("Logging__LogLevel__Default") is null)
             Environment.SetEnvironmentVariable("Logging__LogLevel__Default", logLevel.ToString());

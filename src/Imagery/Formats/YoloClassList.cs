@@ -1,10 +1,14 @@
+using System.Globalization;
 using AutoRetrain.Core;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
 namespace AutoRetrain.Imagery.Formats;
 
 /// <summary>
 /// YOLO's class names, index = class id: <c>classes.txt</c> (one name a line) or the <c>names:</c> entry of an
 /// Ultralytics <c>data.yaml</c>, written as a flow list <c>[a, b]</c>, a block list (<c>- a</c>) or a map
-/// (<c>0: a</c>). A deliberately small parser: only the <c>names</c> key is read.
+/// (<c>0: a</c>, block or flow <c>{0: a, 1: b}</c>). The YAML is read with a YAML parser; only <c>names</c> is used.
 /// </summary>
 internal static class YoloClassList
 {
@@ -20,57 +24,50 @@ internal static class YoloClassList
         {
             var path = Path.Combine(folder, candidate);
             if (File.Exists(path))
-                return (ParseYamlNames(File.ReadAllLines(path), path), candidate);
+                return (ParseYamlNames(File.ReadAllText(path), path), candidate);
         }
         throw new AutoRetrainException(
             $"{folder}: no class list found; put the class names in classes.txt (one a line, line 1 = class 0) or a data.yaml with \"names:\".");
     }
 
-    internal static IReadOnlyList<string> ParseYamlNames(IReadOnlyList<string> lines, string source)
+    internal static IReadOnlyList<string> ParseYamlNames(string yaml, string source)
     {
-        int at = -1;
-        for (int i = 0; i < lines.Count && at < 0; i++)
-            if (StripComment(lines[i]).TrimEnd() is var l && (l.StartsWith("names:") || l.StartsWith("names :")))
-                at = i;
-        if (at < 0) throw new AutoRetrainException($"{source}: no \"names:\" entry.");
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new AutoRetrainException($"{source}, line {ex.Start.Line}: not valid YAML ({ex.Message}).");
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new AutoRetrainException($"{source}: expected a YAML map with a \"names:\" entry.");
+        if (!root.Children.TryGetValue(new YamlScalarNode("names"), out var names))
+            throw new AutoRetrainException($"{source}: no \"names:\" entry.");
 
-        var inline = StripComment(lines[at])[(lines[at].IndexOf(':') + 1)..].Trim();
-        if (inline.StartsWith('['))
+        switch (names)
         {
-            var end = inline.LastIndexOf(']');
-            if (end < 0) throw new AutoRetrainException($"{source}: the \"names:\" list is not closed with ].");
-            return inline[1..end].Split(',').Select(Unquote).Where(n => n.Length > 0).ToList();
+            case YamlSequenceNode list:
+                return list.Children.Select((item, i) => Name(item, $"{source}: names[{i}]")).ToList();
+            case YamlMappingNode map:
+                var byId = new SortedDictionary<int, string>();
+                foreach (var (key, value) in map.Children)
+                {
+                    if (key is not YamlScalarNode { Value: { } k } || !int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out int id))
+                        throw new AutoRetrainException($"{source}, line {key.Start.Line}: class ids under \"names:\" must be integers, got \"{key}\".");
+                    byId[id] = Name(value, $"{source}: names[{id}]");
+                }
+                if (byId.Keys.Select((k, index) => k != index).Any(gap => gap))
+                    throw new AutoRetrainException($"{source}: the class ids under \"names:\" must be 0, 1, 2, ... without gaps.");
+                return byId.Values.ToList();
+            default:
+                throw new AutoRetrainException($"{source}, line {names.Start.Line}: \"names:\" must be a list or a map, got \"{names}\".");
         }
-        if (inline.Length > 0) throw new AutoRetrainException($"{source}: \"names:\" must be a list or a map, got \"{inline}\".");
-
-        var byId = new SortedDictionary<int, string>();
-        var listed = new List<string>();
-        for (int i = at + 1; i < lines.Count; i++)
-        {
-            var raw = StripComment(lines[i]);
-            if (raw.Trim().Length == 0) continue;
-            if (!char.IsWhiteSpace(raw[0]) && !raw.StartsWith('-')) break; // the next top-level key
-            var item = raw.Trim();
-            if (item.StartsWith('-')) listed.Add(Unquote(item[1..]));
-            else if (item.IndexOf(':') is > 0 and var colon && int.TryParse(item[..colon].Trim(), out var id))
-                byId[id] = Unquote(item[(colon + 1)..]);
-            else throw new AutoRetrainException($"{source}, line {i + 1}: \"{item}\" is neither \"- name\" nor \"id: name\".");
-        }
-        if (byId.Count > 0)
-        {
-            if (byId.Keys.Select((k, index) => k != index).Any(gap => gap))
-                throw new AutoRetrainException($"{source}: the class ids under \"names:\" must be 0, 1, 2, ... without gaps.");
-            return byId.Values.ToList();
-        }
-        return listed;
     }
 
-    private static string StripComment(string line)
-    {
-        // A '#' starts a comment unless it is inside quotes; class names rarely hold one, so keep it simple.
-        int hash = line.IndexOf(" #", StringComparison.Ordinal);
-        return line.TrimStart().StartsWith('#') ? "" : hash >= 0 ? line[..hash] : line;
-    }
-
-    private static string Unquote(string s) => s.Trim().Trim('\'', '"').Trim();
+    private static string Name(YamlNode node, string where) =>
+        node is YamlScalarNode { Value: { } value } && value.Trim().Length > 0
+            ? value.Trim()
+            : throw new AutoRetrainException($"{where}: a class name must be a non-empty text, got \"{node}\".");
 }

@@ -10,11 +10,26 @@ namespace AutoRetrain.Local.Tracking;
 /// <c>mlruns/&lt;experiment-id&gt;/meta.yaml</c> and <c>mlruns/&lt;experiment-id&gt;/&lt;run-id&gt;/{meta.yaml, params/, metrics/,
 /// tags/, artifacts/}</c>, one file per param/tag holding its value, metric files with lines
 /// <c>timestamp value step</c> (milliseconds since the epoch).
+/// <list type="bullet">
+/// <item>meta.yaml files go through a YAML library (<see cref="MlflowYaml"/>), so any experiment or run name reads back.</item>
+/// <item>A metric, param or tag name MLflow does not allow is mapped into its characters (<see cref="MlflowNames"/>);
+/// the original is kept in the tag <c>original_name/&lt;mapped&gt;</c>.</item>
+/// <item>Starting a run whose name matches a running run that was opened live (<see cref="LiveTag"/>, while the cycle
+/// trained) continues that run, and a metric point already logged (same step and value) is not logged twice: the
+/// cycle's final record lands in the run its epochs were streamed to, with their real times.</item>
+/// <item>Every run carries the build's commit (<c>mlflow.source.git.commit</c>).</item>
+/// </list>
 /// </summary>
 public sealed class MlflowFileStoreTracker : IExperimentTracker
 {
+    /// <summary>Tag of a run opened while its cycle trains.</summary>
+    public const string LiveTag = "autoretrain.live";
+
+    public const int MaxParamValueLength = 6000;
+    public const int MaxTagValueLength = 5000;
+
     private readonly string _root;
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
 
     public MlflowFileStoreTracker(string mlrunsFolder)
     {
@@ -25,45 +40,79 @@ public sealed class MlflowFileStoreTracker : IExperimentTracker
             WriteExperimentMeta("0", "Default", DateTimeOffset.UtcNow);
     }
 
+    public string Root => _root;
+
     public Task<string> StartRunAsync(string experiment, string runName, DateTimeOffset startTime, CancellationToken ct = default)
     {
-        string experimentId;
-        lock (_gate) experimentId = FindExperiment(experiment) ?? CreateExperiment(experiment, startTime);
-        string runId = Guid.NewGuid().ToString("N");
-        string runDir = Path.Combine(_root, experimentId, runId);
-        foreach (var sub in new[] { "params", "metrics", "tags", "artifacts" })
-            Directory.CreateDirectory(Path.Combine(runDir, sub));
-        WriteRunMeta(runDir, experimentId, runId, runName, startTime, endTime: null, status: 1);
-        WriteValue(Path.Combine(runDir, "tags"), "mlflow.runName", runName);
-        WriteValue(Path.Combine(runDir, "tags"), "mlflow.user", "autoretrain");
-        WriteValue(Path.Combine(runDir, "tags"), "mlflow.source.type", "JOB");
-        return Task.FromResult(runId);
+        lock (_gate)
+        {
+            string experimentId = FindExperiment(experiment) ?? CreateExperiment(experiment, startTime);
+            if (FindLiveRun(experimentId, runName) is { } live)
+            {
+                if (startTime.ToUnixTimeMilliseconds() < live.Meta.StartTime)
+                {
+                    live.Meta.StartTime = startTime.ToUnixTimeMilliseconds();
+                    File.WriteAllText(Path.Combine(live.Dir, "meta.yaml"), MlflowYaml.Write(live.Meta));
+                }
+                return Task.FromResult(live.Meta.RunId);
+            }
+            string runId = Guid.NewGuid().ToString("N");
+            string runDir = Path.Combine(_root, experimentId, runId);
+            foreach (var sub in new[] { "params", "metrics", "tags", "artifacts" })
+                Directory.CreateDirectory(Path.Combine(runDir, sub));
+            File.WriteAllText(Path.Combine(runDir, "meta.yaml"), MlflowYaml.Write(new MlflowRunMeta
+            {
+                ArtifactUri = FileUri(Path.Combine(runDir, "artifacts")),
+                ExperimentId = experimentId, RunId = runId, RunUuid = runId, RunName = runName,
+                StartTime = startTime.ToUnixTimeMilliseconds(),
+            }));
+            WriteTags(runDir, new Dictionary<string, string>
+            {
+                ["mlflow.runName"] = runName,
+                ["mlflow.user"] = "autoretrain",
+                ["mlflow.source.type"] = "JOB",
+                ["mlflow.source.git.commit"] = BuildInfo.Commit,
+            });
+            return Task.FromResult(runId);
+        }
     }
 
     public Task LogParamsAsync(string runId, IReadOnlyDictionary<string, string> parameters, CancellationToken ct = default)
     {
-        string dir = Path.Combine(RunDir(runId), "params");
-        foreach (var (key, value) in parameters) WriteValue(dir, key, value);
+        lock (_gate)
+        {
+            string runDir = RunDir(runId);
+            foreach (var (key, value) in parameters)
+                WriteValue(Path.Combine(runDir, "params"), NameFor(runDir, key), Truncate(value, MaxParamValueLength));
+        }
         return Task.CompletedTask;
     }
 
     public Task LogMetricsAsync(string runId, IReadOnlyList<MetricPoint> metrics, CancellationToken ct = default)
     {
-        string dir = Path.Combine(RunDir(runId), "metrics");
-        foreach (var m in metrics)
+        lock (_gate)
         {
-            string path = SafePath(dir, m.Key);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture,
-                $"{m.Timestamp.ToUnixTimeMilliseconds()} {m.Value:R} {m.Step}\n"));
+            string runDir = RunDir(runId);
+            foreach (var group in metrics.GroupBy(m => m.Key))
+            {
+                string path = SafePath(Path.Combine(runDir, "metrics"), NameFor(runDir, group.Key));
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                var logged = File.Exists(path)
+                    ? File.ReadLines(path).Select(ParsePoint).OfType<(double Value, long Step)>().ToHashSet()
+                    : [];
+                var lines = new StringBuilder();
+                foreach (var m in group)
+                    if (logged.Add((m.Value, m.Step)))
+                        lines.Append(CultureInfo.InvariantCulture, $"{m.Timestamp.ToUnixTimeMilliseconds()} {m.Value:R} {m.Step}\n");
+                if (lines.Length > 0) File.AppendAllText(path, lines.ToString());
+            }
         }
         return Task.CompletedTask;
     }
 
     public Task SetTagsAsync(string runId, IReadOnlyDictionary<string, string> tags, CancellationToken ct = default)
     {
-        string dir = Path.Combine(RunDir(runId), "tags");
-        foreach (var (key, value) in tags) WriteValue(dir, key, value);
+        lock (_gate) WriteTags(RunDir(runId), tags);
         return Task.CompletedTask;
     }
 
@@ -74,19 +123,34 @@ public sealed class MlflowFileStoreTracker : IExperimentTracker
         await File.WriteAllBytesAsync(path, content.ToArray(), ct);
     }
 
+    /// <summary>Copies a folder (a model: weights and metadata) under the run's artifacts.</summary>
+    public void LogArtifactFolder(string runId, string folder, string artifactPath)
+    {
+        string target = SafePath(Path.Combine(RunDir(runId), "artifacts"), artifactPath);
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            string destination = Path.Combine(target, Path.GetRelativePath(folder, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination, overwrite: true);
+        }
+    }
+
     public Task EndRunAsync(string runId, TrackedRunStatus status, DateTimeOffset endTime, CancellationToken ct = default)
     {
-        string runDir = RunDir(runId);
-        var meta = ReadYaml(Path.Combine(runDir, "meta.yaml"));
-        WriteRunMeta(runDir, meta["experiment_id"].Trim('\''), runId, meta["run_name"],
-            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(meta["start_time"], CultureInfo.InvariantCulture)), endTime,
-            status switch
+        lock (_gate)
+        {
+            string path = Path.Combine(RunDir(runId), "meta.yaml");
+            var meta = MlflowYaml.Read<MlflowRunMeta>(path);
+            meta.EndTime = endTime.ToUnixTimeMilliseconds();
+            meta.Status = status switch
             {
-                TrackedRunStatus.Running => 1,
+                TrackedRunStatus.Running => MlflowRunMeta.Running,
                 TrackedRunStatus.Finished => 3,
                 TrackedRunStatus.Failed => 4,
                 _ => 5,
-            });
+            };
+            File.WriteAllText(path, MlflowYaml.Write(meta));
+        }
         return Task.CompletedTask;
     }
 
@@ -106,7 +170,19 @@ public sealed class MlflowFileStoreTracker : IExperimentTracker
         foreach (var dir in Directory.EnumerateDirectories(_root))
         {
             string meta = Path.Combine(dir, "meta.yaml");
-            if (File.Exists(meta) && ReadYaml(meta).GetValueOrDefault("name") == name) return Path.GetFileName(dir);
+            if (File.Exists(meta) && MlflowYaml.Read<MlflowExperimentMeta>(meta).Name == name) return Path.GetFileName(dir);
+        }
+        return null;
+    }
+
+    private (string Dir, MlflowRunMeta Meta)? FindLiveRun(string experimentId, string runName)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.Combine(_root, experimentId)))
+        {
+            string metaPath = Path.Combine(dir, "meta.yaml");
+            if (!File.Exists(metaPath) || !File.Exists(Path.Combine(dir, "tags", LiveTag))) continue;
+            var meta = MlflowYaml.Read<MlflowRunMeta>(metaPath);
+            if (meta.RunName == runName && meta.Status == MlflowRunMeta.Running) return (dir, meta);
         }
         return null;
     }
@@ -125,46 +201,52 @@ public sealed class MlflowFileStoreTracker : IExperimentTracker
         string dir = Path.Combine(_root, id);
         Directory.CreateDirectory(dir);
         long ms = at.ToUnixTimeMilliseconds();
-        File.WriteAllText(Path.Combine(dir, "meta.yaml"), $"""
-            artifact_location: {new Uri(dir + Path.DirectorySeparatorChar).AbsoluteUri.TrimEnd('/')}
-            creation_time: {ms}
-            experiment_id: '{id}'
-            last_update_time: {ms}
-            lifecycle_stage: active
-            name: {name}
-
-            """);
+        File.WriteAllText(Path.Combine(dir, "meta.yaml"), MlflowYaml.Write(new MlflowExperimentMeta
+        {
+            ArtifactLocation = FileUri(dir), CreationTime = ms, ExperimentId = id, LastUpdateTime = ms, Name = name,
+        }));
     }
 
-    private static void WriteRunMeta(string runDir, string experimentId, string runId, string runName,
-        DateTimeOffset start, DateTimeOffset? endTime, int status)
+    private static string FileUri(string dir) => new Uri(dir + Path.DirectorySeparatorChar).AbsoluteUri.TrimEnd('/');
+
+    private static void WriteTags(string runDir, IReadOnlyDictionary<string, string> tags)
     {
-        string artifacts = new Uri(Path.Combine(runDir, "artifacts") + Path.DirectorySeparatorChar).AbsoluteUri.TrimEnd('/');
-        File.WriteAllText(Path.Combine(runDir, "meta.yaml"), $"""
-            artifact_uri: {artifacts}
-            end_time: {(endTime is { } e ? e.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "null")}
-            entry_point_name: ''
-            experiment_id: '{experimentId}'
-            lifecycle_stage: active
-            run_id: {runId}
-            run_name: {runName}
-            run_uuid: {runId}
-            source_name: ''
-            source_type: 4
-            source_version: ''
-            start_time: {start.ToUnixTimeMilliseconds()}
-            status: {status}
-            tags: []
-            user_id: autoretrain
-
-            """);
+        foreach (var (key, value) in tags)
+            WriteValue(Path.Combine(runDir, "tags"), NameFor(runDir, key), Truncate(value, MaxTagValueLength));
     }
 
-    private static Dictionary<string, string> ReadYaml(string path) =>
-        File.ReadAllLines(path)
-            .Select(line => line.Split(':', 2))
-            .Where(parts => parts.Length == 2)
-            .ToDictionary(parts => parts[0].Trim(), parts => parts[1].Trim());
+    /// <summary>
+    /// The name MLflow stores for <paramref name="name"/>: itself when allowed, else its mapping, with the original kept
+    /// in a tag; a mapping another original already holds gets a numeric suffix.
+    /// </summary>
+    private static string NameFor(string runDir, string name)
+    {
+        if (MlflowNames.IsValid(name)) return name;
+        string mapped = MlflowNames.Map(name);
+        string tags = Path.Combine(runDir, "tags");
+        for (int n = 2; ; n++)
+        {
+            string originalTag = SafePath(tags, MlflowNames.OriginalTagPrefix + mapped);
+            if (!File.Exists(originalTag))
+            {
+                WriteValue(tags, MlflowNames.OriginalTagPrefix + mapped, name);
+                return mapped;
+            }
+            if (File.ReadAllText(originalTag) == name) return mapped;
+            mapped = MlflowNames.Map(name) + "_" + n.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    private static (double Value, long Step)? ParsePoint(string line)
+    {
+        var parts = line.Split(' ');
+        return parts.Length >= 3
+               && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+               && long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out long step)
+            ? (value, step) : null;
+    }
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 
     private static void WriteValue(string dir, string key, string value)
     {

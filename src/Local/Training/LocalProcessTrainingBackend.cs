@@ -22,8 +22,44 @@ public sealed record TrainerLauncher(string FileName, IReadOnlyList<string> Pref
     }
 }
 
-/// <summary>One line of the trainer's JSON-lines stdout, as the host follows it.</summary>
-public sealed record TrainerEvent(string JobId, string Event, JsonElement Payload);
+/// <summary>
+/// Why a training stopped, from the trainer's <c>done</c> line (<c>stopReason</c>): a completed job's status message
+/// reads <c>done: stopped by &lt;reason&gt; after N epochs</c>. Only <see cref="TimeBudget"/> depends on the machine's
+/// speed: it is the wall-clock safety cap, and a cycle it stopped trained less than its epoch budget.
+/// </summary>
+public static class TrainerStopReasons
+{
+    public const string Epochs = "epochs";
+    public const string EarlyStop = "early-stop";
+    public const string Target = "target";
+    public const string TimeBudget = "time-budget";
+    private const string Prefix = "done: stopped by ";
+
+    public static string Message(string reason, int? epochsRun) =>
+        Prefix + reason + (epochsRun is { } n ? $" after {n} epochs" : "");
+
+    public static string? Of(TrainingJobStatus status) =>
+        status.State == TrainingJobState.Completed && status.Message is { } m && m.StartsWith(Prefix, StringComparison.Ordinal)
+            ? m[Prefix.Length..].Split(' ')[0] : null;
+}
+
+/// <summary>Settings of the local trainer process that are the machine's business rather than the cycle's.</summary>
+public sealed record TrainerSettings
+{
+    /// <summary>cpu, cuda or auto.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Batch size passed to the trainer's configuration; null keeps the trainer's default.</summary>
+    public int? BatchSize { get; init; }
+}
+
+/// <summary>One line of the trainer's JSON-lines stdout, as the host follows it, with the time it arrived.</summary>
+public sealed record TrainerEvent(string JobId, string Event, JsonElement Payload)
+{
+    public string CycleId { get; init; } = "";
+    public string Candidate { get; init; } = "";
+    public DateTimeOffset ReceivedAt { get; init; } = DateTimeOffset.UtcNow;
+}
 
 /// <summary>
 /// The local training backend: the trainer command line as a child process on this machine, followed through
@@ -31,8 +67,10 @@ public sealed record TrainerEvent(string JobId, string Event, JsonElement Payloa
 /// start a second training. A job's final status is written to <c>runs/jobs/&lt;id&gt;/status.json</c>; a job
 /// that was running when the host stopped reads back as failed ("interrupted").
 /// </summary>
-public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, TrainerLauncher launcher, string device = "cpu") : ITrainingBackend
+public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, TrainerLauncher launcher, TrainerSettings? settings = null) : ITrainingBackend
 {
+    private readonly TrainerSettings _settings = settings ?? new TrainerSettings();
+
     private readonly ConcurrentDictionary<string, Job> _jobs = new();
 
     /// <summary>Every JSON line any job prints (progress, epochs, metrics), for live views.</summary>
@@ -75,17 +113,17 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
             "--store", store.Root,
             "--out", store.PathOf(Containers.Models, spec.OutputModelKey),
             "--epochs", spec.Config.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--device", device,
+            "--device", _settings.Device,
             "--cycle-id", spec.CycleId,
         };
         if (spec.BaseModelKey is { } baseModel) args.AddRange(["--base-model", store.PathOf(Containers.Models, baseModel)]);
         if (spec.WeightsKey is { } weights) args.AddRange(["--weights", store.PathOf(Containers.Runs, weights)]);
-        string configPath = store.PathOf(Containers.Runs, spec.ConfigKey ?? $"jobs/{JobIdFor(spec)}/config.json");
-        if (spec.ConfigKey is null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(configPath)!);
-            File.WriteAllText(configPath, Json.Serialize(spec.Config));
-        }
+        // The cycle's configuration plus this machine's trainer settings (batch size), in the job's own folder.
+        string configPath = store.PathOf(Containers.Runs, $"jobs/{JobIdFor(spec)}/config.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(Json.Serialize(spec.Config))!.AsObject();
+        if (_settings.BatchSize is { } batch) config["batchSize"] = batch;
+        Directory.CreateDirectory(Path.GetDirectoryName(configPath)!);
+        File.WriteAllText(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         args.AddRange(["--config", configPath]);
         return args;
     }
@@ -112,7 +150,7 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
             workspace.Store.PutAsync(Containers.Runs, StatusKey(jobId),
                 System.Text.Encoding.UTF8.GetBytes(Json.Serialize(status))).GetAwaiter().GetResult();
         };
-        job.Line += (name, payload) => EventReceived?.Invoke(new TrainerEvent(jobId, name, payload));
+        job.Line += (name, payload) => EventReceived?.Invoke(new TrainerEvent(jobId, name, payload) { CycleId = spec.CycleId, Candidate = spec.Candidate });
         job.Follow();
         return job;
     }
@@ -153,7 +191,10 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
                     foreach (var prop in doc.EnumerateObject())
                         if (prop.Value.ValueKind == JsonValueKind.Number && prop.Name is not ("progress" or "epoch" or "step"))
                             metrics[prop.Name] = prop.Value.GetDouble();
-                    _status = _status with { Progress = progress, Message = name, Metrics = new Dictionary<string, double>(metrics) };
+                    string message = name == "done" && doc.TryGetProperty("stopReason", out var why) && why.ValueKind == JsonValueKind.String
+                        ? TrainerStopReasons.Message(why.GetString()!, doc.TryGetProperty("epochsRun", out var run) && run.TryGetInt32(out int n) ? n : null)
+                        : name;
+                    _status = _status with { Progress = progress, Message = message, Metrics = new Dictionary<string, double>(metrics) };
                     if (name == "epoch") EpochLines.Add(line);
                     Line?.Invoke(name, doc);
                 }

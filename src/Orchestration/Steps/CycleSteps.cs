@@ -326,7 +326,7 @@ public sealed class CycleSteps(
             ["learning_rate"] = record.Config.LearningRate.ToString(CultureInfo.InvariantCulture),
             ["architecture"] = record.Config.Architecture,
             ["candidates"] = input.Request.Candidates.Count.ToString(CultureInfo.InvariantCulture),
-            ["code_version"] = typeof(CycleSteps).Assembly.GetName().Version?.ToString() ?? "unknown",
+            ["code_version"] = BuildInfo.Commit,
         }, ct);
         var points = record.Metrics.Select(kv => new MetricPoint(kv.Key, kv.Value, 0, end)).ToList();
         foreach (var job in input.Jobs.Where(j => j.Succeeded))

@@ -64,8 +64,21 @@ public class YoloImportTests : IDisposable
     [InlineData("names: [car, 'small plane', \"ship\"]")]
     [InlineData("names:\n  - car\n  - small plane\n  - ship\ntrain: images/train")]
     [InlineData("names:\n  0: car\n  1: small plane\n  2: ship")]
+    [InlineData("names: {0: car, 1: small plane, 2: ship}")]
+    [InlineData("path: ../datasets/x  # root\nnames: {2: ship, 0: car, 1: 'small plane'}\nnc: 3\ndownload: |\n  echo names: [a, b]\n")]
+    [InlineData("names: [car, small plane, ship]  # three")]
     public void ParseYamlNames_ListAndMapForms_SameNames(string yaml) =>
-        Assert.Equal(["car", "small plane", "ship"], YoloClassList.ParseYamlNames(yaml.Split('\n'), "data.yaml"));
+        Assert.Equal(["car", "small plane", "ship"], YoloClassList.ParseYamlNames(yaml, "data.yaml"));
+
+    [Theory]
+    [InlineData("names: {0: car, 2: ship}", "without gaps")]
+    [InlineData("names: {car: 0}", "must be integers")]
+    [InlineData("names: car", "must be a list or a map")]
+    [InlineData("nc: 2", "no \"names:\" entry")]
+    [InlineData("names: [car, [a, b]]", "non-empty text")]
+    [InlineData("names: {0: car", "not valid YAML")]
+    public void ParseYamlNames_Malformed_SaysWhat(string yaml, string message) =>
+        Assert.Contains(message, Assert.Throws<AutoRetrainException>(() => YoloClassList.ParseYamlNames(yaml, "data.yaml")).Message);
 
     [Fact]
     public void Run_MalformedLines_ReportedWithLineNumbersOthersKept()
