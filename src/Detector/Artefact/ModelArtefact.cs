@@ -34,6 +34,8 @@ public static class ModelArtefact
             throw new AutoRetrainException($"{path}: artefact format {metadata.Format}; this trainer reads format {ModelMetadata.CurrentFormat}. Retrain or use a matching trainer version.");
         if (metadata.Classes.Count == 0)
             throw new AutoRetrainException($"{path}: the model lists no classes.");
+        if (metadata.Classes.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new AutoRetrainException($"{path}: class \"{twice.Key}\" is listed {twice.Count()} times; each class has one head channel.");
         if (metadata.OutputStride != DetectorArchitecture.OutputStride || metadata.InputSize % 16 != 0)
             throw new AutoRetrainException($"{path}: output stride {metadata.OutputStride} / input size {metadata.InputSize} are not supported (stride {DetectorArchitecture.OutputStride}, input a multiple of 16).");
         return metadata;

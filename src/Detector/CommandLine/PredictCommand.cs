@@ -28,6 +28,12 @@ public static partial class TrainerCommands
         };
         SetGuardedAction(command, parse =>
         {
+            double min = parse.GetValue(minScore);
+            if (!double.IsFinite(min) || min < 0 || min > 1)
+                throw new AutoRetrainException($"--min-score {min}: must be a number from 0 to 1.");
+            string outPath = parse.GetValue(output)!;
+            EnsureWritable("--out", outPath, folder: false);
+            ModelArtefact.ReadMetadata(parse.GetValue(model)!); // a bad model.json fails before any image is read
             var torchDevice = Prepare(parse.GetValue(device));
             string folder = parse.GetValue(images)!;
             if (!Directory.Exists(folder)) throw new AutoRetrainException($"--images {folder}: no such folder.");
@@ -36,14 +42,26 @@ public static partial class TrainerCommands
             if (files.Count == 0) throw new AutoRetrainException($"--images {folder}: no PNG, JPEG or TIFF images found.");
             var (detector, metadata) = ModelArtefact.Load(parse.GetValue(model)!);
             var results = new List<CocoResult>();
+            int skipped = 0;
             using (detector)
             {
                 detector.to(torchDevice);
                 var predictor = new ScenePredictor(detector, metadata.InputSize, metadata.Normalisation, torchDevice,
-                    new PredictionOptions { MinScore = parse.GetValue(minScore) });
+                    new PredictionOptions { MinScore = min });
                 for (int i = 0; i < files.Count; i++)
                 {
-                    byte[] rgb = DatasetReader.LoadRgb(files[i], out int width, out int height);
+                    byte[] rgb;
+                    int width, height;
+                    try { rgb = DatasetReader.LoadRgb(files[i], out width, out height); }
+                    catch (Exception ex) when (BadInputMessage(ex) is { } why)
+                    {
+                        // One unreadable scene is reported and skipped; the others are still scored.
+                        why = Core.Ports.StoreKeys.Printable(why);
+                        Console.Error.WriteLine($"skipped: {why}");
+                        ProgressWriter.Console.Write("problem", new Dictionary<string, object?> { ["image"] = Path.GetFileName(files[i]), ["message"] = why });
+                        skipped++;
+                        continue;
+                    }
                     foreach (var d in predictor.Predict([new SceneImage(rgb, width, height)])[0])
                         results.Add(new CocoResult(i + 1, Path.GetFileName(files[i]), d.ClassIndex + 1, metadata.Classes[d.ClassIndex],
                             [d.Box.XMin, d.Box.YMin, d.Box.Width, d.Box.Height], d.Score));
@@ -53,13 +71,16 @@ public static partial class TrainerCommands
                     });
                 }
             }
-            string outPath = parse.GetValue(output)!;
+            if (skipped == files.Count) throw new AutoRetrainException($"--images {folder}: none of the {files.Count} images could be read.");
             if (Path.GetDirectoryName(Path.GetFullPath(outPath)) is { } dir) Directory.CreateDirectory(dir);
             File.WriteAllText(outPath, System.Text.Json.JsonSerializer.Serialize(results, new System.Text.Json.JsonSerializerOptions(Json.Compact)
             {
                 PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
             }));
-            ProgressWriter.Console.Write("done", new Dictionary<string, object?> { ["detections"] = results.Count, ["out"] = outPath, ["progress"] = 1.0 });
+            ProgressWriter.Console.Write("done", new Dictionary<string, object?>
+            {
+                ["detections"] = results.Count, ["skipped"] = skipped, ["out"] = outPath, ["progress"] = 1.0,
+            });
             return Success;
         });
         return command;

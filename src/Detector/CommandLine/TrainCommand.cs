@@ -28,6 +28,8 @@ public static partial class TrainerCommands
             var options = TrainerOptions.Read(parse.GetValue(config));
             if (parse.GetValue(epochs) is { } e) options = options with { Epochs = e };
             options = options.Validated("--epochs/--config");
+            EnsureWritable("--out", parse.GetValue(output)!, folder: true);
+            if (parse.GetValue(baseModel) is { } warm) Artefact.ModelArtefact.ReadMetadata(warm); // a bad base model fails before training
             var torchDevice = Prepare(parse.GetValue(device));
             var dataset = DatasetReader.Read(parse.GetValue(data)!, parse.GetValue(store));
             var request = new TrainingRequest(dataset, parse.GetValue(output)!, options, torchDevice)

@@ -36,13 +36,35 @@ public static partial class TrainerCommands
             {
                 return action(parse);
             }
-            catch (AutoRetrainException ex)
+            catch (Exception ex) when (BadInputMessage(ex) is { } message)
             {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                ProgressWriter.Console.Write("error", new Dictionary<string, object?> { ["message"] = ex.Message });
+                message = Core.Ports.StoreKeys.Printable(message);
+                Console.Error.WriteLine($"error: {message}");
+                ProgressWriter.Console.Write("error", new Dictionary<string, object?> { ["message"] = message });
                 return BadInput;
             }
         });
+
+    /// <summary>
+    /// The message when <paramref name="ex"/> is bad input rather than a defect: a domain error (also when parallel
+    /// loading wrapped it in an <see cref="AggregateException"/>), or a file that cannot be read. Null otherwise.
+    /// </summary>
+    internal static string? BadInputMessage(Exception ex) => ex switch
+    {
+        AutoRetrainException domain => domain.Message,
+        AggregateException { InnerExceptions.Count: > 0 } many => BadInputMessage(many.Flatten().InnerExceptions[0]),
+        UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException => ex.Message,
+        _ => null,
+    };
+
+    /// <summary>Refuses an output path that names an existing entry of the wrong kind, before any work is done.</summary>
+    private static void EnsureWritable(string option, string path, bool folder)
+    {
+        if (folder && File.Exists(path))
+            throw new AutoRetrainException($"{option} {path}: a file of that name exists; give a folder to write the output into.");
+        if (!folder && Directory.Exists(path))
+            throw new AutoRetrainException($"{option} {path}: a folder of that name exists; give a file name.");
+    }
 
     /// <summary>Sets libtorch's thread count and resolves the device; every command starts here.</summary>
     private static TorchSharp.torch.Device Prepare(string? device)

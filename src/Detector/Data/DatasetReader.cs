@@ -62,7 +62,7 @@ public static class DatasetReader
 
     public static LabelledTile LoadTile(string tileId, string imagePath, string labelPath)
     {
-        var labels = Json.Deserialize<LabelFile>(ReadFile(labelPath), labelPath);
+        var labels = LabelReader.ReadFile(labelPath);
         var image = ImageReader.Decode(File.ReadAllBytes(imagePath), imagePath);
         foreach (var o in labels.Objects)
             if (!o.Bounds.IsFinite || o.Bounds.Width <= 0 || o.Bounds.Height <= 0)
@@ -76,9 +76,6 @@ public static class DatasetReader
         (width, height) = (image.Width, image.Height);
         return image.ToRgb8();
     }
-
-    private static string ReadFile(string path) =>
-        File.Exists(path) ? File.ReadAllText(path) : throw new AutoRetrainException($"{path}: label file not found.");
 
     private static string Resolve(string datasets, string key)
     {

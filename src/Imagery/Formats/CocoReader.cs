@@ -23,12 +23,15 @@ internal static class CocoReader
         var categories = new Dictionary<long, string>();
         var images = new Dictionary<long, CocoImage>();
         var annotations = new List<RawAnnotation>();
-        JsonSource.ForEachItem(jsonPath, new Dictionary<string, Action<JsonElement>>
+        var found = JsonSource.ForEachItem(jsonPath, new Dictionary<string, Action<JsonElement>>
         {
             ["categories"] = c => ReadCategory(c, categories, file, log),
             ["images"] = i => ReadImage(i, $"images[{images.Count}]", images, file, log),
             ["annotations"] = a => annotations.Add(ReadAnnotation(a, $"annotations[{annotations.Count}]")),
-        }, log);
+        }, log, required: ["images"]);
+        // Without annotations (or the categories they name) the file says nothing about the images' objects: they are
+        // imported unlabelled, not as confirmed background.
+        bool labelled = found.Contains("annotations") && found.Contains("categories");
 
         foreach (var a in annotations)
             if (Resolve(a, categories, file, log) is { } obj)
@@ -39,7 +42,7 @@ internal static class CocoReader
 
         var folder = JsonSource.ImagesFolder(imagesFolder, jsonPath, ["images", "../images", "."], images.Values.Select(i => i.Name));
         return images.Values
-            .Select(i => new SourceImage(i.Name, folder, i.Objects, $"coco:{file}", i.Width, i.Height))
+            .Select(i => new SourceImage(i.Name, folder, labelled ? i.Objects : null, $"coco:{file}", i.Width, i.Height))
             .ToList();
     }
 

@@ -43,10 +43,11 @@ internal static class DotaReader
         return images;
     }
 
-    private static (List<SourceObject> Objects, string Header) ReadLabels(string path, string file, ImportLog log)
+    private static (List<SourceObject>? Objects, string Header) ReadLabels(string path, string file, ImportLog log)
     {
         var objects = new List<SourceObject>();
         string header = "";
+        int objectLines = 0;
         var lines = File.ReadAllLines(path);
         for (int i = 0; i < lines.Length; i++)
         {
@@ -56,6 +57,7 @@ internal static class DotaReader
             if (HeaderValue(line, "imagesource") is string imageSource) { header += $" imagesource={imageSource}"; continue; }
             if (HeaderValue(line, "gsd") is string gsd) { header += $" gsd={gsd}"; continue; }
 
+            objectLines++;
             var fields = TextLines.Fields(line);
             if (fields.Length is not (9 or 10))
             {
@@ -77,7 +79,7 @@ internal static class DotaReader
             var polygon = Enumerable.Range(0, 4).Select(k => new PointD(xy[2 * k], xy[2 * k + 1])).ToList();
             objects.Add(new SourceObject(fields[8], BoundingBox.Enclosing(polygon), polygon, difficult, where));
         }
-        return (objects, header);
+        return (TextLines.NothingValid(objects, objectLines, file, log), header);
     }
 
     private static string? HeaderValue(string line, string key) =>

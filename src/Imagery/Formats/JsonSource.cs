@@ -10,9 +10,14 @@ internal static class JsonSource
     /// <summary>
     /// Calls the handler of each named top-level array once per element, each element parsed as its own small
     /// document, so a label file of hundreds of megabytes (xView's GeoJSON, COCO's train set) is never held as
-    /// one document tree. Other properties are skipped. A named array that is missing is reported.
+    /// one document tree. Other properties are skipped. A named array that is missing, or a property of that name that is not an
+    /// array, is an error: <c>{}</c> is not an empty dataset but the wrong file.
     /// </summary>
-    public static void ForEachItem(string path, IReadOnlyDictionary<string, Action<JsonElement>> arrays, ImportLog log)
+    /// <param name="required">Arrays without which the document is not this format (default: all of them); another missing
+    /// array is reported and the caller, told by the returned set, decides what its absence means.</param>
+    /// <returns>The named arrays the document has.</returns>
+    public static IReadOnlySet<string> ForEachItem(string path, IReadOnlyDictionary<string, Action<JsonElement>> arrays, ImportLog log,
+        IReadOnlyCollection<string>? required = null)
     {
         if (!File.Exists(path))
             throw new AutoRetrainException($"{path}: the label file does not exist.");
@@ -30,7 +35,10 @@ internal static class JsonSource
             {
                 var name = reader.GetString()!;
                 reader.Read();
-                if (arrays.TryGetValue(name, out var handle) && reader.TokenType == JsonTokenType.StartArray)
+                if (arrays.ContainsKey(name) && reader.TokenType != JsonTokenType.StartArray)
+                    throw new AutoRetrainException(
+                        $"{path}: \"{name}\" must be an array, got {reader.TokenType}; nothing was imported.");
+                if (arrays.TryGetValue(name, out var handle))
                 {
                     found.Add(name);
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -46,8 +54,13 @@ internal static class JsonSource
         {
             throw new AutoRetrainException($"{path}: malformed JSON ({ex.Message}); nothing was imported.", ex);
         }
-        foreach (var missing in arrays.Keys.Where(k => !found.Contains(k)))
-            log.Problem(Path.GetFileName(path), null, $"the document has no \"{missing}\" array.");
+        required ??= arrays.Keys.ToList();
+        if (required.Where(k => !found.Contains(k)).ToList() is { Count: > 0 } missing)
+            throw new AutoRetrainException(
+                $"{path}: the document has no {string.Join(", ", missing.Select(m => $"\"{m}\""))} array; is it the right format? Nothing was imported.");
+        foreach (var absent in arrays.Keys.Where(k => !found.Contains(k)))
+            log.Problem(Path.GetFileName(path), null, $"the document has no \"{absent}\" array.");
+        return found;
     }
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];

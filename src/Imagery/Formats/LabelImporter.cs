@@ -93,10 +93,36 @@ public static class LabelImporter
             Source = image.LabelSource,
             Objects = (image.Objects ?? []).Select(o => ToLabel(o, image, size, log)).OfType<LabelObject>().ToList(),
         };
-        File.WriteAllBytes(Path.Combine(into, fileName), bytes);
+        string imageTarget = Path.Combine(into, fileName), sidecarTarget = Path.Combine(into, LabelFile.SidecarNameFor(fileName));
+        foreach (var target in image.Objects is null ? [imageTarget] : new[] { imageTarget, sidecarTarget })
+            if (NotAPlainTarget(target) is { } why)
+            {
+                log.Problem(image.LabelSource, null, $"refused to write {Path.GetFileName(target)}: {why}");
+                return null;
+            }
+        WriteReplacing(imageTarget, bytes);
         if (image.Objects is not null)
-            File.WriteAllText(Path.Combine(into, LabelFile.SidecarNameFor(fileName)), Json.Serialize(labels));
+            WriteReplacing(sidecarTarget, System.Text.Encoding.UTF8.GetBytes(Json.Serialize(labels)));
         return labels;
+    }
+
+    /// <summary>Why an existing entry at <paramref name="path"/> must not be replaced (a link, a folder, a FIFO...), or null.</summary>
+    private static string? NotAPlainTarget(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null)
+            return $"it exists in the target folder as a symbolic link (to {info.LinkTarget}); an import never writes through a link. Remove it first.";
+        if (Directory.Exists(path)) return "a folder of that name exists in the target folder.";
+        return null;
+    }
+
+    /// <summary>Writes to a new temporary file and renames it over the target, so the target's directory entry is
+    /// replaced and nothing it might point to (a link made after the check) is ever written.</summary>
+    private static void WriteReplacing(string path, byte[] content)
+    {
+        string temp = $"{path}.{Guid.NewGuid():N}.partial";
+        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write)) stream.Write(content);
+        File.Move(temp, path, overwrite: true);
     }
 
     /// <summary>The image's real size from its header; null, reported, when it cannot be read. Such an image is

@@ -22,6 +22,18 @@ internal static class TextLines
         return values.ToArray();
     }
 
+    /// <summary>
+    /// The objects read from a label file, or null (the image is imported unlabelled, no sidecar) when the file had
+    /// object lines and not one of them was valid: an empty list would be a confirmed background label, which a file
+    /// full of errors is not. An empty file stays an empty list (the formats' way of saying "no objects").
+    /// </summary>
+    public static List<SourceObject>? NothingValid(List<SourceObject> objects, int objectLines, string file, ImportLog log)
+    {
+        if (objects.Count > 0 || objectLines == 0) return objects;
+        log.Problem(file, null, $"none of its {objectLines} object lines is valid: the image is imported without labels, not as background.");
+        return null;
+    }
+
     /// <summary>Relative path with forward slashes, as a name inside a source folder.</summary>
     public static string Relative(string folder, string path) => Path.GetRelativePath(folder, path).Replace('\\', '/');
 }

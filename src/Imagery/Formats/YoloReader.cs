@@ -46,7 +46,7 @@ internal static class YoloReader
 
     private static bool IsClassFile(string name) => name is "classes.txt" or "obj.names";
 
-    private static List<SourceObject> ReadLabels(string path, string file, IReadOnlyList<string> classes, string classFile, ImportLog log)
+    private static List<SourceObject>? ReadLabels(string path, string file, IReadOnlyList<string> classes, string classFile, ImportLog log)
     {
         var objects = new List<SourceObject>();
         var lines = File.ReadAllLines(path);
@@ -75,6 +75,6 @@ internal static class YoloReader
                 log.Problem(file, where,
                     $"expected \"class cx cy w h\" (5 fields) or \"class x1 y1 x2 y2 x3 y3 ...\" (a polygon), got {fields.Length} fields; skipped.");
         }
-        return objects;
+        return TextLines.NothingValid(objects, lines.Count(l => TextLines.Fields(l).Length > 0), file, log);
     }
 }

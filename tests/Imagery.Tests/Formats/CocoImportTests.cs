@@ -156,7 +156,7 @@ public class CocoImportTests : IDisposable
     }
 
     [Fact]
-    public void Run_NoAnnotationsArray_ReportedImagesStillImported()
+    public void Run_NoAnnotationsArray_ReportedImagesImportedUnlabelled()
     {
         _f.Png("a.png", 64, 48);
         _f.Text("instances.json", """{"images": [{"id": 1, "file_name": "a.png"}], "categories": []}""");
@@ -165,5 +165,6 @@ public class CocoImportTests : IDisposable
 
         Assert.Contains("\"annotations\"", Assert.Single(report.Problems).Message);
         Assert.True(_f.Imported("a.png"));
+        Assert.False(_f.Imported("a.labels.json")); // unlabelled, not a confirmed background
     }
 }
