@@ -1,5 +1,6 @@
 using AutoRetrain.Core;
 using AutoRetrain.Core.Ingestion;
+using AutoRetrain.Orchestration.Contracts;
 
 namespace AutoRetrain.Functions;
 
@@ -25,6 +26,16 @@ public sealed class PipelineOptions
 
     /// <summary>Torch device of the in-process scoring ("cpu" on Functions plans; "cuda" only where the worker has a GPU).</summary>
     public string ScoringDevice { get; set; } = "cpu";
+
+    /// <summary>
+    /// The cycle manager's settings (<c>AutoRetrain__Manager__CheckInterval</c>, <c>__DecisionDebounce</c>,
+    /// <c>__DecisionBatchTiles</c>, ...), used when this app starts the manager; a running manager keeps its own
+    /// until it is sent a Configure signal.
+    /// </summary>
+    public ManagerConfig Manager { get; set; } = new() { DecisionDebounce = TimeSpan.FromMinutes(2) };
+
+    /// <summary>What a manager started by this app begins with; it rebuilds the rest from the stores.</summary>
+    public ManagerState InitialManagerState() => new() { Project = Project, Config = Manager };
 
     public IngestionOptions ToIngestionOptions()
     {

@@ -7,11 +7,14 @@ namespace AutoRetrain.Orchestration;
 
 /// <summary>
 /// The per-project cycle manager: a singleton, eternal orchestration (instance id <see cref="InstanceIdFor"/>).
-/// It counts "tiles registered" signals, handles commands (force retrain, pause, resume, configure, stop), asks
-/// the retrain policy, and runs a training cycle as a sub-orchestration when the policy says so. Signals that
-/// arrive while a cycle runs wait in the orchestration's event buffer and are counted afterwards. Before each
-/// ContinueAsNew the buffer is drained into the state (microsoft/durabletask-dotnet#387), so none is lost,
-/// and every generation handles a bounded number of signals, so the history stays bounded.
+/// A blank instance first rebuilds its state from the stores (<see cref="RecoverStateActivity"/>), so a restart or a
+/// deletion never resets the cycle count or the champion. It then counts "tiles registered" signals, handles commands
+/// (force retrain, pause, resume, configure, stop) and asks the retrain policy: for arrivals at most once per
+/// debounce window or tile batch, on the timer path every check interval, at once for a command. A decision that
+/// fails past its retries is recorded in the state and the manager goes on. A retrain runs as a sub-orchestration
+/// whose id is unique per attempt. Signals that arrive while a cycle runs wait in the event buffer and are counted
+/// afterwards; before each ContinueAsNew the buffer is drained into the state (microsoft/durabletask-dotnet#387),
+/// and every generation handles a bounded number of waits (signals and timeouts), so the history stays bounded.
 /// </summary>
 public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, ManagerState>
 {
@@ -23,7 +26,27 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
         state = state with { Generation = state.Generation + 1 };
         int handled = 0;
         bool stop = false;
-        context.SetCustomStatus(ManagerStatus.From(state, running: null));
+        SetStatus(context, state, running: null);
+
+        if (!state.Recovered)
+        {
+            try
+            {
+                state = await context.CallActivityAsync<ManagerState>(nameof(RecoverStateActivity), state,
+                    OrchestrationRegistry.Retry(state.Config.ActivityAttempts));
+            }
+            catch (TaskFailedException ex)
+            {
+                // Never run blank (it would forget the champion): wait, then try again in a new generation.
+                logger.LogRecoveryFailed(state.Project, ex.FailureDetails.ErrorMessage);
+                state = state with { LastDecision = "recovery failed", LastDecisionReasons = [ex.FailureDetails.ErrorMessage] };
+                SetStatus(context, state, running: null);
+                await context.CreateTimer(Min(state.Config.CheckInterval, TimeSpan.FromMinutes(5)), CancellationToken.None);
+                context.ContinueAsNew(state, preserveUnprocessedEvents: true);
+                return state;
+            }
+            SetStatus(context, state, running: null);
+        }
 
         if (state.ResumeCycle is { } interrupted)
         {
@@ -36,36 +59,89 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
             }
         }
 
+        var now = Now(context);
+        state = state with { NextCheckAt = state.NextCheckAt ?? now + state.Config.CheckInterval };
         while (!stop && handled < state.Config.MaxSignalsPerGeneration)
         {
+            // Paused: only signals matter (resume, stop); the timer path waits its own interval.
+            var due = state.Paused ? now + state.Config.CheckInterval
+                : state.UndecidedTiles >= state.Config.DecisionBatchTiles ? now
+                : Earliest(state.DecideBy, state.NextCheckAt!.Value);
+            var timeout = due - now;
             ManagerSignal? signal = null;
-            try
+            if (timeout > TimeSpan.Zero)
             {
-                signal = await context.WaitForExternalEvent<ManagerSignal>(ManagerSignal.EventName, state.Config.CheckInterval);
+                try
+                {
+                    signal = await context.WaitForExternalEvent<ManagerSignal>(ManagerSignal.EventName, timeout);
+                }
+                catch (TaskCanceledException)
+                {
+                    // No signal before the next due time: a debounce window closed or the check interval passed.
+                }
             }
-            catch (TaskCanceledException)
-            {
-                // No signal within the check interval: ask the policy anyway (staleness, cooldown expiry).
-            }
+            handled++;
+            now = Now(context);
+
+            DecisionTrigger? trigger = null;
             if (signal is not null)
             {
-                handled++;
-                (state, stop) = Apply(state, signal);
-                context.SetCustomStatus(ManagerStatus.From(state, running: null));
+                (state, stop) = Apply(state, signal, now);
+                if (signal.Kind == SignalKind.ForceRetrain
+                    || (signal.Kind == SignalKind.Resume && (!state.Pending.IsEmpty || state.ForceReason is not null)))
+                    trigger = DecisionTrigger.Command;
+                else if (state.UndecidedTiles >= state.Config.DecisionBatchTiles)
+                    trigger = DecisionTrigger.Arrivals;
+                SetStatus(context, state, running: null);
             }
+            else if (state.Paused)
+            {
+                state = state with { NextCheckAt = now + state.Config.CheckInterval };
+            }
+            else if (state.NextCheckAt <= now)
+            {
+                trigger = DecisionTrigger.Timer;
+            }
+            else if (state.DecideBy <= now || state.UndecidedTiles >= state.Config.DecisionBatchTiles)
+            {
+                trigger = DecisionTrigger.Arrivals;
+            }
+            if (stop || state.Paused || trigger is not { } why) continue;
+            // Signals already buffered join this decision instead of making the next one.
+            state = Drain(context, state, ref stop);
             if (stop || state.Paused) continue;
 
-            bool somethingToJudge = !state.Pending.IsEmpty || state.ForceReason is not null || signal is null;
-            if (!somethingToJudge) continue;
-
-            var decision = await context.CallActivityAsync<RetrainDecision>(nameof(DecideActivity),
-                new DecideInput(state, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)),
-                OrchestrationRegistry.Retry(state.Config.ActivityAttempts));
+            state = state with
+            {
+                UndecidedTiles = 0,
+                DecideBy = null,
+                NextCheckAt = why == DecisionTrigger.Timer ? now + state.Config.CheckInterval : state.NextCheckAt,
+            };
+            string nextCycleId = CycleIdFor(state.Project, state.CyclesStarted + 1, context.NewGuid());
+            RetrainDecision decision;
+            try
+            {
+                decision = await context.CallActivityAsync<RetrainDecision>(nameof(DecideActivity),
+                    new DecideInput(state, now, why, nextCycleId), OrchestrationRegistry.Retry(state.Config.ActivityAttempts));
+            }
+            catch (TaskFailedException ex)
+            {
+                // The pending counts stay; the next arrival batch, command or check decides again.
+                logger.LogDecisionFailed(state.Project, ex.FailureDetails.ErrorMessage);
+                state = state with
+                {
+                    LastDecision = "failed",
+                    LastDecisionReasons = [$"the decision failed: {ex.FailureDetails.ErrorMessage}"],
+                    DecisionFailures = state.DecisionFailures + 1,
+                };
+                SetStatus(context, state, running: null);
+                continue;
+            }
             logger.LogDecision(state.Project, decision.Retrain ? "retrain" : "wait", string.Join("; ", decision.Reasons));
             state = state with { LastDecision = decision.Retrain ? "retrain" : "wait", LastDecisionReasons = decision.Reasons };
-            if (!decision.Retrain) { context.SetCustomStatus(ManagerStatus.From(state, running: null)); continue; }
+            if (!decision.Retrain) { SetStatus(context, state, running: null); continue; }
 
-            state = await StartCycleAsync(context, state, decision);
+            state = await StartCycleAsync(context, state, decision, nextCycleId);
             // A cycle makes a long history: start a new generation after each one.
             break;
         }
@@ -80,21 +156,26 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
         return state;
     }
 
-    public static string CycleIdFor(string project, int number) => $"{project}-cycle-{number:D4}";
+    /// <summary>
+    /// Cycle ids are unique per attempt: the number counts cycles, the suffix (a replay-safe GUID drawn by the manager)
+    /// makes sure that a number reused after a reset never names an old cycle's snapshot, Azure ML job or model key.
+    /// </summary>
+    public static string CycleIdFor(string project, int number, Guid attempt) =>
+        $"{project}-cycle-{number:D4}-{attempt.ToString("N")[..8]}";
 
-    private static Task<ManagerState> StartCycleAsync(TaskOrchestrationContext context, ManagerState state, RetrainDecision decision)
+    private static Task<ManagerState> StartCycleAsync(TaskOrchestrationContext context, ManagerState state, RetrainDecision decision,
+        string cycleId)
     {
-        int number = state.CyclesStarted + 1;
-        var request = new CycleRequest(state.Project, CycleIdFor(state.Project, number), decision.Reasons,
+        var request = new CycleRequest(state.Project, cycleId, decision.Reasons,
             decision.Candidates.Count > 0 ? decision.Candidates : [new TrainingConfig()], state.ChampionModelId, state.Config);
         // The counts now belong to this cycle; whatever arrives from here on counts towards the next one.
         state = state with
         {
-            CyclesStarted = number,
+            CyclesStarted = state.CyclesStarted + 1,
             PreviousCyclePending = state.Pending,
             Pending = new PendingCounts(),
             ForceReason = null,
-            LastCycleAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero),
+            LastCycleAt = Now(context),
         };
         return RunCycleAsync(context, state, request);
     }
@@ -102,24 +183,36 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
     private static async Task<ManagerState> RunCycleAsync(TaskOrchestrationContext context, ManagerState state, CycleRequest request)
     {
         string cycleId = request.CycleId;
-        context.SetCustomStatus(ManagerStatus.From(state, running: cycleId));
+        SetStatus(context, state, running: cycleId);
 
-        var result = await context.CallSubOrchestratorAsync<CycleResult>(nameof(TrainingCycleOrchestrator), request,
-            new SubOrchestrationOptions { InstanceId = cycleId });
-
-        var summary = new CycleSummary(result.CycleId, result.Status.ToString(), result.StartedAt, result.EndedAt,
-            result.Reasons, result.CandidateMap, result.ChampionModelId);
+        CycleSummary summary;
+        string? champion = state.ChampionModelId;
+        try
+        {
+            var result = await context.CallSubOrchestratorAsync<CycleResult>(nameof(TrainingCycleOrchestrator), request,
+                new SubOrchestrationOptions { InstanceId = cycleId });
+            summary = new CycleSummary(result.CycleId, result.Status.ToString(), result.StartedAt, result.EndedAt,
+                result.Reasons, result.CandidateMap, result.ChampionModelId);
+            champion = result.ChampionModelId ?? champion;
+        }
+        catch (TaskFailedException ex)
+        {
+            // The cycle records its own failures; this is one it could not (its orchestration failed): remember it and go on.
+            var at = Now(context);
+            summary = new CycleSummary(cycleId, CycleStatus.Failed.ToString(), at, at,
+                [$"the cycle orchestration failed: {ex.FailureDetails.ErrorMessage}"], null, champion);
+        }
         state = state with
         {
-            ChampionModelId = result.ChampionModelId ?? state.ChampionModelId,
+            ChampionModelId = champion,
             RecentCycles = [.. state.RecentCycles.TakeLast(state.Config.RecentCyclesKept - 1), summary],
         };
-        context.SetCustomStatus(ManagerStatus.From(state, running: null));
+        SetStatus(context, state, running: null);
         return state;
     }
 
     /// <summary>Applies one signal; pure, so it is the same on every replay.</summary>
-    public static (ManagerState State, bool Stop) Apply(ManagerState state, ManagerSignal signal)
+    public static (ManagerState State, bool Stop) Apply(ManagerState state, ManagerSignal signal, DateTimeOffset now)
     {
         state = state with { SignalsReceived = state.SignalsReceived + 1 };
         switch (signal.Kind)
@@ -130,6 +223,8 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
                 {
                     Pending = state.Pending.Add(tiles),
                     RecentBatchIds = [.. state.RecentBatchIds.TakeLast(999), tiles.BatchId],
+                    UndecidedTiles = state.UndecidedTiles + tiles.NewTiles + tiles.Relabelled,
+                    DecideBy = state.DecideBy ?? now + state.Config.DecisionDebounce,
                 }, false);
             case SignalKind.ForceRetrain:
                 return (state with { ForceReason = signal.Reason ?? "retrain forced by an operator" }, false);
@@ -161,27 +256,17 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
                 cts.Cancel();
                 return state;
             }
-            (state, bool s) = Apply(state, next.Result);
+            (state, bool s) = Apply(state, next.Result, Now(context));
             stop |= s;
         }
     }
-}
 
-/// <summary>The manager's custom status: what the status API and `autoretrain status` show.</summary>
-public sealed record ManagerStatus(
-    string Project,
-    bool Paused,
-    bool Stopped,
-    string? RunningCycle,
-    PendingCounts Pending,
-    int CyclesStarted,
-    string? ChampionModelId,
-    string? LastDecision,
-    IReadOnlyList<string> LastDecisionReasons,
-    long SignalsReceived,
-    int Generation,
-    IReadOnlyList<CycleSummary> RecentCycles)
-{
-    public static ManagerStatus From(ManagerState s, string? running) => new(s.Project, s.Paused, false, running, s.Pending,
-        s.CyclesStarted, s.ChampionModelId, s.LastDecision, s.LastDecisionReasons, s.SignalsReceived, s.Generation, s.RecentCycles);
+    private static void SetStatus(TaskOrchestrationContext context, ManagerState state, string? running) =>
+        context.SetCustomStatus(ManagerStatus.From(state, running));
+
+    private static DateTimeOffset Now(TaskOrchestrationContext context) => new(context.CurrentUtcDateTime, TimeSpan.Zero);
+
+    private static DateTimeOffset Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

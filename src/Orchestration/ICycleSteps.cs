@@ -10,6 +10,9 @@ namespace AutoRetrain.Orchestration;
 /// </summary>
 public interface ICycleSteps
 {
+    /// <summary>The manager's state rebuilt from the stores (<see cref="Recovery.ManagerStateRecovery"/>), on top of <paramref name="seed"/>.</summary>
+    Task<ManagerState> RecoverStateAsync(ManagerState seed, CancellationToken ct);
+
     Task<RetrainDecision> DecideAsync(DecideInput input, CancellationToken ct);
 
     Task<PreparedCycle> PrepareAsync(PrepareInput input, CancellationToken ct);

@@ -15,4 +15,10 @@ internal static partial class Logging
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Project {Project}: {Decision} — {Reasons}")]
     public static partial void LogDecision(this ILogger logger, string project, string decision, string reasons);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Project {Project}: the decision failed past its retries; the manager keeps its state and decides again later: {Error}")]
+    public static partial void LogDecisionFailed(this ILogger logger, string project, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Project {Project}: rebuilding the manager's state from the stores failed; retrying in a new generation: {Error}")]
+    public static partial void LogRecoveryFailed(this ILogger logger, string project, string error);
 }

@@ -10,6 +10,7 @@ public static class OrchestrationRegistry
         .AddOrchestrator<CycleManagerOrchestrator>()
         .AddOrchestrator<TrainingCycleOrchestrator>()
         .AddOrchestrator<TrainingJobOrchestrator>()
+        .AddActivity<RecoverStateActivity>()
         .AddActivity<DecideActivity>()
         .AddActivity<PrepareCycleActivity>()
         .AddActivity<SubmitTrainingActivity>()

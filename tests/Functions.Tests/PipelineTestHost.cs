@@ -45,7 +45,10 @@ public sealed class PipelineTestHost : IAsyncDisposable
 
     private string TablePrefix { get; } = Azurite.UniqueTablePrefix();
 
-    public PipelineOptions Options => new() { Project = Project };
+    public PipelineOptions Options => new() { Project = Project, Manager = FastManager };
+
+    /// <summary>Arrivals decided on within a moment, so the tests see the decision.</summary>
+    public static ManagerConfig FastManager => new() { DecisionDebounce = TimeSpan.FromMilliseconds(200) };
 
     /// <param name="ledgerFor">Lets a test put a fault in front of the real ledger.</param>
     public static async Task<PipelineTestHost> StartAsync(int maxAttempts = 5, Func<ITileLedger, ITileLedger>? ledgerFor = null,
@@ -53,7 +56,10 @@ public sealed class PipelineTestHost : IAsyncDisposable
     {
         var host = new PipelineTestHost();
         var ledger = ledgerFor?.Invoke(host.Ledger) ?? host.Ledger;
-        var options = new PipelineOptions { Project = host.Project, MaxIngestAttempts = maxAttempts, ClosedClasses = closedClasses };
+        var options = new PipelineOptions
+        {
+            Project = host.Project, MaxIngestAttempts = maxAttempts, ClosedClasses = closedClasses, Manager = FastManager,
+        };
         var handler = new BlobIngestionHandler(
             new IngestionService(host.Store, ledger, ImageInspector.Instance, options: options.ToIngestionOptions()),
             new IngestionFailureCounter(host.Storage.Tables, host.TablePrefix),
@@ -103,6 +109,9 @@ public sealed class PipelineTestHost : IAsyncDisposable
     /// <summary>A policy that always waits: these tests look at the signals, not at training.</summary>
     private sealed class WaitingSteps : ICycleSteps
     {
+        public Task<ManagerState> RecoverStateAsync(ManagerState seed, CancellationToken ct) =>
+            Task.FromResult(seed with { Recovered = true });
+
         public Task<RetrainDecision> DecideAsync(DecideInput input, CancellationToken ct) =>
             Task.FromResult(new RetrainDecision(false, ["waiting for more data"], []));
 

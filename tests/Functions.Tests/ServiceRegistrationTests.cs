@@ -46,6 +46,8 @@ public sealed class ServiceRegistrationTests
             ["AutoRetrain:Cycle:Strategies:0"] = "uniform",
             ["AutoRetrain:Cycle:Strategies:1"] = "active-bias",
             ["AutoRetrain:Cycle:Training:Architecture"] = "centernet-small",
+            ["AutoRetrain:Manager:DecisionDebounce"] = "00:05:00",
+            ["AutoRetrain:Manager:DecisionBatchTiles"] = "250",
         });
 
         var options = provider.GetRequiredService<CycleStepsOptions>();
@@ -55,6 +57,10 @@ public sealed class ServiceRegistrationTests
         Assert.Equal(["uniform", "active-bias"], options.Strategies);
         Assert.Equal("centernet-small", options.Training.Architecture);
         Assert.IsType<CycleSteps>(provider.GetRequiredService<ICycleSteps>());
+        var manager = provider.GetRequiredService<PipelineOptions>().InitialManagerState();
+        Assert.Equal(TimeSpan.FromMinutes(5), manager.Config.DecisionDebounce);
+        Assert.Equal(250, manager.Config.DecisionBatchTiles);
+        Assert.False(manager.Recovered);
         Assert.IsType<DetectorPredictor>(provider.GetRequiredService<IModelPredictor>());
     }
 

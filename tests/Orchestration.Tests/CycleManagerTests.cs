@@ -7,9 +7,6 @@ namespace AutoRetrain.Orchestration.Tests;
 
 public class CycleManagerTests
 {
-    private static ManagerState Initial(string project, ManagerConfig? config = null) =>
-        new() { Project = project, Config = config ?? FastConfig };
-
     [Fact]
     public async Task Manager_BurstOfSignalsDuringRunningCycle_AllCounted()
     {

@@ -32,7 +32,11 @@ public sealed class OrchestrationHost : IAsyncDisposable
         MaxPollInterval = TimeSpan.FromMilliseconds(300),
         TrainingDeadline = TimeSpan.FromMinutes(5),
         ActivityAttempts = 1,
+        DecisionDebounce = TimeSpan.FromMilliseconds(200),
     };
+
+    public static ManagerState Initial(string project, ManagerConfig? config = null) =>
+        new() { Project = project, Config = config ?? FastConfig };
 
     public static TilesRegistered Batch(string id, int tiles, string cls = "ship") =>
         new(id, tiles, tiles, 0, 0, new Dictionary<string, int> { [cls] = tiles });
@@ -48,7 +52,9 @@ public sealed class OrchestrationHost : IAsyncDisposable
             if (last is not null && condition(last)) return last;
             await Task.Delay(50);
         }
-        throw new TimeoutException($"condition not reached; last status: {AutoRetrain.Core.Json.Serialize(last)}");
+        var instance = await Host.Client.GetInstanceAsync(CycleManagerOrchestrator.InstanceIdFor(project), getInputsAndOutputs: true);
+        throw new TimeoutException($"condition not reached; manager {instance?.RuntimeStatus} {instance?.FailureDetails?.ErrorType}: " +
+                                   $"{instance?.FailureDetails?.ErrorMessage}\n{instance?.FailureDetails?.StackTrace}\nlast status: {AutoRetrain.Core.Json.Serialize(last)}");
     }
 
     public async ValueTask DisposeAsync() => await Host.DisposeAsync();

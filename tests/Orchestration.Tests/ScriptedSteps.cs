@@ -26,9 +26,34 @@ public sealed class ScriptedSteps : ICycleSteps
     public ConcurrentQueue<PromoteInput> Promotions { get; } = new();
     private int _jobs;
 
+    /// <summary>While true, every decision throws (an unreachable store, a bug): the activity fails past its retries.</summary>
+    public bool FailDecisions { get; set; }
+
+    /// <summary>What the stores hold: the champion pointer, the recorded cycles, labelled tiles no snapshot has frozen yet.</summary>
+    public string? StoredChampion { get; private set; }
+    public ConcurrentDictionary<string, CycleRecord> StoredCycles { get; } = new();
+    public int UnfrozenTiles { get; set; }
+    public ConcurrentQueue<ManagerState> Recoveries { get; } = new();
+
+    public Task<ManagerState> RecoverStateAsync(ManagerState seed, CancellationToken ct)
+    {
+        Recoveries.Enqueue(seed);
+        var pending = UnfrozenTiles == 0 ? seed.Pending
+            : new PendingCounts().Add(new TilesRegistered("recovered", UnfrozenTiles, UnfrozenTiles, 0, 0,
+                new Dictionary<string, int> { ["ship"] = UnfrozenTiles }));
+        return Task.FromResult(seed with
+        {
+            ChampionModelId = StoredChampion ?? seed.ChampionModelId,
+            CyclesStarted = Math.Max(seed.CyclesStarted, StoredCycles.Count),
+            Pending = pending,
+            Recovered = true,
+        });
+    }
+
     public Task<RetrainDecision> DecideAsync(DecideInput input, CancellationToken ct)
     {
         Decisions.Enqueue(input);
+        if (FailDecisions) throw new InvalidOperationException("the ledger cannot be read");
         bool retrain = input.State.ForceReason is not null || input.State.Pending.NewTiles >= RetrainAtTiles;
         var candidates = Enumerable.Range(0, Candidates).Select(i => new TrainingConfig { Sampler = $"s{i}", Seed = i }).ToList();
         return Task.FromResult(retrain
@@ -76,12 +101,14 @@ public sealed class ScriptedSteps : ICycleSteps
     public Task<string> PromoteAsync(PromoteInput input, CancellationToken ct)
     {
         Promotions.Enqueue(input);
+        StoredChampion = input.ModelId;
         return Task.FromResult(input.ModelId);
     }
 
     public Task RecordAsync(RecordInput input, CancellationToken ct)
     {
         Records.Enqueue(input);
+        StoredCycles[input.Record.Id] = input.Record;
         return Task.CompletedTask;
     }
 }

@@ -63,46 +63,12 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     /// <summary>
-    /// The in-process host keeps orchestration state in memory only; the store is the source of truth. A restarted
-    /// manager takes its champion and cycle count from the registry and the cycle store, counts as pending the
-    /// labelled tiles that no cycle has frozen yet, and runs again an interrupted cycle under its own id.
+    /// The in-process host keeps orchestration state in memory only; the store is the source of truth. The shared
+    /// recovery (src/Orchestration, also run by the manager of the Functions host) rebuilds the manager's state from it.
     /// </summary>
-    public static async Task<ManagerState> RecoverStateAsync(LocalWorkspace workspace, string project, ManagerConfig config)
-    {
-        var champion = await workspace.Registry.GetChampionAsync();
-        var cycles = await workspace.Cycles.ListAsync(project);
-        var tiles = await workspace.Ledger.ListTilesAsync();
-        var frozen = new HashSet<string>();
-        foreach (var c in cycles.Where(c => c.SnapshotId is not null))
-            if (await workspace.Store.ExistsAsync(Core.Ports.Containers.Datasets, Core.Ports.StoreKeys.Snapshot(c.SnapshotId!)))
-                foreach (var e in (await new Core.Snapshots.SnapshotService(workspace.Store, workspace.Ledger)
-                             .LoadAsync(Core.Ports.StoreKeys.Snapshot(c.SnapshotId!))).Entries)
-                    frozen.Add(e.TileId);
-        var pending = new PendingCounts();
-        var unseen = tiles.Where(t => t.LabelState == Core.Tiles.LabelState.Labelled && !frozen.Contains(t.Id.Value)).ToList();
-        if (unseen.Count > 0)
-        {
-            var perClass = new Dictionary<string, int>();
-            foreach (var t in unseen)
-                foreach (var (cls, n) in t.ClassCounts) perClass[cls] = perClass.GetValueOrDefault(cls) + n;
-            pending = pending.Add(new TilesRegistered("recovered", unseen.Count,
-                unseen.Count(t => t.Split == Core.Snapshots.Split.Train), unseen.Count(t => t.Split == Core.Snapshots.Split.Validation), 0, perClass));
-        }
-        CycleRequest? resume = null;
-        if (cycles.LastOrDefault(c => !c.IsFinished) is { } interrupted
-            && await workspace.Store.GetAsync(Core.Ports.Containers.Runs, CycleSteps.RequestKey(interrupted.Id)) is { } request)
-            resume = Core.Json.Deserialize<CycleRequest>(System.Text.Encoding.UTF8.GetString(request), interrupted.Id) with { Config = config };
-        return new ManagerState
-        {
-            Project = project,
-            Config = config,
-            ChampionModelId = champion.ModelId,
-            CyclesStarted = cycles.Count,
-            LastCycleAt = cycles.Count > 0 ? cycles[^1].StartedAt : null,
-            Pending = pending,
-            ResumeCycle = resume,
-        };
-    }
+    public static Task<ManagerState> RecoverStateAsync(LocalWorkspace workspace, string project, ManagerConfig config) =>
+        new Orchestration.Recovery.ManagerStateRecovery(workspace.Store, workspace.Ledger, workspace.Cycles, workspace.Registry)
+            .RecoverAsync(new ManagerState { Project = project, Config = config });
 
     /// <summary>Stops the manager (it completes its orchestration cleanly), then the host.</summary>
     public async ValueTask DisposeAsync()

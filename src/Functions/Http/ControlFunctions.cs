@@ -46,7 +46,7 @@ public sealed class ControlFunctions(PipelineOptions options)
             return ApiResults.Error(ApiResults.StatusCodes.BadRequest, "invalidBody", ex.Message);
         }
         var manager = new CycleManagerClient(durable);
-        await manager.EnsureStartedAsync(new ManagerState { Project = options.Project }, ct);
+        await manager.EnsureStartedAsync(options.InitialManagerState(), ct);
         await manager.SignalAsync(options.Project, new ManagerSignal(kind, Reason: reason ?? $"{command} requested through the API"), ct);
         return ApiResults.Ok(new CommandAccepted(options.Project, command, reason), ApiResults.StatusCodes.Accepted);
     }

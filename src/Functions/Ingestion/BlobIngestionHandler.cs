@@ -102,7 +102,7 @@ public sealed class BlobIngestionHandler(
         var manager = new CycleManagerClient(durable);
         try
         {
-            await manager.EnsureStartedAsync(new ManagerState { Project = options.Project }, ct);
+            await manager.EnsureStartedAsync(options.InitialManagerState(), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

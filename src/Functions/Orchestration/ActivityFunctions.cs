@@ -17,6 +17,10 @@ namespace AutoRetrain.Functions.Orchestration;
 /// </summary>
 public static class ActivityFunctions
 {
+    [Function(nameof(RecoverStateActivity))]
+    public static Task<ManagerState> RecoverState([ActivityTrigger] ManagerState input, FunctionContext function) =>
+        Run<RecoverStateActivity, ManagerState, ManagerState>(function, input);
+
     [Function(nameof(DecideActivity))]
     public static async Task<RetrainDecision> Decide([ActivityTrigger] DecideInput input, FunctionContext function)
     {

@@ -6,6 +6,12 @@ namespace AutoRetrain.Orchestration.Activities;
 
 // Thin activities: each forwards to one step of ICycleSteps, which holds the logic and the I/O.
 
+public sealed class RecoverStateActivity(ICycleSteps steps) : TaskActivity<ManagerState, ManagerState>
+{
+    public override Task<ManagerState> RunAsync(TaskActivityContext context, ManagerState input) =>
+        steps.RecoverStateAsync(input, CancellationToken.None);
+}
+
 public sealed class DecideActivity(ICycleSteps steps) : TaskActivity<DecideInput, RetrainDecision>
 {
     public override Task<RetrainDecision> RunAsync(TaskActivityContext context, DecideInput input) =>

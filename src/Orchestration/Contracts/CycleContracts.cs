@@ -9,7 +9,16 @@ public sealed record RetrainDecision(
     IReadOnlyList<TrainingConfig> Candidates,
     DateTimeOffset? NextCheck = null);
 
-public sealed record DecideInput(ManagerState State, DateTimeOffset Now);
+/// <summary>What made the manager ask: arrivals (batched), the periodic timer, or an operator's command.</summary>
+public enum DecisionTrigger { Timer, Arrivals, Command }
+
+/// <summary>
+/// Input of the decision. <see cref="NextCycleId"/> is the id the cycle will get if the decision is to retrain (unique per
+/// attempt: the manager draws it with a replay-safe GUID). Performance drift is scored only on the timer path and cached
+/// per champion and ledger version; arrivals and commands use the cached value.
+/// </summary>
+public sealed record DecideInput(ManagerState State, DateTimeOffset Now, DecisionTrigger Trigger = DecisionTrigger.Timer,
+    string? NextCycleId = null);
 
 /// <summary>Input of one training cycle (a sub-orchestration of the manager, instance id = cycle id).</summary>
 public sealed record CycleRequest(

@@ -6,8 +6,22 @@ public sealed record ManagerConfig
     /// <summary>How often the manager asks the policy when no event arrives (staleness, cooldown expiry).</summary>
     public TimeSpan CheckInterval { get; init; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Signals handled per generation before ContinueAsNew, keeping the history bounded.</summary>
+    /// <summary>
+    /// Waits handled per generation before ContinueAsNew, keeping the history bounded: every signal and every timeout
+    /// (a check-interval or debounce timer that fired) counts, so an idle manager starts new generations too.
+    /// </summary>
     public int MaxSignalsPerGeneration { get; init; } = 100;
+
+    /// <summary>
+    /// Arrivals are decided on at most once per this interval: the first tile after a decision opens the window,
+    /// further tiles join it, and the decision comes when it closes (or sooner, see <see cref="DecisionBatchTiles"/>).
+    /// Zero (the default, what the local demo wants) decides as soon as the buffered signals are counted; the Functions
+    /// host, where one upload makes hundreds of blob events, defaults to two minutes (<c>AutoRetrain__Manager__DecisionDebounce</c>).
+    /// </summary>
+    public TimeSpan DecisionDebounce { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Tiles arrived since the last decision that make the manager decide without waiting for the debounce window.</summary>
+    public int DecisionBatchTiles { get; init; } = 100;
 
     /// <summary>Cycles kept in the manager's own state (the store keeps them all).</summary>
     public int RecentCyclesKept { get; init; } = 20;

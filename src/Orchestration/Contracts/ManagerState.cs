@@ -63,6 +63,22 @@ public sealed record ManagerState
     /// </summary>
     public CycleRequest? ResumeCycle { get; init; }
 
+    /// <summary>
+    /// True once the state was rebuilt from the stores (<see cref="Recovery.ManagerStateRecovery"/>); a manager started
+    /// blank (first blob event, API call, restart after a deletion) recovers before anything else.
+    /// </summary>
+    public bool Recovered { get; init; }
+
+    /// <summary>Tiles (new or relabelled) counted since the last decision, and when the debounce window closes.</summary>
+    public int UndecidedTiles { get; init; }
+    public DateTimeOffset? DecideBy { get; init; }
+
+    /// <summary>When the timer path (staleness, cooldown expiry, drift) asks the policy next.</summary>
+    public DateTimeOffset? NextCheckAt { get; init; }
+
+    /// <summary>Decisions whose activity failed past its retries; the manager records them and goes on.</summary>
+    public int DecisionFailures { get; init; }
+
     public long SignalsReceived { get; init; }
     public int Generation { get; init; }
     public string? LastDecision { get; init; }

@@ -14,6 +14,7 @@ using AutoRetrain.Core.Sampling;
 using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Core.Tiles;
 using AutoRetrain.Orchestration.Contracts;
+using AutoRetrain.Orchestration.Recovery;
 
 namespace AutoRetrain.Orchestration.Steps;
 
@@ -42,6 +43,9 @@ public sealed class CycleSteps(
 {
     private readonly ModelRegistry _registry = new(registryStore);
     private readonly SnapshotService _snapshots = new(store, ledger);
+    private readonly ManagerStateRecovery _recovery = new(store, ledger, cycles, registryStore);
+
+    public Task<ManagerState> RecoverStateAsync(ManagerState seed, CancellationToken ct) => _recovery.RecoverAsync(seed, ct);
 
     public async Task<Contracts.RetrainDecision> DecideAsync(DecideInput input, CancellationToken ct)
     {
@@ -63,7 +67,8 @@ public sealed class CycleSteps(
             }
             // With nothing new since the last cycle the policy waits whatever the drift: no scoring on timer checks.
             if (options.Policy.PerformanceDropDelta is not null && !state.Pending.IsEmpty)
-                drift = await MeasureDriftAsync(champion, championSnapshot, tiles, history, state.CyclesStarted, ct);
+                drift = await DriftAsync(champion, championSnapshot, tiles, history, state.CyclesStarted,
+                    score: input.Trigger == DecisionTrigger.Timer, ct);
         }
         var policyInput = new PolicyInput
         {
@@ -101,7 +106,7 @@ public sealed class CycleSteps(
             reasons.AddRange(choices.Select(c => $"strategy {c.Strategy}: {c.Reason}"));
         }
         await cycles.AppendDecisionAsync(new DecisionRecord(state.Project, input.Now, retrain, reasons,
-            retrain ? CycleManagerOrchestrator.CycleIdFor(state.Project, state.CyclesStarted + 1) : null), ct);
+            retrain ? input.NextCycleId : null), ct);
         return new Contracts.RetrainDecision(retrain, reasons, candidates, decision.NextCheck);
     }
 
@@ -111,14 +116,36 @@ public sealed class CycleSteps(
     /// mAP50 over the classes the champion knows, with a bootstrap interval of the drop over those tiles. Null when
     /// fewer than <see cref="CycleStepsOptions.DriftMinTiles"/> such tiles exist or no validation mAP is recorded.
     /// </summary>
-    private async Task<ChampionDrift?> MeasureDriftAsync(ModelVersion champion, Snapshot seen, IReadOnlyList<TileRecord> tiles,
-        IReadOnlyList<CycleRecord> history, int seed, CancellationToken ct)
+    /// <remarks>
+    /// Scoring runs the detector over up to <see cref="CycleStepsOptions.DriftMaxTiles"/> tiles, so it is done only on the
+    /// timer path (<paramref name="score"/>) and its result is kept per champion and ledger version (the tiles scored and
+    /// their label hashes) under <c>runs/drift/</c>: arrivals and commands read the cached value and never score.
+    /// </remarks>
+    private async Task<ChampionDrift?> DriftAsync(ModelVersion champion, Snapshot seen, IReadOnlyList<TileRecord> tiles,
+        IReadOnlyList<CycleRecord> history, int seed, bool score, CancellationToken ct)
     {
         var seenIds = seen.Entries.Select(e => e.TileId).ToHashSet();
         var fresh = tiles.Where(t => t.LabelState == LabelState.Labelled && t.LabelKey is not null && t.LabelHash is not null
                                      && !seenIds.Contains(t.Id.Value))
             .OrderByDescending(t => t.LabelledAt ?? t.ArrivedAt).Take(options.DriftMaxTiles).ToList();
         if (fresh.Count < options.DriftMinTiles) return null;
+        string cacheKey = DriftCacheKey(champion.Id, fresh.Select(t => $"{t.Id.Value}:{t.LabelHash}"));
+        if (await store.GetAsync(Containers.Runs, cacheKey, ct) is { } cached)
+            return Json.Deserialize<ChampionDrift>(Encoding.UTF8.GetString(cached), cacheKey);
+        if (!score) return null;
+        var drift = await MeasureDriftAsync(champion, fresh, history, seed, ct);
+        if (drift is not null)
+            await store.PutAsync(Containers.Runs, cacheKey, Encoding.UTF8.GetBytes(Json.Serialize(drift)), overwrite: true, ct);
+        return drift;
+    }
+
+    /// <summary>The drift cache entry of a champion on one set of tiles (ids and label hashes).</summary>
+    public static string DriftCacheKey(string championId, IEnumerable<string> tileVersions) =>
+        $"drift/{championId}/{ContentHash.Of(string.Join('\n', tileVersions.Order(StringComparer.Ordinal)))[..32]}.json";
+
+    private async Task<ChampionDrift?> MeasureDriftAsync(ModelVersion champion, List<TileRecord> fresh,
+        IReadOnlyList<CycleRecord> history, int seed, CancellationToken ct)
+    {
         double? validationAp = history.FirstOrDefault(c => c.Id == champion.CycleId)?.Metrics is { } m
                                && m.TryGetValue(CycleStepsOptions.MainMetric, out double recorded) ? recorded
             : champion.Metrics.TryGetValue("valMap50", out double trainerMap) ? trainerMap : null;

@@ -62,6 +62,32 @@ public sealed class CycleStepsDriftTests : IDisposable
         Assert.Equal(0, predictor.Calls);
     }
 
+    [Fact]
+    public async Task Decide_OnArrivals_NeverScoresAndUsesTheTimerPathsCachedDrift()
+    {
+        var fresh = await SeedAsync();
+        var predictor = new LabelEchoPredictor(_workspace.Store, blind: fresh.ToHashSet());
+
+        var onArrival = await DecideAsync(predictor, DecisionTrigger.Arrivals);
+        Assert.Equal(0, predictor.Calls);
+        Assert.DoesNotContain(onArrival.Reasons, r => r.Contains("drift", StringComparison.Ordinal));
+
+        Assert.True((await DecideAsync(predictor, DecisionTrigger.Timer)).Retrain);
+        int scored = predictor.Calls;
+        Assert.True(scored > 0);
+
+        // Cached per champion and ledger version: neither path scores again.
+        var cached = await DecideAsync(predictor, DecisionTrigger.Arrivals);
+        await DecideAsync(predictor, DecisionTrigger.Timer);
+        Assert.Equal(scored, predictor.Calls);
+        Assert.Contains(cached.Reasons, r => r.StartsWith("performance drift", StringComparison.Ordinal));
+
+        // A new labelled tile is a new ledger version: the timer path scores again.
+        await AddLabelledTileAsync("late");
+        await DecideAsync(predictor, DecisionTrigger.Timer);
+        Assert.True(predictor.Calls > scored);
+    }
+
     /// <summary>10 tiles in the champion's snapshot, then <paramref name="newTiles"/> labelled tiles it never saw.</summary>
     private async Task<List<string>> SeedAsync(int newTiles = 30)
     {
@@ -103,7 +129,8 @@ public sealed class CycleStepsDriftTests : IDisposable
         return id.Value;
     }
 
-    private Task<AutoRetrain.Orchestration.Contracts.RetrainDecision> DecideAsync(IModelPredictor predictor)
+    private Task<AutoRetrain.Orchestration.Contracts.RetrainDecision> DecideAsync(IModelPredictor predictor,
+        DecisionTrigger trigger = DecisionTrigger.Timer)
     {
         // Only the drift signal can fire: no thresholds on counts, shift or staleness, no cooldown.
         var options = new CycleStepsOptions
@@ -122,7 +149,7 @@ public sealed class CycleStepsDriftTests : IDisposable
             Project = "p", ChampionModelId = "m1", CyclesStarted = 1, LastCycleAt = Now.AddDays(-1),
             Pending = new PendingCounts { NewTiles = 30, NewTrainTiles = 27, NewValidationTiles = 3, Batches = 1 },
         };
-        return steps.DecideAsync(new DecideInput(state, Now), CancellationToken.None);
+        return steps.DecideAsync(new DecideInput(state, Now, trigger), CancellationToken.None);
     }
 
     /// <summary>A model that finds exactly the labelled objects (score 0.9), except on the tiles it is blind to.</summary>
