@@ -66,10 +66,10 @@ public static partial class Commands
 
     private static void PrintSummary(ImportReport report, string target, string? problemsFile)
     {
-        Console.WriteLine($"{report.Format}: {report.ImagesInSource} images in the source, {report.ImagesCopied} copied into {target}, " +
+        Console.WriteLine($"{report.Format}: {report.ImagesInSource} images in the source, {report.ImagesCopied} copied into {Core.Ports.StoreKeys.Printable(target)}, " +
                           $"{report.SidecarsWritten} label sidecars written, {report.Objects} objects.");
         foreach (var (cls, count) in report.ObjectsPerClass.OrderByDescending(kv => kv.Value))
-            Console.WriteLine($"  {count,8}  {cls}");
+            Console.WriteLine($"  {count,8}  {Core.Ports.StoreKeys.Printable(cls)}");
         foreach (var (reason, count) in report.SkippedObjects)
             Console.WriteLine($"  skipped {count} × {reason}");
         if (report.Problems.Count == 0) return;

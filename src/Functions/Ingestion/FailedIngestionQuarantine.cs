@@ -24,7 +24,7 @@ public sealed class FailedIngestionQuarantine(IArtifactStore store, ITileLedger 
         CancellationToken ct)
     {
         string sha = ContentHash.Of(content.Span);
-        string key = $"{sha[..16]}/{IngestionService.SafeFileName(sourceName)}";
+        string key = IngestionService.QuarantineKey(sha, sourceName);
         var now = clock.UtcNow;
         var reason = new FailedIngestionReason(StoreKeys.Printable(sourceName), sha, content.Length, now,
             FailedIngestionReason.IngestionFailedCode, attempts, lastError);

@@ -4,5 +4,7 @@ namespace AutoRetrain.Imagery.Formats;
 /// (a line, an annotation id, a feature), and what is wrong. The import goes on after it.</summary>
 public sealed record ImportProblem(string File, string? Where, string Message)
 {
-    public override string ToString() => Where is null ? $"{File}: {Message}" : $"{File}, {Where}: {Message}";
+    /// <summary>For a console: control characters from the source's names and labels are escaped.</summary>
+    public override string ToString() =>
+        Core.Ports.StoreKeys.Printable(Where is null ? $"{File}: {Message}" : $"{File}, {Where}: {Message}");
 }

@@ -25,7 +25,7 @@ public static class FileProbe
     /// <summary>lstat: the entry itself, never what a link points to. Null when the entry is gone.</summary>
     public static FileFacts? Of(string path)
     {
-        if (OperatingSystem.IsLinux())
+        if (NativeAvailable)
         {
             var buffer = new byte[256];
             if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, buffer) != 0) return null;
@@ -47,7 +47,7 @@ public static class FileProbe
     /// </summary>
     public static SafeFileHandle OpenRegular(string path)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!NativeAvailable)
             return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         int noFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
         int fd = Open(path, ORdOnly | ONonBlock | OCloExec | noFollow);
@@ -72,11 +72,27 @@ public static class FileProbe
         return handle;
     }
 
+    /// <summary>Linux with a C library that has <c>statx</c> (glibc 2.28 and later, musl 1.2.5): probed once.</summary>
+    private static readonly bool NativeAvailable = OperatingSystem.IsLinux() && Probe();
+
+    private static bool Probe()
+    {
+        try
+        {
+            Statx(AtFdCwd, "/", AtSymlinkNoFollow, StatxBasicStats, new byte[256]);
+            return true;
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The canonical path (every link resolved) of an existing path; the full path when it cannot be resolved.</summary>
     public static string RealPath(string path)
     {
         string full = Path.GetFullPath(path);
-        if (OperatingSystem.IsWindows()) return full;
+        if (!NativeAvailable) return full;
         nint resolved = RealPathNative(full, 0);
         if (resolved == 0) return full;
         try { return Marshal.PtrToStringUTF8(resolved) ?? full; }

@@ -103,4 +103,12 @@ public class HostileImportTests : IDisposable
         Assert.Single(_f.Sidecar("a.png").Objects);
         Assert.DoesNotContain(Directory.EnumerateFiles(_f.Into), p => p.EndsWith(".partial"));
     }
+
+    [Fact]
+    public void ImportProblem_ControlCharactersInNames_EscapedForTheConsole()
+    {
+        var problem = new ImportProblem("labels/\u001b[31mred.txt", "line 1", "class \"a\u0007b\" unknown");
+
+        Assert.Equal("labels/\\u001b[31mred.txt, line 1: class \"a\\u0007b\" unknown", problem.ToString());
+    }
 }
