@@ -42,17 +42,7 @@ public static partial class Commands
                 workspace.CreateIngestion(new IngestionOptions { ClosedClassSet = closed }));
             string name = parse.GetValue(project)!;
             AnsiConsole.MarkupLineInterpolated($"Watching [bold]{watcher.Folder}[/] → store [bold]{workspace.Root}[/]");
-            // One MLflow experiment per project.
-            var options = new CycleStepsOptions { Experiment = name };
-            options = options with
-            {
-                Training = options.Training with
-                {
-                    Epochs = parse.GetValue(training.Epochs) ?? options.Training.Epochs,
-                    InputSize = parse.GetValue(training.ImageSize) ?? options.Training.InputSize,
-                },
-            };
-            var trainer = new Local.Training.TrainerSettings { Device = parse.GetValue(training.Device) ?? "cpu", BatchSize = parse.GetValue(training.Batch) };
+            var (options, trainer) = training.Load(parse, workspace.Root, DefaultsFor(name)).Bind();
             LocalPipeline? pipeline = parse.GetValue(ingestOnly) ? null
                 : await LocalPipeline.StartAsync(workspace, name, options,
                     new ManagerConfig { PollInterval = TimeSpan.FromSeconds(1), MaxPollInterval = TimeSpan.FromSeconds(5) }, trainer);
@@ -87,6 +77,10 @@ public static partial class Commands
         });
         return command;
     }
+
+    /// <summary><c>watch</c>'s settings before configuration: one MLflow experiment per project, training on the CPU.</summary>
+    internal static Configuration.LocalSettings DefaultsFor(string project) =>
+        new(new CycleStepsOptions { Experiment = project }, new Local.Training.TrainerSettings());
 
     /// <summary>
     /// Waits until the manager has decided on every signal sent, runs no cycle (a resumed one included),
