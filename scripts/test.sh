@@ -8,3 +8,5 @@ scripts/azurite.sh start
 trap 'scripts/azurite.sh stop' EXIT
 dotnet build AutoRetrain.sln -c Release
 dotnet test AutoRetrain.sln -c Release --no-build
+# The installed command: pack, install into an empty tool folder, run it.
+scripts/test-tool-install.sh

@@ -36,8 +36,15 @@ public static class DemoProcess
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
-        await process.WaitForExitAsync(timeout.Token);
-        busy?.Dispose();
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            busy?.Dispose();
+        }
         string output = await stdout + await stderr;
         Assert.True(process.ExitCode == 0, $"demo exited with {process.ExitCode}:\n{output}");
         var summary = Json.Deserialize<DemoSummary>(await File.ReadAllTextAsync(Path.Combine(workdir, "demo-summary.json")), "demo-summary.json");

@@ -9,6 +9,7 @@ public static partial class Commands
     [
         Demo(),
         Watch(),
+        Config(),
         Import(),
         Status(),
         Report(),

@@ -25,8 +25,29 @@ internal sealed class TrainingOptions
 
     public IEnumerable<Option> All => [Epochs, Batch, ImageSize, Device];
 
+    public Option<string?> Config { get; } = new("--config")
+    {
+        Description = "Configuration file (JSON: Policy, Gate, Training, Candidates, Strategies, Trainer) read instead of the workspace's autoretrain.json.",
+    };
+
     public void AddTo(Command command)
     {
         foreach (var option in All) command.Options.Add(option);
+        command.Options.Add(Config);
     }
+
+    /// <summary>The options given on the command line, as configuration keys (the last layer).</summary>
+    public Dictionary<string, string?> ToConfiguration(ParseResult parse) => new()
+    {
+        ["Training:Epochs"] = Text(parse.GetValue(Epochs)),
+        ["Training:InputSize"] = Text(parse.GetValue(ImageSize)),
+        ["Trainer:BatchSize"] = Text(parse.GetValue(Batch)),
+        ["Trainer:Device"] = parse.GetValue(Device),
+    };
+
+    /// <summary>The effective settings of a command: its defaults, the file, the environment, these options.</summary>
+    public Configuration.LocalConfiguration Load(ParseResult parse, string? workdir, Configuration.LocalSettings defaults) =>
+        Configuration.LocalConfiguration.Load(workdir, parse.GetValue(Config), defaults, ToConfiguration(parse));
+
+    private static string? Text(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

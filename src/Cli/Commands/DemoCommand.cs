@@ -26,17 +26,13 @@ public static partial class Commands
         command.SetAction(async (parse, ct) =>
         {
             var settings = (parse.GetValue(quick) ? DemoSettings.Quick : DemoSettings.Full) with { Seed = parse.GetValue(seed) };
-            settings = settings with
-            {
-                Epochs = parse.GetValue(training.Epochs) ?? settings.Epochs,
-                BatchSize = parse.GetValue(training.Batch) ?? settings.BatchSize,
-                InputSize = parse.GetValue(training.ImageSize) ?? settings.InputSize,
-                Device = parse.GetValue(training.Device) ?? settings.Device,
-            };
+            // The demo's workspace is emptied first: only --config, the environment and the options configure it.
+            var local = training.Load(parse, workdir: null, DemoRun.Defaults(settings)).Bind();
+            settings = settings with { Epochs = local.Cycles.Training.Epochs };
             string size = $"{(parse.GetValue(quick) ? "quick" : "full")}: {settings.Batches} batches of {settings.TilesPerBatch} tiles, " +
                 $"{settings.TileSize}×{settings.TileSize} px, {settings.Epochs} epochs per cycle, seed {settings.Seed}";
             AnsiConsole.MarkupLineInterpolated($"[bold]AutoRetrain demo[/] ({size})");
-            var summary = await new DemoRun(settings, parse.GetValue(workdir)!, new ConsoleDemoView()).RunAsync(ct);
+            var summary = await new DemoRun(settings, parse.GetValue(workdir)!, new ConsoleDemoView(), local).RunAsync(ct);
             AnsiConsole.WriteLine();
             AnsiConsole.Write(ConsoleDemoView.Table(summary.Cycles));
             AnsiConsole.WriteLine(

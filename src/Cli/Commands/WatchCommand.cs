@@ -50,21 +50,16 @@ public static partial class Commands
             var watcher = new FolderWatcher(watched, workspace.CreateIngestion(new IngestionOptions { ClosedClassSet = closed }));
             string name = parse.GetValue(project)!;
             AnsiConsole.MarkupLineInterpolated($"Watching [bold]{watcher.Folder}[/] → store [bold]{workspace.Root}[/]");
-            // One MLflow experiment per project.
-            var options = new CycleStepsOptions { Experiment = name };
-            options = options with
-            {
-                Training = options.Training with
-                {
-                    Epochs = parse.GetValue(training.Epochs) ?? options.Training.Epochs,
-                    InputSize = parse.GetValue(training.ImageSize) ?? options.Training.InputSize,
-                },
-            };
-            var trainer = new Local.Training.TrainerSettings { Device = parse.GetValue(training.Device) ?? "cpu", BatchSize = parse.GetValue(training.Batch) };
+            var (options, trainer) = training.Load(parse, workspace.Root, DefaultsFor(name)).Bind();
             LocalPipeline? pipeline = parse.GetValue(ingestOnly) ? null
                 : await LocalPipeline.StartAsync(workspace, name, options,
                     new ManagerConfig { PollInterval = TimeSpan.FromSeconds(1), MaxPollInterval = TimeSpan.FromSeconds(5) }, trainer);
             int decisionsBefore = (await workspace.Cycles.ListDecisionsAsync(name, ct)).Count, sent = 0;
+            // The same view as the demo: each decision with its reasons, training progress with ETA, promote or reject.
+            var view = new ConsoleDemoView();
+            var report = new CycleReporter(workspace, name, view, decisionsBefore,
+                (await workspace.Cycles.ListAsync(name, ct)).Where(c => c.IsFinished).Select(c => c.Id));
+            if (pipeline is not null) pipeline.Backend.EventReceived += view.TrainerEvent;
             try
             {
                 int scan = 0;
@@ -78,11 +73,12 @@ public static partial class Commands
                         sent++;
                         AnsiConsole.MarkupLineInterpolated($"cycle manager told: {tiles.NewTiles} newly labelled tiles");
                     }
+                    if (pipeline is not null) await report.PrintNewAsync(ct);
                     if (parse.GetValue(once) && watcher.Unsettled == 0) break; // once: still wait for files being written
                     try { await Task.Delay(watcher.PollInterval, ct); } catch (OperationCanceledException) { break; }
                 }
                 while (!ct.IsCancellationRequested);
-                if (pipeline is not null && parse.GetValue(once)) await WaitUntilIdleAsync(pipeline, name, decisionsBefore + sent, ct);
+                if (pipeline is not null && parse.GetValue(once)) await WaitUntilIdleAsync(pipeline, name, decisionsBefore + sent, report, ct);
             }
             finally
             {
@@ -96,20 +92,28 @@ public static partial class Commands
         return command;
     }
 
+    /// <summary><c>watch</c>'s settings before configuration: one MLflow experiment per project, training on the CPU.</summary>
+    internal static Configuration.LocalSettings DefaultsFor(string project) =>
+        new(new CycleStepsOptions { Experiment = project }, new Local.Training.TrainerSettings());
+
     /// <summary>
     /// Waits until the manager has decided on every signal sent, runs no cycle (a resumed one included),
     /// and every cycle in the store is finished.
     /// </summary>
-    private static async Task WaitUntilIdleAsync(LocalPipeline pipeline, string project, int decisionsExpected, CancellationToken ct)
+    private static async Task WaitUntilIdleAsync(LocalPipeline pipeline, string project, int decisionsExpected, CycleReporter report, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
+            await report.PrintNewAsync(ct);
             var status = await pipeline.Manager.GetStatusAsync(project, ct);
             var decisions = await pipeline.Workspace.Cycles.ListDecisionsAsync(project, ct);
             var cycles = await pipeline.Workspace.Cycles.ListAsync(project, ct);
             if (status is { RunningCycle: null } && decisions.Count >= decisionsExpected && cycles.All(c => c.IsFinished)
                 && await AllTrackedAsync(pipeline, cycles, ct))
+            {
+                await report.PrintNewAsync(ct);
                 return;
+            }
             await Task.Delay(500, ct);
         }
     }
@@ -119,6 +123,24 @@ public static partial class Commands
         foreach (var c in cycles)
             if (!await pipeline.Workspace.Store.ExistsAsync(Core.Ports.Containers.Runs, $"cycles/{c.Id}/mlflow-run-id", ct)) return false;
         return true;
+    }
+
+    /// <summary>Prints the decisions and finished cycles that appeared in the workspace since the last call.</summary>
+    private sealed class CycleReporter(LocalWorkspace workspace, string project, ConsoleDemoView view, int decisionsSeen, IEnumerable<string> finished)
+    {
+        private readonly HashSet<string> _finished = [.. finished];
+        private int _decisionsSeen = decisionsSeen;
+
+        public async Task PrintNewAsync(CancellationToken ct)
+        {
+            var decisions = await workspace.Cycles.ListDecisionsAsync(project, ct);
+            foreach (var decision in decisions.Skip(_decisionsSeen)) view.Decided(decision);
+            _decisionsSeen = Math.Max(_decisionsSeen, decisions.Count);
+            foreach (var cycle in await workspace.Cycles.ListAsync(project, ct))
+                if (cycle.IsFinished && _finished.Add(cycle.Id))
+                    ConsoleDemoView.Finished(cycle.Id, cycle.Status.ToString(),
+                        cycle.Status == Core.Cycles.CycleStatus.Failed ? [cycle.FailureCause ?? ""] : cycle.DecisionReasons);
+        }
     }
 
     /// <summary>One scan, with a progress bar when there is more than a handful of files.</summary>

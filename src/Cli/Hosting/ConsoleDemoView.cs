@@ -41,9 +41,13 @@ public sealed class ConsoleDemoView : IDemoView
         var p = e.Payload;
         double progress = Number(p, "progress") ?? 0;
         int width = 30, filled = (int)Math.Round(progress * width);
+        double elapsed = Number(p, "seconds") ?? 0;
+        // The epochs left at the pace so far (validation included): the budget is in epochs, so the ETA is a forecast.
+        string eta = progress > 0 && progress < 1 ? Duration(elapsed * (1 - progress) / progress) : "0:00";
         string line = string.Create(CultureInfo.InvariantCulture,
             $"  training {e.JobId} [{new string('#', filled)}{new string('.', width - filled)}] {progress:P0} " +
-            $"epoch {Number(p, "epoch"):0} loss {Number(p, "loss"):0.000} val mAP50 {Number(p, "valMap50"):0.000} ({Number(p, "imagesPerSec"):0} img/s)");
+            $"epoch {Number(p, "epoch"):0} loss {Number(p, "loss"):0.000} val mAP50 {Number(p, "valMap50"):0.000} ({Number(p, "imagesPerSec"):0} img/s) " +
+            $"elapsed {Duration(elapsed)} ETA {eta}");
         lock (_gate)
         {
             if (line == _lastProgress) return;
@@ -54,11 +58,20 @@ public sealed class ConsoleDemoView : IDemoView
 
     public void CycleEnded(DemoCycle cycle)
     {
-        string colour = cycle.Outcome switch { "Promoted" => "green", "Rejected" => "yellow", _ => "red" };
-        AnsiConsole.MarkupLineInterpolated($"  [{colour}]{cycle.CycleId} {cycle.Outcome}[/]: {string.Join("; ", cycle.DecisionReasons)}");
+        Finished(cycle.CycleId, cycle.Outcome, cycle.DecisionReasons);
         if (cycle.SafetyCapFired)
             AnsiConsole.MarkupLineInterpolated($"  [red]the wall-clock safety cap stopped this cycle's training before its epoch budget[/]");
     }
+
+    /// <summary>The promote or reject line with the gate's numbers (its reasons), as <c>watch</c> prints it too.</summary>
+    public static void Finished(string cycleId, string outcome, IReadOnlyList<string> reasons)
+    {
+        string colour = outcome switch { "Promoted" => "green", "Rejected" => "yellow", _ => "red" };
+        AnsiConsole.MarkupLineInterpolated($"  [{colour}]{cycleId} {outcome}[/]: {string.Join("; ", reasons)}");
+    }
+
+    private static string Duration(double seconds) =>
+        TimeSpan.FromSeconds(Math.Max(0, Math.Round(seconds))).ToString(seconds >= 3600 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);
 
     public static Table Table(IReadOnlyList<DemoCycle> cycles)
     {

@@ -8,6 +8,7 @@ using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Promotion;
 using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Synthetic;
+using AutoRetrain.Cli.Configuration;
 using AutoRetrain.Local;
 using AutoRetrain.Local.Training;
 using AutoRetrain.Local.Watching;
@@ -38,15 +39,6 @@ public sealed record DemoSettings(
 
     /// <summary>A warm-started cycle trains this fraction of <see cref="Epochs"/> (at the cold peak learning rate).</summary>
     public double WarmStartEpochFraction { get; init; } = 1;
-
-    /// <summary>Batch size of the trainer; null keeps its default.</summary>
-    public int? BatchSize { get; init; }
-
-    /// <summary>Chip size the detector trains on; null trains on whole tiles (<see cref="TileSize"/>).</summary>
-    public int? InputSize { get; init; }
-
-    /// <summary>cpu, cuda or auto.</summary>
-    public string Device { get; init; } = "cpu";
 }
 
 /// <summary>One cycle as the demo reports it, with the champion's score on the fixed holdout afterwards.</summary>
@@ -69,9 +61,38 @@ public sealed record DemoSummary(string Workdir, double WallSeconds, int Batches
 /// The main job on the local embedded default: a generated stream of overhead imagery arrives in batches (a rare
 /// class, a new class appearing, a class becoming common), is ingested, and the cycle manager decides and retrains.
 /// </summary>
-public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView view)
+public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView view, LocalSettings? configured = null)
 {
     public const string Project = "demo";
+
+    /// <summary>The demo's own settings of the loop, before any configuration file, variable or option.</summary>
+    public static LocalSettings Defaults(DemoSettings settings) => new(new CycleStepsOptions
+    {
+        Policy = new RetrainPolicyOptions
+        {
+            MinInitialLabelledTiles = settings.TilesPerBatch / 2,
+            NewTilesThreshold = 2 * settings.TilesPerBatch,
+            NewTileFractionThreshold = 0.6,
+            MinObjectsForShift = 30,
+            Cooldown = TimeSpan.Zero,
+            MaxStaleness = null,
+            GpuHoursPerWindow = null,
+        },
+        Gate = new PromotionGateOptions { BootstrapResamples = 300, MinMapGain = 0.005 },
+        Training = new TrainingConfig
+        {
+            Epochs = settings.Epochs, InputSize = settings.TileSize, Seed = settings.Seed,
+            TimeBudgetSeconds = settings.SafetyCapSeconds, Architecture = settings.Architecture, Patience = 8,
+            // A demo cycle trains a few epochs, so its champions are far from converged: the lower fine-tuning peak
+            // slowed them down (holdout mAP50 0.58 instead of 0.79 after 6 batches), so warm cycles keep the cold peak.
+            WarmStartEpochFraction = settings.WarmStartEpochFraction, WarmStartLearningRateFactor = 1,
+            // A 0.99 moving average spans about 100 steps, a large part of a demo cycle's 150-300: it lagged a class
+            // the cycle had just met (full demo: helicopter holdout AP50 0.25 with it, against 0.83 without).
+            WeightAverageDecay = 0,
+        },
+        Candidates = 1,
+        Experiment = Project,
+    }, new TrainerSettings());
 
     public async Task<DemoSummary> RunAsync(CancellationToken ct)
     {
@@ -87,33 +108,8 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
         var holdout = await WriteHoldoutAsync(workspace, ct);
         view.Info($"Workspace {workspace.Root}; fixed holdout of {holdout.Tiles.Count} generated tiles.");
 
-        var options = new CycleStepsOptions
-        {
-            Policy = new RetrainPolicyOptions
-            {
-                MinInitialLabelledTiles = settings.TilesPerBatch / 2,
-                NewTilesThreshold = 2 * settings.TilesPerBatch,
-                NewTileFractionThreshold = 0.6,
-                MinObjectsForShift = 30,
-                Cooldown = TimeSpan.Zero,
-                MaxStaleness = null,
-                GpuHoursPerWindow = null,
-            },
-            Gate = new PromotionGateOptions { BootstrapResamples = 300, MinMapGain = 0.005 },
-            Training = new TrainingConfig
-            {
-                Epochs = settings.Epochs, InputSize = settings.InputSize ?? settings.TileSize, Seed = settings.Seed,
-                TimeBudgetSeconds = settings.SafetyCapSeconds, Architecture = settings.Architecture, Patience = 8,
-                // A demo cycle trains a few epochs, so its champions are far from converged: the lower fine-tuning peak
-                // slowed them down (holdout mAP50 0.58 instead of 0.79 after 6 batches), so warm cycles keep the cold peak.
-                WarmStartEpochFraction = settings.WarmStartEpochFraction, WarmStartLearningRateFactor = 1,
-                // A 0.99 moving average spans about 100 steps, a large part of a demo cycle's 150-300: it lagged a class
-                // the cycle had just met (full demo: helicopter holdout AP50 0.25 with it, against 0.83 without).
-                WeightAverageDecay = 0,
-            },
-            Candidates = 1,
-            Experiment = Project,
-        };
+        var local = configured ?? Defaults(settings);
+        var options = local.Cycles;
         var manager = new ManagerConfig
         {
             CheckInterval = TimeSpan.FromHours(1),
@@ -121,10 +117,9 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
             PollBackoff = 1.2,
             MaxPollInterval = TimeSpan.FromSeconds(1),
             // Past the trainer's own cap: the deadline is for a trainer that hangs, not for a slow machine.
-            TrainingDeadline = TimeSpan.FromSeconds(settings.SafetyCapSeconds * 1.5 + 300),
+            TrainingDeadline = TimeSpan.FromSeconds((options.Training.TimeBudgetSeconds ?? settings.SafetyCapSeconds) * 1.5 + 300),
         };
-        await using var pipeline = await LocalPipeline.StartAsync(workspace, Project, options, manager,
-            new TrainerSettings { Device = settings.Device, BatchSize = settings.BatchSize });
+        await using var pipeline = await LocalPipeline.StartAsync(workspace, Project, options, manager, local.Trainer);
         pipeline.Backend.EventReceived += view.TrainerEvent;
         var watcher = new FolderWatcher(workspace.IncomingFolder, workspace.CreateIngestion()) { SettleTime = TimeSpan.Zero };
         var writer = new SyntheticDatasetWriter(generator, SyntheticImageFormat.Png);

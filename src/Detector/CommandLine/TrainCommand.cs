@@ -17,17 +17,21 @@ public static partial class TrainerCommands
         var output = RequiredPath("--out", "Folder to write the model (model.bin, model.json) and tile-stats.jsonl to.");
         var config = new Option<string?>("--config") { Description = "Training configuration JSON (epochs, learningRate, seed, architecture, batchSize, inputSize, patience, ...)." };
         var epochs = new Option<int?>("--epochs") { Description = "Maximum epochs; overrides the configuration." };
+        var batch = new Option<int?>("--batch") { Description = "Batch size; overrides the configuration." };
+        var imageSize = new Option<int?>("--imgsz") { Description = "Chip size in pixels (a multiple of 16); overrides the configuration." };
         var cycleId = new Option<string?>("--cycle-id") { Description = "Cycle id recorded in tile-stats.jsonl (default: the output folder's name)." };
         var device = DeviceOption();
         var command = new Command("train", "Train the detector (warm start optional); progress as JSON lines on stdout.")
         {
-            data, store, baseModel, weights, output, config, epochs, cycleId, device,
+            data, store, baseModel, weights, output, config, epochs, batch, imageSize, cycleId, device,
         };
         SetGuardedAction(command, parse =>
         {
             var options = TrainerOptions.Read(parse.GetValue(config));
             if (parse.GetValue(epochs) is { } e) options = options with { Epochs = e };
-            options = options.Validated("--epochs/--config");
+            if (parse.GetValue(batch) is { } b) options = options with { BatchSize = b };
+            if (parse.GetValue(imageSize) is { } size) options = options with { InputSize = size };
+            options = options.Validated("--epochs/--batch/--imgsz/--config");
             EnsureWritable("--out", parse.GetValue(output)!, folder: true);
             if (parse.GetValue(baseModel) is { } warm) Artefact.ModelArtefact.ReadMetadata(warm); // a bad base model fails before training
             var torchDevice = Prepare(parse.GetValue(device));
