@@ -20,6 +20,8 @@ using static TorchSharp.torch;
 // sampling:  per seed, the same long-tailed tiles and the same epochs, trained with uniform sampling and with LVIS
 //            repeat-factor sampling; the rarest class's AP50 under each on class-balanced validation tiles (issue 7's
 //            selection-bias check). --seeds 11,12,13 --exponent 2.5 --threshold 0.5
+//            --variants uniform,repeat-factor,class-balanced-loss,both (default uniform,repeat-factor; "both" is
+//            repeat-factor sampling with the class-balanced loss) --out <file name>
 string mode = args.FirstOrDefault() ?? "quality";
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
 int seed = Arg("--seed", 11), train = Arg("--train", 1000), validation = Arg("--val", 200);
@@ -135,6 +137,12 @@ else if (mode == "sampling")
     var seeds = (Text("--seeds") ?? seed.ToString()).Split(',').Select(int.Parse).ToList();
     double exponent = Number("--exponent", 2.5), threshold = Number("--threshold", 0.5);
     var budget = options with { Patience = 1000, Epochs = epochs, TimeBudgetSeconds = null };
+    var variants = (Text("--variants") ?? "uniform,repeat-factor").Split(',').ToList();
+    if (variants.Count < 2 || variants[0] != "uniform" || variants.Except(["uniform", "repeat-factor", "class-balanced-loss", "both"]).Any())
+    {
+        Console.Error.WriteLine("--variants: uniform first, then one or more of repeat-factor, class-balanced-loss, both");
+        return 2;
+    }
     var runs = new List<Dictionary<string, object?>>();
     foreach (int s in seeds)
     {
@@ -153,9 +161,12 @@ else if (mode == "sampling")
         double scale = longTail.Count / weights.Sum(w => w.Weight);
         weights = weights.Select(w => w with { Weight = w.Weight * scale }).ToList();
         var seeded = budget with { Seed = s };
-        var uniform = new Trainer(progress).Train(new TrainingRequest(data, Path.Combine(work, $"uniform-{s}"), seeded, CPU));
-        var repeat = new Trainer(progress).Train(new TrainingRequest(data, Path.Combine(work, $"repeat-factor-{s}"), seeded, CPU) { TileWeights = weights });
+        var trained = variants.ToDictionary(v => v, v => new Trainer(progress).Train(new TrainingRequest(data, Path.Combine(work, $"{v}-{s}"),
+            seeded with { ClassBalancedLoss = v is "class-balanced-loss" or "both" }, CPU)
+            { TileWeights = v is "repeat-factor" or "both" ? weights : null }));
         double Ap(IReadOnlyDictionary<string, double> perClass) => perClass.TryGetValue(rarest, out var v) ? v : 0;
+        var uniform = trained["uniform"];
+        var repeat = trained.GetValueOrDefault("repeat-factor") ?? trained[variants[1]];
         runs.Add(new Dictionary<string, object?>
         {
             ["seed"] = s, ["rarestClass"] = rarest, ["rarestShareOfTrainingObjects"] = (double)objects[rarest] / total,
@@ -166,16 +177,22 @@ else if (mode == "sampling")
             ["repeatFactor"] = new { rarestAp50 = Ap(repeat.PerClassAp50), mAP50 = repeat.BestValMap50, perClassAp50 = repeat.PerClassAp50, repeat.Epochs, repeat.TrainSeconds },
             ["rarestAp50GainPoints"] = 100 * (Ap(repeat.PerClassAp50) - Ap(uniform.PerClassAp50)),
             ["mAP50GainPoints"] = 100 * (repeat.BestValMap50 - uniform.BestValMap50),
+            ["classLossWeights"] = Trainer.ClassBalancedWeights(uniform.Classes, longTail, seeded.ClassBalancedLossBeta),
+            ["variants"] = trained.ToDictionary(kv => kv.Key, kv => new
+            {
+                rarestAp50 = Ap(kv.Value.PerClassAp50), mAP50 = kv.Value.BestValMap50, perClassAp50 = kv.Value.PerClassAp50,
+                rarestAp50GainPoints = 100 * (Ap(kv.Value.PerClassAp50) - Ap(uniform.PerClassAp50)), kv.Value.Epochs, kv.Value.TrainSeconds,
+            }),
         });
-        Console.WriteLine($"seed {s}: {rarest} AP50 uniform {Ap(uniform.PerClassAp50):F3}, repeat-factor {Ap(repeat.PerClassAp50):F3}");
+        Console.WriteLine($"seed {s}: {rarest} AP50 " + string.Join(", ", trained.Select(kv => $"{kv.Key} {Ap(kv.Value.PerClassAp50):F3}")));
     }
     var gains = runs.Select(r => (double)r["rarestAp50GainPoints"]!).ToList();
-    Write("sampling-rare-class.json", new Dictionary<string, object?>
+    Write(Text("--out") ?? "sampling-rare-class.json", new Dictionary<string, object?>
     {
         ["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}",
         ["trainTiles"] = train, ["validationTiles"] = validation, ["validationClassMix"] = "balanced (every class equally often)",
         ["longTailExponent"] = exponent, ["repeatFactorThreshold"] = threshold, ["architecture"] = architecture,
-        ["epochsPerRun"] = epochs, ["seeds"] = seeds,
+        ["epochsPerRun"] = epochs, ["seeds"] = seeds, ["variants"] = variants,
         ["meanRarestAp50GainPoints"] = gains.Average(), ["minRarestAp50GainPoints"] = gains.Min(),
         ["meanMap50GainPoints"] = runs.Average(r => (double)r["mAP50GainPoints"]!),
         ["targetPoints"] = 10, ["runs"] = runs, ["machine"] = machine,

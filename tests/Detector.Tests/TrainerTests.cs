@@ -147,6 +147,7 @@ public class TrainerTests(OverfittedModel trained) : IClassFixture<OverfittedMod
         Assert.Equal(2e-3, warm.LearningRate, 12);
         Assert.Equal(cold.WarmupFraction, warm.WarmupFraction);
         Assert.Equal(1, (cold with { Epochs = 1 }).ForWarmStart().Epochs);
+        Assert.Equal(34, (cold with { MaxSteps = 100 }).ForWarmStart().MaxSteps);
         var unchanged = cold with { WarmStartEpochFraction = 1, WarmStartLearningRateFactor = 1 };
         Assert.Equal(unchanged, unchanged.ForWarmStart());
     }

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 namespace AutoRetrain.Detector.Training;
 
 /// <summary>
-/// CenterNet's loss per sample: penalty-reduced pixel-wise focal loss on the heatmaps (α=2, β=4),
+/// CenterNet's loss per sample: penalty-reduced pixel-wise focal loss on the heatmaps (α=2, β=4; optionally weighted
+/// per class, the class-balanced loss),
 /// plus L1 on size (weight 0.1) and offset (weight 1) at object centres, each normalised by the
 /// sample's object count. Per-sample values let the trainer weight tiles and report per-tile losses.
 /// </summary>
@@ -15,7 +16,8 @@ public static class CenterNetLoss
     /// <param name="output">[B, C+4, h, w] model output.</param>
     /// <param name="heatmap">[B, C, h, w] targets; <paramref name="size"/>, <paramref name="offset"/> [B, 2, h, w]; <paramref name="mask"/> [B, 1, h, w].</param>
     /// <returns>[B] loss per sample.</returns>
-    public static Tensor PerSample(Tensor output, Tensor heatmap, Tensor size, Tensor offset, Tensor mask)
+    /// <param name="classWeights">Optional [C] weight of each class's heatmap loss (class-balanced loss); null weighs every class 1.</param>
+    public static Tensor PerSample(Tensor output, Tensor heatmap, Tensor size, Tensor offset, Tensor mask, Tensor? classWeights = null)
     {
         using var scope = NewDisposeScope();
         long classes = heatmap.shape[1];
@@ -23,15 +25,16 @@ public static class CenterNetLoss
         var predictedSize = output.narrow(1, classes, 2);
         var predictedOffset = output.narrow(1, classes + 2, 2);
 
-        var focal = FocalPerSample(logits, heatmap);
+        var focal = FocalPerSample(logits, heatmap, classWeights);
         var objects = mask.sum([1, 2, 3]).clamp_min(1);
         var sizeL1 = ((predictedSize - size).abs() * mask).sum([1, 2, 3]) / objects;
         var offsetL1 = ((predictedOffset - offset).abs() * mask).sum([1, 2, 3]) / objects;
         return (focal + SizeWeight * sizeL1 + OffsetWeight * offsetL1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Focal loss per sample, normalised by the number of positive cells (at least 1).</summary>
-    public static Tensor FocalPerSample(Tensor logits, Tensor target)
+    /// <summary>Focal loss per sample, normalised by the number of positive cells (at least 1); with
+    /// <paramref name="classWeights"/> each class's cells (positive and negative) count with its class's weight.</summary>
+    public static Tensor FocalPerSample(Tensor logits, Tensor target, Tensor? classWeights = null)
     {
         using var scope = NewDisposeScope();
         var p = logits.to_type(ScalarType.Float32).sigmoid().clamp(1e-4, 1 - 1e-4);
@@ -39,7 +42,9 @@ public static class CenterNetLoss
         var negativeWeight = (1 - target).pow(4);
         var positiveLoss = p.log() * (1 - p).pow(2) * positive;
         var negativeLoss = (1 - p).log() * p.pow(2) * negativeWeight * (1 - positive);
+        var perCell = positiveLoss + negativeLoss;
+        if (classWeights is not null) perCell = perCell * classWeights.to_type(ScalarType.Float32).view(1, -1, 1, 1);
         var positives = positive.sum([1, 2, 3]).clamp_min(1);
-        return (-(positiveLoss + negativeLoss).sum([1, 2, 3]) / positives).MoveToOuterDisposeScope();
+        return (-perCell.sum([1, 2, 3]) / positives).MoveToOuterDisposeScope();
     }
 }

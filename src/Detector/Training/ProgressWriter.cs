@@ -9,14 +9,17 @@ public sealed class ProgressWriter(TextWriter output)
     public static ProgressWriter Console { get; } = new(System.Console.Out);
     public static ProgressWriter Silent { get; } = new(TextWriter.Null);
 
-    public void Write(string eventName, IReadOnlyDictionary<string, object?> fields)
+    /// <summary>Writes one event and returns its line (the trainer keeps the epoch lines in <c>epochs.jsonl</c> too).</summary>
+    public string Write(string eventName, IReadOnlyDictionary<string, object?> fields)
     {
-        var line = new Dictionary<string, object?> { ["event"] = eventName };
-        foreach (var (k, v) in fields) line[k] = v is double d && !double.IsFinite(d) ? null : v;
+        var values = new Dictionary<string, object?> { ["event"] = eventName };
+        foreach (var (k, v) in fields) values[k] = v is double d && !double.IsFinite(d) ? null : v;
+        string line = JsonSerializer.Serialize(values, Json.Compact);
         lock (output)
         {
-            output.WriteLine(JsonSerializer.Serialize(line, Json.Compact));
+            output.WriteLine(line);
             output.Flush();
         }
+        return line;
     }
 }

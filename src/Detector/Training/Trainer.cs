@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AutoRetrain.Core;
+using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.SampleLedger;
 using AutoRetrain.Core.Sampling;
 using AutoRetrain.Detector.Artefact;
@@ -14,13 +15,15 @@ namespace AutoRetrain.Detector.Training;
 
 /// <summary>
 /// Trains the CenterNet detector: warm start (with a grown class list; a shorter schedule at a lower peak, see
-/// <see cref="TrainerOptions.ForWarmStart"/>) or from scratch, AdamW with linear warm-up and cosine decay,
-/// weighted tile sampling, augmentation, validation mAP50 after each epoch with early stopping, the best weights
-/// kept in the output folder, then per-tile statistics.
+/// <see cref="TrainerOptions.ForWarmStart"/>) or from scratch, AdamW with linear warm-up and cosine decay planned over
+/// the budget (<see cref="SchedulePlan"/>), weighted tile sampling, optional class-balanced loss, augmentation,
+/// validation mAP50 after each epoch with early stopping, the best weights kept in the output folder with the epoch
+/// metrics (<c>epochs.jsonl</c>), then per-tile statistics.
 /// </summary>
 public sealed class Trainer(ProgressWriter progress)
 {
     public const string StatsFile = "tile-stats.jsonl";
+    public const string EpochsFile = TrainerOutputs.EpochMetrics;
 
     public TrainingResult Train(TrainingRequest request)
     {
@@ -65,7 +68,12 @@ public sealed class Trainer(ProgressWriter progress)
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         int tilesPerEpoch = weights is null ? data.Train.Count : Math.Max(1, (int)Math.Round(weights.Sum(w => w.Weight)));
         int stepsPerEpoch = (tilesPerEpoch + options.BatchSize - 1) / options.BatchSize;
-        int totalSteps = stepsPerEpoch * options.Epochs;
+        var plan = SchedulePlan.For(options, stepsPerEpoch);
+        var lossWeights = options.ClassBalancedLoss ? ClassBalancedWeights(classes, data.Train, options.ClassBalancedLossBeta) : null;
+        using var classWeights = lossWeights is null ? null : tensor(lossWeights.Select(w => (float)w).ToArray()).to(request.Device);
+        Directory.CreateDirectory(request.OutFolder);
+        string epochsPath = Path.Combine(request.OutFolder, EpochsFile);
+        File.Delete(epochsPath);
 
         progress.Write("start", new Dictionary<string, object?>
         {
@@ -73,7 +81,9 @@ public sealed class Trainer(ProgressWriter progress)
             ["classes"] = classes, ["architecture"] = architecture.Name, ["device"] = request.Device.type.ToString().ToLowerInvariant(),
             ["baseModel"] = request.BaseModelFolder, ["epochs"] = options.Epochs, ["seed"] = options.Seed,
             ["schedule"] = request.BaseModelFolder is null ? "cold" : "warm-start", ["learningRate"] = options.LearningRate,
-            ["weightAverageDecay"] = options.WeightAverageDecay,
+            ["weightAverageDecay"] = options.WeightAverageDecay, ["maxSteps"] = options.MaxSteps,
+            ["timeBudgetSeconds"] = options.TimeBudgetSeconds, ["batchSize"] = options.BatchSize, ["inputSize"] = chipSize,
+            ["classLossWeights"] = lossWeights is null ? null : classes.Zip(lossWeights).ToDictionary(p => p.First, p => p.Second),
         });
 
         var rng = new Random(options.Seed);
@@ -82,12 +92,17 @@ public sealed class Trainer(ProgressWriter progress)
         IReadOnlyDictionary<string, double> bestPerClass = new Dictionary<string, double>();
         int step = 0, epochsRun = 0, sinceBest = 0;
         long imagesSeen = 0;
-        string stopReason = "epochs";
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        string stopReason = plan.Basis;
+        WritePlan(plan, null);
+        for (int epoch = 1; step < plan.TotalSteps; epoch++)
         {
             model.train();
             var order = weights is null ? EpochOrder.Shuffled(data.Train.Count, rng) : EpochOrder.For(weights, epoch - 1, rng);
             int epochSeed = rng.Next();
+            // The plan may end inside this epoch (a step budget, or a time plan).
+            int batchesLeft = plan.TotalSteps - step;
+            if ((long)batchesLeft * options.BatchSize < order.Length) order = order[..(batchesLeft * options.BatchSize)];
+            bool timeUp = false;
             double lossSum = 0;
             int lossCount = 0;
             var epochClock = Stopwatch.StartNew();
@@ -95,14 +110,16 @@ public sealed class Trainer(ProgressWriter progress)
             foreach (var batch in loader.Batches(order, epochSeed))
             {
                 waitSeconds += waitClock.Elapsed.TotalSeconds;
-                double rate = LearningRateAt(step++, totalSteps, options);
+                double rate = LearningRateAt(step++, plan.TotalSteps, options);
                 SetLearningRate(optimizer, rate);
-                float loss = Step(model, optimizer, batch, request.Device);
+                float loss = Step(model, optimizer, batch, request.Device, classWeights);
                 if (!float.IsFinite(loss)) throw TrainingDivergedException.At(epoch, step, loss, rate);
                 lossSum += loss * batch.Count;
                 average?.Update();
                 lossCount += batch.Count;
                 imagesSeen += batch.Count;
+                // The wall-clock cap is a safety net: it stops the run between steps, and the stop reason says so.
+                if (options.TimeBudgetSeconds is { } cap && clock.Elapsed.TotalSeconds >= cap) { timeUp = true; break; }
                 waitClock.Restart();
             }
             epochsRun = epoch;
@@ -120,18 +137,30 @@ public sealed class Trainer(ProgressWriter progress)
             }
             else sinceBest++;
 
-            progress.Write("epoch", new Dictionary<string, object?>
+            string line = progress.Write("epoch", new Dictionary<string, object?>
             {
-                ["epoch"] = epoch, ["progress"] = (double)epoch / options.Epochs, ["loss"] = lossSum / lossCount,
+                ["epoch"] = epoch, ["step"] = step, ["plannedSteps"] = plan.TotalSteps,
+                ["progress"] = (double)step / plan.TotalSteps, ["loss"] = lossSum / lossCount,
                 ["valMap50"] = hasValidation ? evaluation.Map50 : null, ["bestValMap50"] = hasValidation ? best : null,
-                ["learningRate"] = LearningRateAt(step, totalSteps, options),
+                ["learningRate"] = LearningRateAt(step, plan.TotalSteps, options),
                 ["imagesPerSec"] = lossCount / epochSeconds, ["seconds"] = clock.Elapsed.TotalSeconds,
                 ["perClassAp50"] = evaluation.PerClassAp50,
             });
+            File.AppendAllText(epochsPath, line + "\n");
 
             if (hasValidation && options.TargetMap50 is { } target && evaluation.Map50 >= target) { stopReason = "target"; break; }
             if (hasValidation && sinceBest >= options.Patience) { stopReason = "early-stop"; break; }
-            if (options.TimeBudgetSeconds is { } budget && clock.Elapsed.TotalSeconds >= budget) { stopReason = "time-budget"; break; }
+            if (options.TimeBudgetSeconds is { } budget)
+            {
+                if (timeUp || clock.Elapsed.TotalSeconds >= budget) { stopReason = "time-budget"; break; }
+                if (epoch == 1 && options.PlanScheduleForTimeBudget && step < plan.TotalSteps)
+                {
+                    var before = plan;
+                    plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, budget);
+                    stopReason = plan.Basis;
+                    WritePlan(plan, before);
+                }
+            }
         }
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
@@ -151,19 +180,37 @@ public sealed class Trainer(ProgressWriter progress)
         progress.Write("done", new Dictionary<string, object?>
         {
             ["progress"] = 1.0, ["valMap50"] = double.IsFinite(best) ? best : null, ["epochsRun"] = epochsRun,
-            ["stopReason"] = stopReason, ["trainSeconds"] = trainSeconds, ["imagesPerSec"] = result.TrainImagesPerSecond,
+            ["stepsRun"] = step, ["plannedSteps"] = plan.TotalSteps, ["stopReason"] = stopReason, ["trainSeconds"] = trainSeconds, ["imagesPerSec"] = result.TrainImagesPerSecond,
             ["dataWaitFraction"] = result.DataWaitFraction, ["model"] = request.OutFolder, ["perClassAp50"] = bestPerClass,
         });
         return result;
+
+        void WritePlan(SchedulePlan planned, SchedulePlan? replaced) => progress.Write("plan", new Dictionary<string, object?>
+        {
+            ["basis"] = planned.Basis, ["plannedSteps"] = planned.TotalSteps, ["stepsPerEpoch"] = planned.StepsPerEpoch,
+            ["epochs"] = planned.Epochs, ["replacedSteps"] = replaced?.TotalSteps, ["atStep"] = step,
+            ["secondsPerStep"] = step > 0 ? clock.Elapsed.TotalSeconds / step : null,
+        });
+    }
+
+    /// <summary>Class-balanced loss weights (Cui et al.) in the model's class order, from the training tiles' object
+    /// counts; a class without training objects (kept from a base model) weighs 1.</summary>
+    public static double[] ClassBalancedWeights(IReadOnlyList<string> classes, IReadOnlyList<LabelledTile> tiles, double beta)
+    {
+        var counts = tiles.SelectMany(t => t.Objects).GroupBy(o => o.Class, StringComparer.Ordinal)
+            .Where(g => classes.Contains(g.Key)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        if (counts.Count == 0) return classes.Select(_ => 1.0).ToArray();
+        var weights = ClassLossWeights.FromCounts(counts, beta).Weights;
+        return classes.Select(c => weights.TryGetValue(c, out var w) ? w : 1.0).ToArray();
     }
 
     /// <summary>One optimisation step on one batch; returns the batch's mean loss. The benchmark times this same code.</summary>
-    public static float Step(CenterNet model, optim.Optimizer optimizer, ChipBatch batch, Device device)
+    public static float Step(CenterNet model, optim.Optimizer optimizer, ChipBatch batch, Device device, Tensor? classWeights = null)
     {
         using var scope = NewDisposeScope();
         var t = BatchTensors.From(batch, device);
         optimizer.zero_grad();
-        var loss = CenterNetLoss.PerSample(model.call(t.Images), t.Heatmap, t.Size, t.Offset, t.Mask).mean();
+        var loss = CenterNetLoss.PerSample(model.call(t.Images), t.Heatmap, t.Size, t.Offset, t.Mask, classWeights).mean();
         loss.backward();
         optimizer.step();
         return loss.item<float>();

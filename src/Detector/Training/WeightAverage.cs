@@ -1,5 +1,4 @@
 using AutoRetrain.Detector.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoRetrain.Detector.Training;
@@ -41,9 +40,9 @@ public sealed class WeightAverage
         double d = NextDecay;
         updates++;
         using var _ = no_grad();
-        // An explicit Scalar, alive until every lerp_ has run: an implicit one is freed only by its finaliser, which a
-        // collection on another thread can run while the native call still reads it (see BatchLoader).
-        using var weight = (1 - d).ToScalar();
+        // One weight tensor, disposed after every lerp_ has run: a number converted implicitly at each call would be
+        // freed only by its finaliser, which a collection can run while the native call still reads it (see BatchLoader).
+        using Tensor weight = 1 - d;
         foreach (var (l, a) in pairs)
         {
             if (a.is_floating_point()) a.lerp_(l, weight); // d·a + (1−d)·l in one in-place op

@@ -141,12 +141,10 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
         foreach (var a in ArgumentsFor(spec)) info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new AutoRetrainException($"could not start the trainer ({launcher.FileName}).");
         var job = new Job(jobId, process);
+        // The trainer writes the model's epochs.jsonl (which tracking turns into metric series) into its --out folder,
+        // the model's key in the store, as it does on Azure ML.
         job.Completed += status =>
         {
-            // The per-epoch lines become the model's epochs.jsonl, which tracking turns into metric series.
-            if (status.State == TrainingJobState.Completed && job.EpochLines.Count > 0)
-                workspace.Store.PutAsync(Containers.Models, $"{spec.OutputModelKey}/{TrainerOutputs.EpochMetrics}",
-                    System.Text.Encoding.UTF8.GetBytes(string.Join("\n", job.EpochLines) + "\n")).GetAwaiter().GetResult();
             workspace.Store.PutAsync(Containers.Runs, StatusKey(jobId),
                 System.Text.Encoding.UTF8.GetBytes(Json.Serialize(status))).GetAwaiter().GetResult();
         };
@@ -162,7 +160,6 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
         private volatile bool _cancelled;
 
         public TrainingJobStatus Status => _status;
-        public List<string> EpochLines { get; } = [];
         public event Action<TrainingJobStatus>? Completed;
         public event Action<string, JsonElement>? Line;
 
@@ -195,7 +192,6 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
                         ? TrainerStopReasons.Message(why.GetString()!, doc.TryGetProperty("epochsRun", out var run) && run.TryGetInt32(out int n) ? n : null)
                         : name;
                     _status = _status with { Progress = progress, Message = message, Metrics = new Dictionary<string, double>(metrics) };
-                    if (name == "epoch") EpochLines.Add(line);
                     Line?.Invoke(name, doc);
                 }
                 await process.WaitForExitAsync();
