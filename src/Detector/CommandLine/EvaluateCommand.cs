@@ -3,7 +3,6 @@ using TorchSharp;
 using AutoRetrain.Detector.Artefact;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Evaluation;
-using AutoRetrain.Detector.Inference;
 using AutoRetrain.Detector.Training;
 
 namespace AutoRetrain.Detector.CommandLine;
@@ -16,7 +15,7 @@ public static partial class TrainerCommands
         var data = RequiredPath("--data", "Snapshot manifest or labelled image folder; its validation tiles are scored (all tiles for a flat folder).");
         var store = new Option<string?>("--store") { Description = "Store root for snapshot keys (as for train)." };
         var device = DeviceOption();
-        var command = new Command(name, "Score a model on labelled data: mAP50 overall and per class, as one JSON line.") { model, data, store, device };
+        var command = new Command(name, "Score a model on labelled scenes (the chip grid and cross-chip NMS of predict): VOC mAP50 and COCO AP50 and AP (.50:.95), overall and per class, as one JSON line.") { model, data, store, device };
         SetGuardedAction(command, parse =>
         {
             var torchDevice = Prepare(parse.GetValue(device));
@@ -26,11 +25,12 @@ public static partial class TrainerCommands
             using (detector)
             {
                 detector.to(torchDevice);
-                var predictor = new ScenePredictor(detector, metadata.InputSize, metadata.Normalisation, torchDevice);
-                var result = DetectorEvaluator.Evaluate(predictor, metadata.Classes, tiles);
+                var result = DetectorEvaluator.Evaluate(detector, metadata.InputSize, metadata.Normalisation, torchDevice, metadata.Classes, tiles);
                 ProgressWriter.Console.Write("evaluation", new Dictionary<string, object?>
                 {
                     ["map50"] = result.Map50, ["images"] = result.Images, ["perClassAp50"] = result.PerClassAp50,
+                    ["cocoAp"] = result.CocoAp, ["cocoAp50"] = result.CocoAp50,
+                    ["perClassCocoAp50"] = result.PerClassCocoAp50, ["perClassCocoAp"] = result.PerClassCocoAp,
                     ["model"] = parse.GetValue(model), ["snapshotId"] = dataset.SnapshotId,
                 });
             }

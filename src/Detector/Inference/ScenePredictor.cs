@@ -17,7 +17,7 @@ public sealed record PredictionOptions
     public int TopK { get; init; } = 128;
     public double MinScore { get; init; } = 0.05;
     public double NmsIoU { get; init; } = 0.5;
-    public int BatchSize { get; init; } = 8;
+    public int BatchSize { get; init; } = 16;
 }
 
 /// <summary>
@@ -34,12 +34,15 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
         var jobs = scenes.SelectMany((s, i) => ChipGrid.For(s.Width, s.Height, chipSize, options.Overlap).Select(c => (Scene: i, c.X, c.Y))).ToList();
         var perScene = scenes.Select(_ => new List<ChipDetections>()).ToArray();
         int image = 3 * chipSize * chipSize;
+        int batchSize = Math.Max(1, Math.Min(options.BatchSize, jobs.Count));
+        // One buffer for every batch, shared with the input tensor (from_array copies nothing); the folded copy is made
+        // per call, since the trainer predicts with weights that change between calls.
+        var pixels = new float[batchSize * image];
         model.eval();
-        using var _ = no_grad();
-        for (int start = 0; start < jobs.Count; start += options.BatchSize)
+        using var folded = model.FoldForInference();
+        for (int start = 0; start < jobs.Count; start += batchSize)
         {
-            var slice = jobs.GetRange(start, Math.Min(options.BatchSize, jobs.Count - start));
-            var pixels = new float[slice.Count * image];
+            var slice = jobs.GetRange(start, Math.Min(batchSize, jobs.Count - start));
             Parallel.For(0, slice.Count, i =>
             {
                 var (scene, x, y) = slice[i];
@@ -48,7 +51,8 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
                 ChipRenderer.Render(s.Rgb, s.Width, s.Height, t, chipSize, norm, pixels.AsSpan(i * image, image));
             });
             using var scope = NewDisposeScope();
-            var output = model.call(tensor(pixels).reshape(slice.Count, 3, chipSize, chipSize).to(device));
+            var input = from_array(pixels).narrow(0, 0, (long)slice.Count * image).reshape(slice.Count, 3, chipSize, chipSize).to(device);
+            var output = folded.Forward(input);
             var decoded = PeakDecoder.Decode(output, model.ClassCount, DetectorArchitecture.OutputStride, options.TopK, options.MinScore);
             for (int i = 0; i < slice.Count; i++)
                 perScene[slice[i].Scene].Add(new ChipDetections(slice[i].X, slice[i].Y, decoded[i]));

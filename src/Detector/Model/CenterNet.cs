@@ -73,14 +73,44 @@ public sealed class CenterNet : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
+        // Sums pass FoldedConv.One as alpha rather than a temporary Scalar (see there). Intermediates are released as soon as they are used (autograd keeps its own references to what backward
+        // needs); the scope only catches what a submodule leaves behind. Holding every intermediate to the end made
+        // the allocator return memory to the system and fault it back in on every forward.
         using var scope = NewDisposeScope();
-        var f4 = stem.call(input);
-        var f8 = stage8.call(f4);
-        var f16 = stage16.call(f8);
-        var top = lateral16.call(f16);
-        var mid = lateral8.call(f8) + functional.interpolate(top, scale_factor: [2, 2], mode: InterpolationMode.Nearest);
-        var fine = lateral4.call(f4) + functional.interpolate(mid, scale_factor: [2, 2], mode: InterpolationMode.Nearest);
-        var features = fuse.call(fine);
-        return cat([heatmap.call(features), size.call(features), offset.call(features)], 1).MoveToOuterDisposeScope();
+        using var f4 = stem.call(input);
+        using var f8 = stage8.call(f4);
+        Tensor fine;
+        using (var f16 = stage16.call(f8))
+        using (var top = lateral16.call(f16))
+        using (var topUp = Upsample(top))
+        using (var side8 = lateral8.call(f8))
+        using (var mid = side8.add(topUp, FoldedConv.One))
+        using (var midUp = Upsample(mid))
+        using (var side4 = lateral4.call(f4))
+            fine = side4.add(midUp, FoldedConv.One);
+        Tensor features;
+        using (fine) features = fuse.call(fine);
+        using (features)
+        using (var heat = heatmap.call(features))
+        using (var boxSize = size.call(features))
+        using (var boxOffset = offset.call(features))
+            return cat([heat, boxSize, boxOffset], 1).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Upsample(Tensor x) => functional.interpolate(x, scale_factor: [2, 2], mode: InterpolationMode.Nearest);
+
+    /// <summary>
+    /// An inference copy of the current weights with batch norm folded into the convolutions (eval statistics). The
+    /// copy does not follow later training: make a new one after the weights change.
+    /// </summary>
+    public InferenceCenterNet FoldForInference()
+    {
+        var head = (Sequential h) => (FoldedConv.Of((Conv2d)h[0], null, 1, 1), FoldedConv.Of((Conv2d)h[2], null, 1, 0));
+        return new InferenceCenterNet(ClassCount,
+            [((ConvBnRelu)stem[0]).Fold(), ((ConvBnRelu)stem[1]).Fold()], ((ResidualBlock)stem[2]).Fold(),
+            [((ResidualBlock)stage8[0]).Fold(), ((ResidualBlock)stage8[1]).Fold()],
+            [((ResidualBlock)stage16[0]).Fold(), ((ResidualBlock)stage16[1]).Fold()],
+            FoldedConv.Of(lateral4, null, 1, 0), FoldedConv.Of(lateral8, null, 1, 0), FoldedConv.Of(lateral16, null, 1, 0),
+            fuse.Fold(), [head(heatmap), head(size), head(offset)]);
     }
 }
