@@ -39,13 +39,6 @@ param ingestFunctionName string = 'IngestIncomingBlob'
 @description('Optional. Deploy the Event Grid BlobCreated subscription in this template. Leave false for the first `azd up` (the postdeploy hook creates it once the code, and so the blobs_extension key, exists).')
 param deployBlobCreatedSubscription bool = false
 
-@description('Optional. Durable Functions backend: the storage account (default) or a Durable Task Scheduler.')
-@allowed([
-  'AzureStorage'
-  'DurableTaskScheduler'
-])
-param durableBackend string = 'AzureStorage'
-
 @description('Optional. Durable task hub name.')
 @minLength(3)
 @maxLength(45)
@@ -73,6 +66,9 @@ param quarantineRetentionDays int = 90
 @description('Optional. Tag of the trainer image the function submits jobs with: the git commit, set by the preprovision hook (TRAINER_IMAGE_TAG); the postprovision hook pushes it.')
 param trainerImageTag string = 'latest'
 
+@description('Optional. Client id of the Entra app registration of the HTTP API, with the app roles of infra/auth/api-app-roles.json (the preprovision hook creates it and sets API_CLIENT_ID). Empty: every API call is refused.')
+param apiClientId string = ''
+
 @description('Optional. Digest (sha256:...) of the pushed trainer image, recorded by the postprovision hook (TRAINER_IMAGE_DIGEST); the Azure ML environment pins the image by it and takes its version from it. Empty before the first push.')
 param trainerImageDigest string = ''
 
@@ -81,7 +77,6 @@ var tags = {
   'azd-env-name': environmentName
   application: 'autoretrain'
 }
-var useDurableTaskScheduler = durableBackend == 'DurableTaskScheduler'
 var deploymentContainerName = 'app-package-${take(resourceToken, 8)}'
 var deadLetterContainerName = 'eventgrid-deadletter'
 var trainerImageName = 'autoretrain-trainer:${trainerImageTag}'
@@ -101,7 +96,6 @@ var names = {
   workspaceStorage: 'stml${resourceToken}'
   containerRegistry: 'cr${resourceToken}'
   compute: 'gpu-cluster'
-  scheduler: 'dts-${resourceToken}'
 }
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
@@ -196,21 +190,6 @@ module machineLearning 'modules/machinelearning/workspace.bicep' = {
   ]
 }
 
-module durableTaskScheduler 'modules/durable/durableTaskScheduler.bicep' = if (useDurableTaskScheduler) {
-  name: 'durable-task-scheduler'
-  scope: resourceGroup
-  params: {
-    location: location
-    tags: tags
-    schedulerName: names.scheduler
-    taskHubName: durableTaskHubName
-    functionIdentityName: names.functionIdentity
-  }
-  dependsOn: [
-    identities
-  ]
-}
-
 // Settings the function app reads besides the host's own (see docs/deploy.md, "App settings").
 var pipelineAppSettings = {
   PipelineStorage__blobServiceUri: storage.outputs.blobEndpoint
@@ -228,15 +207,6 @@ var pipelineAppSettings = {
   AzureMachineLearning__TrainerImageDigest: trainerImageDigest
   AzureFunctionsJobHost__extensions__durableTask__hubName: durableTaskHubName
 }
-// host.json keeps the Azure Storage backend; these overrides switch it to the scheduler without a code change.
-var durableTaskSchedulerAppSettings = useDurableTaskScheduler
-  ? {
-      DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${durableTaskScheduler!.outputs.endpoint};Authentication=ManagedIdentity;ClientID=${identities.outputs.functionClientId}'
-      AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
-      AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
-    }
-  : {}
-
 module functionApp 'modules/functions/functionApp.bicep' = {
   name: 'function-app'
   scope: resourceGroup
@@ -251,7 +221,8 @@ module functionApp 'modules/functions/functionApp.bicep' = {
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     dotnetVersion: dotnetVersion
-    additionalAppSettings: union(pipelineAppSettings, durableTaskSchedulerAppSettings)
+    additionalAppSettings: pipelineAppSettings
+    apiClientId: apiClientId
   }
   // The host starts as soon as the app exists; without its data roles it would fail to reach storage.
   dependsOn: [
@@ -379,8 +350,8 @@ output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsN
 @description('Resource id of the pipeline workbook.')
 output WORKBOOK_ID string = workbook.outputs.workbookId
 
-@description('Durable Functions backend in use.')
-output DURABLE_BACKEND string = durableBackend
+@description('App roles of the HTTP API (infra/auth/api-app-roles.json): the preprovision hook puts them on the app registration.')
+output API_APP_ROLES array = loadJsonContent('../auth/api-app-roles.json')
 
-@description('Durable Task Scheduler endpoint (empty with the Azure Storage backend).')
-output DURABLE_TASK_SCHEDULER_ENDPOINT string = useDurableTaskScheduler ? durableTaskScheduler!.outputs.endpoint : ''
+@description('Durable Functions backend in use: the Azure Storage provider on the storage account (the Durable Task Scheduler needs a worker extension this build cannot restore).')
+output DURABLE_BACKEND string = 'AzureStorage'

@@ -27,3 +27,18 @@ if [ "${TRAINER_IMAGE_TAG:-}" != "${tag}" ]; then
   azd env set TRAINER_IMAGE_DIGEST ""
 fi
 echo "Trainer image tag: ${tag}."
+
+# The HTTP API's Entra app registration, with the reader and operator app roles of infra/auth/api-app-roles.json
+# (App Service Authentication validates tokens issued for it; the functions check the roles). Created once; its
+# roles are brought up to date on every provision. Assign the roles to users or groups in Enterprise applications.
+roles_file="${repo_root}/infra/auth/api-app-roles.json"
+if [ -z "${API_CLIENT_ID:-}" ]; then
+  app_name="autoretrain-api-${AZURE_ENV_NAME:-dev}"
+  API_CLIENT_ID="$(az ad app create --display-name "${app_name}" --sign-in-audience AzureADMyOrg \
+      --app-roles "@${roles_file}" --query appId --output tsv)"
+  az ad app update --id "${API_CLIENT_ID}" --identifier-uris "api://${API_CLIENT_ID}"
+  azd env set API_CLIENT_ID "${API_CLIENT_ID}"
+  echo "Created the API app registration ${app_name} (${API_CLIENT_ID})."
+else
+  az ad app update --id "${API_CLIENT_ID}" --app-roles "@${roles_file}"
+fi

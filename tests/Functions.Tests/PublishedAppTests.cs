@@ -38,7 +38,8 @@ public sealed class PublishedAppTests : IDisposable
             .ToDictionary(f => f.Key, f => f.Value.First(b => b!["type"]!.GetValue<string>() == "httpTrigger")!);
         Assert.Equal(["cycles", "cycles/{cycleId}", "models", "pause", "quarantine", "resume", "retrain", "status", "tiles/to-label"],
             http.Values.Select(b => b["route"]!.GetValue<string>()).Order(StringComparer.Ordinal));
-        Assert.All(http.Values, b => Assert.Equal("Function", b["authLevel"]!.GetValue<string>()));
+        // No function keys: App Service Authentication (Entra ID) refuses unauthenticated calls, the functions check roles.
+        Assert.All(http.Values, b => Assert.Equal("Anonymous", b["authLevel"]!.GetValue<string>()));
 
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(root, "host.json")), await File.ReadAllBytesAsync(Path.Combine(_output, "host.json")));
         Assert.True(File.Exists(Path.Combine(_output, "extensions.json")));

@@ -25,6 +25,8 @@ public static class ApiResults
         public const int Ok = 200;
         public const int Accepted = 202;
         public const int BadRequest = 400;
+        public const int Unauthorized = 401;
+        public const int Forbidden = 403;
         public const int NotFound = 404;
         public const int Conflict = 409;
         public const int ServiceUnavailable = 503;

@@ -12,29 +12,31 @@ namespace AutoRetrain.Functions.Http;
 /// <summary>
 /// <c>POST /api/retrain</c>, <c>/api/pause</c>, <c>/api/resume</c> with an optional body <c>{"reason": "..."}</c>:
 /// the command goes to the project's cycle manager (started if absent) as a signal; 202 once it is handed over.
+/// Operators only (<see cref="ApiRoles.Operator"/>): a reader gets 403.
 /// </summary>
 public sealed class ControlFunctions(PipelineOptions options)
 {
     [Function(nameof(ForceRetrain))]
     public Task<IActionResult> ForceRetrain(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "retrain")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "retrain")] HttpRequest request,
         [DurableClient] DurableTaskClient durable) =>
         SendAsync(request, durable, SignalKind.ForceRetrain, "retrain");
 
     [Function(nameof(Pause))]
     public Task<IActionResult> Pause(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "pause")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pause")] HttpRequest request,
         [DurableClient] DurableTaskClient durable) =>
         SendAsync(request, durable, SignalKind.Pause, "pause");
 
     [Function(nameof(Resume))]
     public Task<IActionResult> Resume(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "resume")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "resume")] HttpRequest request,
         [DurableClient] DurableTaskClient durable) =>
         SendAsync(request, durable, SignalKind.Resume, "resume");
 
     private async Task<IActionResult> SendAsync(HttpRequest request, DurableTaskClient durable, SignalKind kind, string command)
     {
+        if (CallerRoles.Deny(request, ApiRoles.Operator) is { } denied) return denied;
         var ct = request.HttpContext.RequestAborted;
         string? reason;
         try

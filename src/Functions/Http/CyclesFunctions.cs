@@ -10,17 +10,19 @@ public sealed class CyclesFunctions(PipelineOptions options, ICycleStore cycles)
 {
     [Function(nameof(ListCycles))]
     public async Task<IActionResult> ListCycles(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "cycles")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles")] HttpRequest request)
     {
+        if (CallerRoles.Deny(request, ApiRoles.Reader) is { } denied) return denied;
         var records = await cycles.ListAsync(options.Project, request.HttpContext.RequestAborted);
         return ApiResults.Ok(new CyclesResponse(options.Project, [.. records.Select(CycleSummaryView.Of)]));
     }
 
     [Function(nameof(GetCycle))]
     public async Task<IActionResult> GetCycle(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "cycles/{cycleId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles/{cycleId}")] HttpRequest request,
         string cycleId)
     {
+        if (CallerRoles.Deny(request, ApiRoles.Reader) is { } denied) return denied;
         var record = await cycles.GetAsync(cycleId, request.HttpContext.RequestAborted);
         if (record is null || record.Project != options.Project)
             return ApiResults.Error(ApiResults.StatusCodes.NotFound, "cycleNotFound",

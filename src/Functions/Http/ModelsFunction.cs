@@ -10,8 +10,9 @@ public sealed class ModelsFunction(IModelRegistryStore registry)
 {
     [Function(nameof(ListModels))]
     public async Task<IActionResult> ListModels(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models")] HttpRequest request)
     {
+        if (CallerRoles.Deny(request, ApiRoles.Reader) is { } denied) return denied;
         var ct = request.HttpContext.RequestAborted;
         var champion = await registry.GetChampionAsync(ct);
         var versions = await registry.ListVersionsAsync(ct);

@@ -13,13 +13,15 @@ public sealed class QuarantineFunction(ITileLedger ledger)
 {
     [Function(nameof(ListQuarantine))]
     public async Task<IActionResult> ListQuarantine(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "quarantine")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "quarantine")] HttpRequest request)
     {
+        if (CallerRoles.Deny(request, ApiRoles.Reader) is { } denied) return denied;
         var ct = request.HttpContext.RequestAborted;
         var entries = await ledger.ListQuarantineAsync(ct);
         var byCode = entries.GroupBy(e => e.Code).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
-        string? code = request.Query["code"];
-        var shown = string.IsNullOrEmpty(code) ? entries : [.. entries.Where(e => e.Code == code)];
+        // Not "code": that is the function-key query parameter of the Functions host.
+        string? reasonCode = request.Query["reasonCode"];
+        var shown = string.IsNullOrEmpty(reasonCode) ? entries : [.. entries.Where(e => e.Code == reasonCode)];
         return ApiResults.Ok(new QuarantineResponse(entries.Count, byCode, shown));
     }
 }

@@ -14,9 +14,10 @@ public sealed class StatusFunction(PipelineOptions options, ITileLedger ledger, 
 {
     [Function(nameof(GetStatus))]
     public async Task<IActionResult> GetStatus(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "status")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "status")] HttpRequest request,
         [DurableClient] DurableTaskClient durable)
     {
+        if (CallerRoles.Deny(request, ApiRoles.Reader) is { } denied) return denied;
         var ct = request.HttpContext.RequestAborted;
         var manager = new CycleManagerClient(durable);
         var runtime = await manager.GetRuntimeStatusAsync(options.Project, ct);

@@ -21,8 +21,9 @@ public sealed class TilesToLabelFunction(ITileLedger ledger, IModelRegistryStore
 
     [Function(nameof(TilesToLabel))]
     public async Task<IActionResult> TilesToLabel(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "tiles/to-label")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tiles/to-label")] HttpRequest request)
     {
+        if (CallerRoles.Deny(request, ApiRoles.Reader) is { } denied) return denied;
         var ct = request.HttpContext.RequestAborted;
         int limit = DefaultLimit;
         string? limitText = request.Query["limit"];

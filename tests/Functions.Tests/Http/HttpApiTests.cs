@@ -153,7 +153,7 @@ public sealed class HttpApiTests
         await host.Ledger.RecordQuarantineAsync(new QuarantineEntry("k1/a.png", "a.png", "CorruptImage", "bad bytes", At));
         await host.Ledger.RecordQuarantineAsync(new QuarantineEntry("k2/b.labels.json", "b.labels.json", "OutOfBounds", "box 0 outside", At));
 
-        var (_, body) = Api.Read(await new QuarantineFunction(host.Ledger).ListQuarantine(Api.Get("?code=OutOfBounds")));
+        var (_, body) = Api.Read(await new QuarantineFunction(host.Ledger).ListQuarantine(Api.Get("?reasonCode=OutOfBounds")));
 
         Assert.Equal(2, body["count"]!.GetValue<int>());
         Assert.Equal(1, body["byCode"]!["CorruptImage"]!.GetValue<int>());

@@ -12,7 +12,7 @@ public class BicepFileTests
     {
         var files = RepositoryPaths.BicepFiles();
         Assert.Contains(Path.Combine("infra", "bicep", "main.bicep"), files);
-        foreach (var folder in new[] { "identity", "monitoring", "storage", "functions", "events", "machinelearning", "durable", "roles" })
+        foreach (var folder in new[] { "identity", "monitoring", "storage", "functions", "events", "machinelearning", "roles" })
         {
             Assert.Contains(files, f => f.Contains($"{Path.DirectorySeparatorChar}{folder}{Path.DirectorySeparatorChar}"));
         }

@@ -2,30 +2,26 @@ using AutoRetrain.Infra.Tests.Template;
 
 namespace AutoRetrain.Infra.Tests.Main;
 
+/// <summary>
+/// The Durable backend is the Azure Storage provider on the function app's storage account. The Durable Task Scheduler
+/// option was removed: its worker extension (Microsoft.Azure.Functions.Worker.Extensions.DurableTask.AzureManaged) does not
+/// restore here (NU1101), and switching the host to <c>azureManaged</c> without it would stop every orchestration.
+/// </summary>
 [Collection(MainTemplateCollection.Name)]
 public class DurableTemplateTests(MainTemplateFixture fixture)
 {
     private readonly ArmTemplate template = fixture.Template;
 
     [Fact]
-    public void DurableBackend_DefaultsToStorageWithSchedulerBehindTheParameter()
+    public void DurableBackend_IsTheStorageProviderWithNoSchedulerSwitch()
     {
-        var backend = template.Parameters["durableBackend"]!;
-        Assert.Equal("AzureStorage", backend["defaultValue"]!.ToString());
-        Assert.Equal(["AzureStorage", "DurableTaskScheduler"], backend["allowedValues"]!.AsArray().Select(v => (string)v!));
-        Assert.Equal("[variables('useDurableTaskScheduler')]", template.Module("durable-task-scheduler").Condition);
-        Assert.Equal("[equals(parameters('durableBackend'), 'DurableTaskScheduler')]",
-            template.Root["variables"]!["useDurableTaskScheduler"]!.ToString());
-    }
-
-    [Fact]
-    public void Scheduler_WhenChosen_HasATaskHubAndSwitchesTheHostByAppSettings()
-    {
-        template.Single("Microsoft.DurableTask/schedulers");
-        Assert.Contains("parameters('taskHubName')", template.Single("Microsoft.DurableTask/schedulers/taskHubs").Name);
+        Assert.Null(template.Parameters["durableBackend"]);
+        Assert.DoesNotContain(template.Resources, r => r.Type.StartsWith("Microsoft.DurableTask/", StringComparison.Ordinal));
         var appSettings = template.Module("function-app").Find("properties.parameters.additionalAppSettings.value")!.ToString();
-        Assert.Contains("if(variables('useDurableTaskScheduler'), createObject('DURABLE_TASK_SCHEDULER_CONNECTION_STRING', format('Endpoint={0};Authentication=ManagedIdentity;ClientID={1}'", appSettings);
-        Assert.Contains("'AzureFunctionsJobHost__extensions__durableTask__storageProvider__type', 'azureManaged'", appSettings);
-        Assert.Contains("'AzureFunctionsJobHost__extensions__durableTask__hubName', parameters('durableTaskHubName')", appSettings);
+        Assert.DoesNotContain("azureManaged", appSettings);
+        Assert.DoesNotContain("DURABLE_TASK_SCHEDULER", appSettings);
+        Assert.Equal("[parameters('durableTaskHubName')]", template.Module("function-app")
+            .Find("properties.parameters.additionalAppSettings.value.AzureFunctionsJobHost__extensions__durableTask__hubName")!.GetValue<string>());
+        Assert.Equal("AzureStorage", template.Outputs["DURABLE_BACKEND"]!["value"]!.ToString());
     }
 }

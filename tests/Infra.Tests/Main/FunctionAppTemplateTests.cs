@@ -45,7 +45,7 @@ public class FunctionAppTemplateTests(MainTemplateFixture fixture)
     public void FunctionApp_AzureWebJobsStorage_IsIdentityBasedForBlobQueueAndTable()
     {
         // Bicep inlines the settings object as createObject('name', value, ...) because it holds runtime values.
-        var settings = template.InModule("function-app").Single(r => r.Type == "Microsoft.Web/sites/config").Text("properties")!;
+        var settings = template.InModule("function-app").Single(r => r.Type == "Microsoft.Web/sites/config" && r.Name.Contains("appsettings", StringComparison.Ordinal)).Text("properties")!;
         Assert.Contains("'AzureWebJobsStorage__credential', 'managedidentity'", settings);
         Assert.Contains("'AzureWebJobsStorage__clientId', reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', parameters('identityName'))", settings);
         foreach (var service in new[] { "blob", "queue", "table" })

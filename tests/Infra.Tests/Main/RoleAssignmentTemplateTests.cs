@@ -19,7 +19,6 @@ public partial class RoleAssignmentTemplateTests(MainTemplateFixture fixture)
         { "function -> Storage Table Data Contributor on pipeline storage", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", FunctionIdentity, "resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))" },
         { "function -> AzureML Data Scientist on ML workspace", "f6c7c914-8db3-469d-8ca1-694a8f32e121", FunctionIdentity, "resourceId('Microsoft.MachineLearningServices/workspaces', parameters('workspaceName'))" },
         { "function -> Monitoring Metrics Publisher on Application Insights", "3913510d-42f4-4e42-8a64-420c390055eb", FunctionIdentity, "resourceId('Microsoft.Insights/components', parameters('applicationInsightsName'))" },
-        { "function -> Durable Task Data Contributor on Durable Task Scheduler", "0ad04412-c4d5-4796-b79c-f76d14c8d402", FunctionIdentity, "resourceId('Microsoft.DurableTask/schedulers', parameters('schedulerName'))" },
         { "compute -> AcrPull on container registry", "7f951dda-4ed3-4680-a7ca-43fe172d538d", ComputeIdentity, "resourceId('Microsoft.ContainerRegistry/registries', parameters('containerRegistryName'))" },
         { "compute -> Storage Blob Data Reader on datasets container", "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", ComputeIdentity, "resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('storageAccountName'), 'default', 'datasets')" },
         { "compute -> Storage Blob Data Contributor on models container", "ba92f5b4-2d11-453d-a403-e96b0029c9fe", ComputeIdentity, "resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('storageAccountName'), 'default', 'models')" },
@@ -68,7 +67,7 @@ public partial class RoleAssignmentTemplateTests(MainTemplateFixture fixture)
     {
         Assert.Equal("[variables('names').functionIdentity]", template.Module("identities").Find("properties.parameters.functionIdentityName.value")!.ToString());
         Assert.Equal("[variables('names').computeIdentity]", template.Module("identities").Find("properties.parameters.computeIdentityName.value")!.ToString());
-        foreach (var module in new[] { "pipeline-storage-roles", "monitoring-roles", "machine-learning-roles", "durable-task-scheduler", "function-app" })
+        foreach (var module in new[] { "pipeline-storage-roles", "monitoring-roles", "machine-learning-roles", "function-app" })
         {
             var passed = template.Module(module).Find("properties.parameters")!.AsObject();
             var functionIdentity = passed["functionIdentityName"] ?? passed["identityName"];

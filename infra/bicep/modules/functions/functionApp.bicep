@@ -51,6 +51,9 @@ param instanceMemoryMB int = 4096
 @description('Optional. Extra app settings (pipeline, Azure ML, Durable backend) merged over the base settings.')
 param additionalAppSettings object = {}
 
+@description('Optional. Client id of the Entra app registration that protects the HTTP API (App Service Authentication). Empty: authentication is still required, so every API call is refused until it is set.')
+param apiClientId string = ''
+
 resource storageAccount 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
 }
@@ -136,6 +139,60 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
   resource appSettings 'config' = {
     name: 'appsettings'
     properties: union(baseAppSettings, additionalAppSettings)
+  }
+
+  // App Service Authentication (Entra ID): no anonymous call reaches the API; the functions check the caller's app
+  // roles (AutoRetrain.Reader / AutoRetrain.Operator, infra/auth/api-app-roles.json) from X-MS-CLIENT-PRINCIPAL.
+  // Event Grid's delivery to the blob extension webhook authenticates with the blobs_extension system key instead.
+  resource authSettings 'config' = {
+    name: 'authsettingsV2'
+    properties: {
+      platform: {
+        enabled: true
+      }
+      globalValidation: {
+        requireAuthentication: true
+        unauthenticatedClientAction: 'Return401'
+        excludedPaths: [
+          '/runtime/webhooks/blobs'
+        ]
+      }
+      identityProviders: {
+        azureActiveDirectory: {
+          enabled: !empty(apiClientId)
+          registration: {
+            clientId: apiClientId
+            openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+          }
+          validation: {
+            allowedAudiences: empty(apiClientId) ? [] : [
+              'api://${apiClientId}'
+              apiClientId
+            ]
+          }
+        }
+      }
+      login: {
+        tokenStore: {
+          enabled: false
+        }
+      }
+    }
+  }
+
+  // Deployments use the identity (azd, the deployment container); publishing with user name and password is off.
+  resource scmBasicAuth 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: {
+      allow: false
+    }
+  }
+
+  resource ftpBasicAuth 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: {
+      allow: false
+    }
   }
 }
 
