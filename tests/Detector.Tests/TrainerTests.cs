@@ -236,10 +236,12 @@ public class TrainerTests(OverfittedModel trained) : IClassFixture<OverfittedMod
 
             var detections = predictor.Predict([new SceneImage(scene, 128, 64)])[0];
 
+            // What is tested is the chip-to-scene translation: a box put in the wrong chip or left unshifted overlaps
+            // nothing, while this 40-epoch toy model's boxes on 12-px squares sit near IoU 0.5 either way.
             Assert.NotEmpty(tile.Objects);
             foreach (var shift in new[] { 0, 64 })
                 Assert.All(tile.Objects, o => Assert.Contains(detections,
-                    d => metadata.Classes[d.ClassIndex] == o.Class && d.Box.IoU(o.Bounds.Translate(shift, 0)) > 0.5));
+                    d => metadata.Classes[d.ClassIndex] == o.Class && d.Box.IoU(o.Bounds.Translate(shift, 0)) > 0.3));
         }
     }
 }

@@ -39,6 +39,8 @@ public sealed class CenterNet : Module<Tensor, Tensor>
     public int ClassCount { get; }
     public DetectorArchitecture Architecture { get; }
 
+    static CenterNet() => NativeHeap.ZeroFreshAllocations();
+
     public CenterNet(DetectorArchitecture architecture, int classCount) : base(nameof(CenterNet))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
