@@ -25,6 +25,10 @@ using static TorchSharp.torch;
 // inference: the forward pass against the same architecture in PyTorch (pytorch_reference.py, python3-torch), taking
 //            turns in one run; then one --scene-size (10,000) px scene through the chip grid: megapixels/s, peak RSS.
 //            --thread-counts 1,2 --rounds 7 --forwards 5 --batch 16 --classes 6 [--model <folder>]
+// real:      --set <folder with train/ and val/> (make-realdata.sh's layout): import, train on train for --minutes (15)
+//            or --epochs, score val at scene level (COCO AP, AP50 per class); --evaluate-set <other set> adds a
+//            cross-set score on its val; --images N keeps the first N images of each split; --class-as <name> renames
+//            every class (for cross-set runs between sets that name the class differently); --input 256
 string mode = args.FirstOrDefault() ?? "quality";
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
 int seed = Arg("--seed", 11), train = Arg("--train", 1000), validation = Arg("--val", 200);
@@ -51,6 +55,31 @@ if (mode == "inference")
     measured["loadAverageAtEnd"] = File.ReadAllText("/proc/loadavg").Trim();
     measured["machineShared"] = "other engineers' builds and tests ran on the same 2 cores; turns alternate so both sides see the same load";
     Write("detector-inference.json", measured);
+    return 0;
+}
+
+if (mode == "real")
+{
+    string set = Text("--set") ?? throw new AutoRetrainException("real: --set <folder with train/ and val/> is required.");
+    var realOptions = new TrainerOptions
+    {
+        Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = Arg("--input", 256), LearningRate = 3e-3, Seed = seed,
+        Patience = 1000, TimeBudgetSeconds = minutes * 60,
+    };
+    string realWork = Path.Combine(work, "real");
+    try
+    {
+        var measured = RealBench.Run(set, Text("--evaluate-set"), realOptions, args.Contains("--images") ? Arg("--images", 0) : null,
+            Text("--class-as"), realWork);
+        measured["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}";
+        measured["peakRssMB"] = Measurements.PeakRssMegabytes();
+        measured["machine"] = MachineState();
+        Write(Text("--out") ?? $"real-{Path.GetFileName(Path.TrimEndingDirectorySeparator(set))}.json", measured);
+    }
+    finally
+    {
+        try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+    }
     return 0;
 }
 
@@ -215,7 +244,7 @@ else if (mode == "sampling")
 }
 else
 {
-    Console.Error.WriteLine($"unknown mode '{mode}': quality, overhead, warmstart or sampling");
+    Console.Error.WriteLine($"unknown mode '{mode}': quality, overhead, warmstart, sampling, inference or real");
     return 2;
 }
 try { Directory.Delete(work, recursive: true); } catch (IOException) { }

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using AutoRetrain.Core;
+using AutoRetrain.Core.Labels;
+using AutoRetrain.Detector.Artefact;
+using AutoRetrain.Detector.Data;
+using AutoRetrain.Detector.Evaluation;
+using AutoRetrain.Detector.Training;
+using AutoRetrain.Imagery.Formats;
+using static TorchSharp.torch;
+
+namespace AutoRetrain.Detector.Bench;
+
+/// <summary>
+/// A real labelled set (as /work/shared/realdata/make-realdata.sh builds it: train/ and val/, each a COCO
+/// annotations.json with images/, or DOTA images/ + labelTxt/) imported with the project's importers, trained on its
+/// train split and scored at scene level on a val split: its own, and another set's when cross-set is asked for.
+/// </summary>
+internal static class RealBench
+{
+    public static Dictionary<string, object?> Run(string set, string? evaluateSet, TrainerOptions options, int? imageLimit, string? classAs,
+        string work)
+    {
+        var clock = Stopwatch.StartNew();
+        var train = Import(Path.Combine(set, "train"), Path.Combine(work, "train"), imageLimit, classAs);
+        var val = Import(Path.Combine(set, "val"), Path.Combine(work, "val"), imageLimit, classAs);
+        double importSeconds = clock.Elapsed.TotalSeconds;
+        var data = new TileDataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(set)), train, val);
+        string modelFolder = Path.Combine(work, "model");
+        var result = new Trainer(new ProgressWriter(Console.Out)).Train(new TrainingRequest(data, modelFolder, options, CPU));
+        var (model, metadata) = ModelArtefact.Load(modelFolder);
+        using (model)
+        {
+            var scores = new Dictionary<string, object?> { [data.SnapshotId] = Scores(model, metadata, val) };
+            if (evaluateSet is not null)
+            {
+                var other = Import(Path.Combine(evaluateSet, "val"), Path.Combine(work, "cross-val"), imageLimit, classAs);
+                scores[$"cross:{Path.GetFileName(Path.TrimEndingDirectorySeparator(evaluateSet))}"] = Scores(model, metadata, other);
+            }
+            return new Dictionary<string, object?>
+            {
+                ["set"] = set, ["evaluateSet"] = evaluateSet, ["trainImages"] = train.Count, ["valImages"] = val.Count,
+                ["trainObjects"] = train.Sum(t => t.Objects.Count), ["classes"] = metadata.Classes, ["classAs"] = classAs,
+                ["architecture"] = options.Architecture, ["inputSize"] = options.InputSize, ["budgetSeconds"] = options.TimeBudgetSeconds,
+                ["epochsPlanned"] = options.Epochs, ["epochsRun"] = result.Epochs, ["stopReason"] = result.StopReason,
+                ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
+                ["bestValMap50DuringTraining"] = result.BestValMap50, ["sceneLevel"] = scores, ["importSeconds"] = importSeconds,
+            };
+        }
+    }
+
+    private static Dictionary<string, object?> Scores(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles)
+    {
+        var clock = Stopwatch.StartNew();
+        var e = DetectorEvaluator.Evaluate(model, metadata.InputSize, metadata.Normalisation, CPU, metadata.Classes, tiles);
+        return new Dictionary<string, object?>
+        {
+            ["images"] = e.Images, ["cocoAp"] = e.CocoAp, ["cocoAp50"] = e.CocoAp50, ["perClassCocoAp50"] = e.PerClassCocoAp50,
+            ["perClassCocoAp"] = e.PerClassCocoAp, ["vocMap50"] = e.Map50, ["perClassVocAp50"] = e.PerClassAp50,
+            ["seconds"] = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    /// <summary>Imports one split into sidecars (COCO when annotations.json is there, else DOTA) and reads it back.</summary>
+    private static IReadOnlyList<LabelledTile> Import(string split, string into, int? imageLimit, string? classAs)
+    {
+        string coco = Path.Combine(split, "annotations.json");
+        var report = File.Exists(coco)
+            ? LabelImporter.Run(ImportFormat.Coco, coco, into, Path.Combine(split, "images"))
+            : Directory.Exists(Path.Combine(split, "labelTxt")) ? LabelImporter.Run(ImportFormat.Dota, split, into)
+            : throw new AutoRetrainException($"{split}: neither annotations.json (COCO) nor labelTxt/ (DOTA) found.");
+        Console.WriteLine($"imported {split}: {report.ImagesCopied} images, {report.Objects} objects");
+        var tiles = DatasetReader.ReadImages(into);
+        if (imageLimit is int limit) tiles = tiles.Take(limit).ToList();
+        return classAs is null ? tiles
+            : tiles.Select(t => t with { Objects = t.Objects.Select(o => o with { Class = classAs }).ToList() }).ToList();
+    }
+}
