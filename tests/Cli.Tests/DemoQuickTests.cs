@@ -82,8 +82,12 @@ public static class DemoProcess
             }
         }
 
+        private int _disposed;
+
+        // Called by the finally block (to stop loading the machine before the output is read) and by the using.
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
             _stop.Cancel();
             foreach (var t in _threads) t.Join();
             _stop.Dispose();
