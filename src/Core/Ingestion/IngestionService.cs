@@ -63,18 +63,19 @@ public sealed class IngestionService
 
         if (LabelFile.IsSidecarName(sourceName))
             return await IngestLabelsAsync(sourceName, content, ct);
-        if (IsImageName(sourceName) || _images.Sniff(content.Span) is not null)
-            return await IngestImageAsync(sourceName, content, ct);
+        var announced = _images.Sniff(content.Span);
+        if (IsImageName(sourceName) || announced is not null)
+            return await IngestImageAsync(sourceName, content, announced, ct);
         return await QuarantineAsync(sourceName, content, [new(ProblemCode.UnsupportedFormat,
             $"\"{Path.GetExtension(sourceName)}\" is neither an image (PNG, JPEG, TIFF) nor a label sidecar (*{LabelFile.Suffix}).")], ct);
     }
 
-    private async Task<IngestOutcome> IngestImageAsync(string sourceName, ReadOnlyMemory<byte> content, CancellationToken ct)
+    private async Task<IngestOutcome> IngestImageAsync(string sourceName, ReadOnlyMemory<byte> content, ImageFormat? announced, CancellationToken ct)
     {
         ImageInfo info;
         try
         {
-            if (_images.Sniff(content.Span) is null)
+            if (announced is null)
                 throw new ImageDecodeException(ProblemCode.UnsupportedFormat, sourceName,
                     $"the content is not PNG, JPEG or TIFF (first bytes {Convert.ToHexString(content.Span[..Math.Min(8, content.Length)])}).");
             info = _images.Inspect(content, sourceName, _options.Limits);
