@@ -11,36 +11,15 @@ namespace AutoRetrain.Cli.Tests;
 /// </summary>
 public class RestartEndToEndTests
 {
-    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "autoretrain.dll");
-
-    private static Process Start(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Cli);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        return Process.Start(info)!;
-    }
-
-    private static async Task<string> RunAsync(params string[] args)
-    {
-        using var process = Start(args);
-        var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        string text = string.Concat(await output);
-        Assert.True(process.ExitCode == 0, $"autoretrain {string.Join(' ', args)} exited {process.ExitCode}:\n{text}");
-        return text;
-    }
-
     [Fact]
     public async Task Watch_KilledMidTrainingThenRestarted_FinishesTheSameCycleOnceWithoutLosingTiles()
     {
         string root = Path.Combine(Path.GetTempPath(), "autoretrain-tests", Guid.NewGuid().ToString("N"));
         string workdir = Path.Combine(root, "work");
-        await RunAsync("generate", "--seed", "5", "--tiles", "40", "--size", "128", "--out", Path.Combine(workdir, "incoming"));
+        await CliProcess.RunAsync(["generate", "--seed", "5", "--tiles", "40", "--size", "128", "--out", Path.Combine(workdir, "incoming")]);
 
         // First run: ingest, decide, start training; killed (host and trainer) while the cycle trains.
-        using (var first = Start("watch", "--once", "--workdir", workdir, "--epochs", "20"))
+        using (var first = CliProcess.Start("watch", "--once", "--workdir", workdir, "--epochs", "20"))
         {
             _ = first.StandardOutput.ReadToEndAsync();
             _ = first.StandardError.ReadToEndAsync();
@@ -55,7 +34,7 @@ public class RestartEndToEndTests
         Assert.Equal(CycleStatus.Training, Assert.Single(interrupted).Status);
 
         // Second run: nothing new arrives; the interrupted cycle is run again and finished.
-        await RunAsync("watch", "--once", "--workdir", workdir, "--epochs", "20");
+        await CliProcess.RunAsync(["watch", "--once", "--workdir", workdir, "--epochs", "20"]);
 
         var workspace = new LocalWorkspace(workdir);
         var cycle = Assert.Single(await workspace.Cycles.ListAsync("default"));
