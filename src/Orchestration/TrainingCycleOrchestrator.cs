@@ -76,7 +76,7 @@ public sealed class TrainingCycleOrchestrator : TaskOrchestrator<CycleRequest, C
             {
                 Status = verdict.Promote ? CycleStatus.Promoted : CycleStatus.Rejected,
                 CandidateModelId = verdict.BestCandidateModelId,
-                Metrics = verdict.CandidateMetrics,
+                Metrics = WithTrainSteps(verdict.CandidateMetrics, succeeded.FirstOrDefault(j => j.ModelId == verdict.BestCandidateModelId)),
                 DecisionReasons = verdict.Reasons,
                 DurationsSeconds = durations,
                 BaseModelId = request.ChampionModelId,
@@ -92,6 +92,13 @@ public sealed class TrainingCycleOrchestrator : TaskOrchestrator<CycleRequest, C
             }, jobs, verdict, retry, logger);
         }
     }
+
+    /// <summary>The gate's metrics of the best candidate, with the optimiser steps its training took (the cost the
+    /// strategy choice divides the gain by).</summary>
+    private static IReadOnlyDictionary<string, double> WithTrainSteps(IReadOnlyDictionary<string, double> metrics, TrainingJobResult? best) =>
+        best?.Metrics.TryGetValue(TrainerMetrics.TrainSteps, out double steps) == true
+            ? new Dictionary<string, double>(metrics) { [TrainerMetrics.TrainSteps] = steps }
+            : metrics;
 
     public static string JobInstanceId(string cycleId, int candidate) => $"{cycleId}-job-{candidate}";
 

@@ -88,7 +88,7 @@ public sealed class ScriptedSteps : ICycleSteps
 
     public Task<TrainingJobResult> CollectTrainingAsync(CollectInput input, CancellationToken ct) =>
         Task.FromResult(new TrainingJobResult(input.Job.Candidate, input.JobId, $"model-{input.JobId}", true, null, input.TrainSeconds,
-            new Dictionary<string, double> { ["mAP50"] = 0.5 + input.Job.Config.Seed / 10.0 }));
+            new Dictionary<string, double> { ["mAP50"] = 0.5 + input.Job.Config.Seed / 10.0, [TrainerMetrics.TrainSteps] = 100 * (input.Job.Config.Seed + 1) }));
 
     /// <summary>The candidate trained with the highest seed scores best; it is promoted.</summary>
     public Task<GateVerdict> ScoreAndGateAsync(ScoreInput input, CancellationToken ct)

@@ -38,6 +38,8 @@ public class TrainingCycleTests
         // The record moves through the statuses in order and ends with the verdict.
         var statuses = h.Steps.Records.Where(r => r.Record.Id == "fan").Select(r => r.Record.Status).ToList();
         Assert.Equal([CycleStatus.Preparing, CycleStatus.Training, CycleStatus.Scoring, CycleStatus.Promoted], statuses);
+        // The record keeps the optimiser steps of the candidate that won (seed 2: 300), the cost the strategy choice uses.
+        Assert.Equal(300, h.Steps.Records.Last(r => r.Record.Id == "fan").Record.Metrics[TrainerMetrics.TrainSteps]);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AutoRetrain.Core;
+using AutoRetrain.Core.Cycles;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.SampleLedger;
 using AutoRetrain.Core.Sampling;
@@ -133,7 +134,7 @@ public sealed class Trainer(ProgressWriter progress)
                 best = hasValidation ? evaluation.Map50 : double.NaN;
                 bestPerClass = evaluation.PerClassAp50;
                 sinceBest = 0;
-                SaveArtefact(kept, classes, architecture, chipSize, norm, request, Metrics(evaluation, lossSum / lossCount));
+                SaveArtefact(kept, classes, architecture, chipSize, norm, request, Metrics(evaluation, lossSum / lossCount, step));
             }
             else sinceBest++;
 
@@ -222,9 +223,9 @@ public sealed class Trainer(ProgressWriter progress)
         if (cuda.is_available()) cuda.manual_seed_all(seed);
     }
 
-    private static Dictionary<string, double> Metrics(EvaluationResult evaluation, double loss)
+    private static Dictionary<string, double> Metrics(EvaluationResult evaluation, double loss, int steps)
     {
-        var metrics = new Dictionary<string, double> { ["trainLoss"] = loss };
+        var metrics = new Dictionary<string, double> { ["trainLoss"] = loss, [TrainerMetrics.TrainSteps] = steps };
         if (evaluation.Images > 0)
         {
             metrics["valMap50"] = evaluation.Map50;

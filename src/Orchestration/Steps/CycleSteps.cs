@@ -99,7 +99,7 @@ public sealed class CycleSteps(
         if (retrain)
         {
             var outcomes = history.Where(c => c.Status is CycleStatus.Promoted or CycleStatus.Rejected)
-                .Select(c => new StrategyOutcome(c.Config.Sampler, c.Metrics.GetValueOrDefault("gain"), c.DurationsSeconds.GetValueOrDefault("train") / 60))
+                .Select(c => new StrategyOutcome(c.Config.Sampler, c.Metrics.GetValueOrDefault("gain"), c.Metrics.GetValueOrDefault(TrainerMetrics.TrainSteps)))
                 .ToList();
             var choices = new StrategySelector().Choose(options.Strategies, outcomes, Math.Max(1, options.Candidates));
             candidates = choices.Select((c, i) => options.Training with { Sampler = c.Strategy, Seed = options.Training.Seed + i }).ToList();

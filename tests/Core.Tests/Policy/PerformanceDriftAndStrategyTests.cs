@@ -31,7 +31,7 @@ public class StrategySelectorTests
     [Fact]
     public void Choose_UntriedStrategy_ExploredFirst()
     {
-        var choice = new StrategySelector().Choose(["uniform", "repeat-factor"], [new StrategyOutcome("uniform", 0.02, 10)]);
+        var choice = new StrategySelector().Choose(["uniform", "repeat-factor"], [new StrategyOutcome("uniform", 0.02, 10_000)]);
         Assert.Equal("repeat-factor", Assert.Single(choice).Strategy);
         Assert.Contains("never tried", choice[0].Reason);
     }
@@ -39,9 +39,9 @@ public class StrategySelectorTests
     [Fact]
     public void Choose_Ucb1_HandComputedScoresAndOrder()
     {
-        // Rewards (gain per minute): A .002 .004, B .001; N = 3, scale = .004 − .001 = .003.
+        // Rewards (gain per 1,000 steps, 10,000 steps each): A .002 .004, B .001; N = 3, scale = .004 − .001 = .003.
         // UCB(A) = .003 + .003·√(2 ln 3 / 2) = .0061444; UCB(B) = .001 + .003·√(2 ln 3) = .0054469.
-        var history = new[] { new StrategyOutcome("A", 0.02, 10), new StrategyOutcome("A", 0.04, 10), new StrategyOutcome("B", 0.01, 10) };
+        var history = new[] { new StrategyOutcome("A", 0.02, 10_000), new StrategyOutcome("A", 0.04, 10_000), new StrategyOutcome("B", 0.01, 10_000) };
         var choices = new StrategySelector().Choose(["B", "A"], history, count: 2);
         Assert.Equal(["A", "B"], choices.Select(c => c.Strategy));
         Assert.Equal(0.003 + 0.003 * Math.Sqrt(Math.Log(3)), choices[0].Score!.Value, 12);
@@ -52,7 +52,7 @@ public class StrategySelectorTests
     public void Candidates_ThreeAsked_BaseConfigWithEachChosenSampler()
     {
         var menu = Core.Sampling.SamplingStrategies.DefaultMenu;
-        var history = menu.Skip(1).Select((s, i) => new StrategyOutcome(s, 0.01 * i, 10)).ToList();
+        var history = menu.Skip(1).Select((s, i) => new StrategyOutcome(s, 0.01 * i, 10_000)).ToList();
         var plans = new StrategySelector().Candidates(new Core.Cycles.TrainingConfig { Epochs = 7 }, menu, history, 3);
         Assert.Equal(3, plans.Count);
         Assert.Equal(menu[0], plans[0].Config.Sampler); // never tried, so explored first

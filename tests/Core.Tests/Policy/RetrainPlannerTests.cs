@@ -13,7 +13,7 @@ public class RetrainPlannerTests
     public void Plan_Retrain_TwoCandidatesWithReasons()
     {
         var input = new PolicyInput { Now = Now, NewLabelledTiles = 30, NewClassCounts = new Dictionary<string, int> { ["plane"] = 90 } };
-        var plan = Planner.Plan(input, [new StrategyOutcome("uniform", 0.01, 10)], new TrainingConfig());
+        var plan = Planner.Plan(input, [new StrategyOutcome("uniform", 0.01, 10_000)], new TrainingConfig());
         Assert.True(plan.Decision.Retrain);
         Assert.Equal(["repeat-factor", "active-bias"], plan.Candidates.Select(c => c.Config.Sampler));
         Assert.Contains(plan.Reasons, r => r.StartsWith("candidate repeat-factor"));

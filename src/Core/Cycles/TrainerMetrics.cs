@@ -1,0 +1,9 @@
+namespace AutoRetrain.Core.Cycles;
+
+/// <summary>Names of the metrics the trainer writes into a model's metadata that the cycle manager reads back.</summary>
+public static class TrainerMetrics
+{
+    /// <summary>Optimiser steps the trainer took to reach the model it kept: the cost of a candidate, in units that
+    /// do not depend on the machine's speed (the strategy choice divides the validation gain by it).</summary>
+    public const string TrainSteps = "trainSteps";
+}
