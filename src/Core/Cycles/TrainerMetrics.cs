@@ -7,3 +7,10 @@ public static class TrainerMetrics
     /// do not depend on the machine's speed (the strategy choice divides the validation gain by it).</summary>
     public const string TrainSteps = "trainSteps";
 }
+
+/// <summary>How the trainer's error events begin when the host may act on them.</summary>
+public static class TrainerErrors
+{
+    /// <summary>A non-finite loss stopped the training (the message goes on with where and at which learning rate).</summary>
+    public const string Diverged = "training diverged";
+}

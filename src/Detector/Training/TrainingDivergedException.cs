@@ -10,6 +10,6 @@ namespace AutoRetrain.Detector.Training;
 public sealed class TrainingDivergedException(string message) : AutoRetrainException(message)
 {
     public static TrainingDivergedException At(int epoch, int step, float loss, double learningRate) => new(
-        string.Create(CultureInfo.InvariantCulture, $"training diverged: the loss was {loss} at epoch {epoch}, step {step} (learning rate {learningRate:G3}). ")
+        string.Create(CultureInfo.InvariantCulture, $"{Core.Cycles.TrainerErrors.Diverged}: the loss was {loss} at epoch {epoch}, step {step} (learning rate {learningRate:G3}). ")
         + "Lower learningRate in the training configuration, or check the labels (boxes of zero or enormous size).");
 }

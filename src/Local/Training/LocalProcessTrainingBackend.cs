@@ -145,8 +145,7 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
         // A 256 MB first generation makes collections in the trainer rare, so such a window is rarely hit. Mitigation
         // only: docs/trainer.md, "Known issue".
         info.Environment["DOTNET_GCgen0size"] = "0x10000000";
-        var process = Process.Start(info) ?? throw new AutoRetrainException($"could not start the trainer ({launcher.FileName}).");
-        var job = new Job(jobId, process);
+        var job = new Job(jobId, () => Process.Start(info) ?? throw new AutoRetrainException($"could not start the trainer ({launcher.FileName})."));
         // The trainer writes the model's epochs.jsonl (which tracking turns into metric series) into its --out folder,
         // the model's key in the store, as it does on Azure ML.
         job.Completed += status =>
@@ -159,11 +158,20 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
         return job;
     }
 
-    private sealed class Job(string id, Process process)
+    /// <summary>
+    /// One training job: the trainer process, followed through its stdout. A trainer that dies of a native fault
+    /// (killed by a signal: exit code 128 + n, e.g. 134 for SIGABRT) or stops on a non-finite loss is run once more
+    /// from the start with the same inputs, because both come from the open native defect described in
+    /// docs/trainer.md ("Known issue") and not from the data; the second attempt's outcome is the job's, and its
+    /// status carries <c>trainerAttempts</c> = 2 and the first attempt's cause. Bad input (exit 2) is not retried.
+    /// </summary>
+    private sealed class Job(string id, Func<Process> start)
     {
+        public const int MaxAttempts = 2;
         private readonly Queue<string> _stderrTail = new();
         private volatile TrainingJobStatus _status = new(id, TrainingJobState.Running);
         private volatile bool _cancelled;
+        private volatile Process? _process;
 
         public TrainingJobStatus Status => _status;
         public event Action<TrainingJobStatus>? Completed;
@@ -173,52 +181,94 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
         {
             _ = Task.Run(async () =>
             {
-                var stderr = Task.Run(async () =>
+                string? earlierCause = null;
+                for (int attempt = 1; ; attempt++)
                 {
-                    while (await process.StandardError.ReadLineAsync() is { } line)
-                        lock (_stderrTail)
+                    var (exitCode, error) = await RunOnceAsync();
+                    string tail;
+                    lock (_stderrTail) tail = string.Join("\n", _stderrTail);
+                    TrainingJobStatus final;
+                    if (_cancelled) final = _status with { State = TrainingJobState.Canceled, Message = "cancelled" };
+                    else if (exitCode == 0) final = _status with { State = TrainingJobState.Completed, Progress = 1 };
+                    else
+                    {
+                        string cause = $"trainer exited with code {exitCode}: {error ?? tail}";
+                        if (attempt < MaxAttempts && IsNativeFault(exitCode, error))
                         {
-                            _stderrTail.Enqueue(line);
-                            if (_stderrTail.Count > 20) _stderrTail.Dequeue();
+                            earlierCause = cause;
+                            Line?.Invoke("retry", JsonSerializer.SerializeToElement(new { attempt = attempt + 1, cause }));
+                            lock (_stderrTail) _stderrTail.Clear();
+                            continue;
                         }
-                });
-                var metrics = new Dictionary<string, double>();
-                while (await process.StandardOutput.ReadLineAsync() is { } line)
-                {
-                    if (!line.StartsWith('{')) continue;
-                    JsonElement doc;
-                    try { doc = JsonDocument.Parse(line).RootElement.Clone(); }
-                    catch (JsonException) { continue; }
-                    string name = doc.TryGetProperty("event", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : "log";
-                    double progress = doc.TryGetProperty("progress", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetDouble() : _status.Progress;
-                    foreach (var prop in doc.EnumerateObject())
-                        if (prop.Value.ValueKind == JsonValueKind.Number && prop.Name is not ("progress" or "epoch" or "step"))
-                            metrics[prop.Name] = prop.Value.GetDouble();
-                    string message = name == "done" && doc.TryGetProperty("stopReason", out var why) && why.ValueKind == JsonValueKind.String
-                        ? TrainerStopReasons.Message(why.GetString()!, doc.TryGetProperty("epochsRun", out var run) && run.TryGetInt32(out int n) ? n : null)
-                        : name;
-                    _status = _status with { Progress = progress, Message = message, Metrics = new Dictionary<string, double>(metrics) };
-                    Line?.Invoke(name, doc);
+                        final = _status with { State = TrainingJobState.Failed, Message = cause };
+                    }
+                    if (earlierCause is not null)
+                        final = final with
+                        {
+                            Message = $"{final.Message} (attempt {attempt} of {MaxAttempts}; the first ended: {earlierCause})",
+                            Metrics = new Dictionary<string, double>(final.Metrics ?? new Dictionary<string, double>()) { ["trainerAttempts"] = attempt },
+                        };
+                    // Everything a finished job leaves behind is written before anyone can see it finished.
+                    try { Completed?.Invoke(final); }
+                    finally { _status = final; }
+                    return;
                 }
-                await process.WaitForExitAsync();
-                await stderr;
-                string tail;
-                lock (_stderrTail) tail = string.Join("\n", _stderrTail);
-                var final = _cancelled
-                    ? _status with { State = TrainingJobState.Canceled, Message = "cancelled" }
-                    : process.ExitCode == 0
-                        ? _status with { State = TrainingJobState.Completed, Progress = 1 }
-                        : _status with { State = TrainingJobState.Failed, Message = $"trainer exited with code {process.ExitCode}: {tail}" };
-                // Everything a finished job leaves behind is written before anyone can see it finished.
-                try { Completed?.Invoke(final); }
-                finally { _status = final; }
             });
+        }
+
+        /// <summary>A crash by signal, or the trainer's "training diverged" stop (a non-finite loss).</summary>
+        private static bool IsNativeFault(int exitCode, string? error) =>
+            exitCode >= 128 || exitCode < 0 || (error?.StartsWith(Core.Cycles.TrainerErrors.Diverged, StringComparison.Ordinal) ?? false);
+
+        /// <summary>Runs the trainer once; returns its exit code and the message of its last <c>error</c> event.</summary>
+        private async Task<(int ExitCode, string? Error)> RunOnceAsync()
+        {
+            using var process = start();
+            _process = process;
+            if (_cancelled) Kill(process);
+            var stderr = Task.Run(async () =>
+            {
+                while (await process.StandardError.ReadLineAsync() is { } line)
+                    lock (_stderrTail)
+                    {
+                        _stderrTail.Enqueue(line);
+                        if (_stderrTail.Count > 20) _stderrTail.Dequeue();
+                    }
+            });
+            var metrics = new Dictionary<string, double>();
+            string? error = null;
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (!line.StartsWith('{')) continue;
+                JsonElement doc;
+                try { doc = JsonDocument.Parse(line).RootElement.Clone(); }
+                catch (JsonException) { continue; }
+                string name = doc.TryGetProperty("event", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : "log";
+                double progress = doc.TryGetProperty("progress", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetDouble() : _status.Progress;
+                foreach (var prop in doc.EnumerateObject())
+                    if (prop.Value.ValueKind == JsonValueKind.Number && prop.Name is not ("progress" or "epoch" or "step"))
+                        metrics[prop.Name] = prop.Value.GetDouble();
+                if (name == "error" && doc.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String) error = m.GetString();
+                string message = name == "done" && doc.TryGetProperty("stopReason", out var why) && why.ValueKind == JsonValueKind.String
+                    ? TrainerStopReasons.Message(why.GetString()!, doc.TryGetProperty("epochsRun", out var run) && run.TryGetInt32(out int n) ? n : null)
+                    : name;
+                _status = _status with { Progress = progress, Message = message, Metrics = new Dictionary<string, double>(metrics) };
+                Line?.Invoke(name, doc);
+            }
+            await process.WaitForExitAsync();
+            await stderr;
+            return (process.ExitCode, error);
+        }
+
+        private static void Kill(Process process)
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { /* already exited */ }
         }
 
         public void Cancel()
         {
             _cancelled = true;
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { /* already exited */ }
+            if (_process is { } process) Kill(process);
         }
     }
 }
