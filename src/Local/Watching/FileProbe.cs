@@ -21,6 +21,7 @@ public static class FileProbe
     private const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100, AtEmptyPath = 0x1000;
     private const uint StatxBasicStats = 0x7ff;
     private const int ORdOnly = 0, ONonBlock = 0x800, OCloExec = 0x80000;
+    private static readonly int ONoFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
 
     /// <summary>lstat: the entry itself, never what a link points to. Null when the entry is gone.</summary>
     public static FileFacts? Of(string path)
@@ -49,27 +50,110 @@ public static class FileProbe
     {
         if (!NativeAvailable)
             return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        int noFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
-        int fd = Open(path, ORdOnly | ONonBlock | OCloExec | noFollow);
+        int fd = Open(path, ORdOnly | ONonBlock | OCloExec | ONoFollow);
+        if (fd < 0) throw OpenFailure(path, Marshal.GetLastPInvokeError());
+        return CheckRegular(new SafeFileHandle(fd, ownsHandle: true), path);
+    }
+
+    /// <summary>
+    /// <see cref="OpenRegular"/> for <paramref name="relative"/> inside <paramref name="root"/>, resolved by the kernel
+    /// beneath the root with no symbolic link anywhere on the way (Linux 5.6+ <c>openat2</c>, <c>RESOLVE_BENEATH |
+    /// RESOLVE_NO_SYMLINKS</c>): a folder on the path swapped for a link to somewhere else between the survey and the
+    /// open is refused (<see cref="IOException"/>), not followed. Where <c>openat2</c> is missing (older kernels, some
+    /// container sandboxes) only the last component is protected, as by <see cref="OpenRegular"/>.
+    /// </summary>
+    public static SafeFileHandle OpenRegularBeneath(string root, string relative)
+    {
+        if (!Openat2Available) return OpenRegular(Path.Combine(root, relative));
+        using var dir = OpenBeneathRoot(root);
+        var how = new OpenHow { Flags = (ulong)(ORdOnly | ONonBlock | OCloExec | ONoFollow), Resolve = ResolveBeneath | ResolveNoSymlinks };
+        int fd = (int)Openat2(Openat2Syscall, (int)dir.DangerousGetHandle(), relative, ref how, 24);
+        string path = Path.Combine(root, relative);
+        if (fd < 0) throw OpenFailure(path, Marshal.GetLastPInvokeError());
+        return CheckRegular(new SafeFileHandle(fd, ownsHandle: true), path);
+    }
+
+    /// <summary>
+    /// Deletes the file <paramref name="relative"/> inside <paramref name="root"/>: its folder is opened beneath the root
+    /// with no symbolic link on the way (as <see cref="OpenRegularBeneath"/>) and the entry is removed from that folder,
+    /// so a folder swapped for a link never makes this delete a file outside the root. Same fallback as the open.
+    /// </summary>
+    public static void DeleteBeneath(string root, string relative)
+    {
+        string path = Path.Combine(root, relative);
+        if (!Openat2Available) { File.Delete(path); return; }
+        string parent = Path.GetDirectoryName(relative) ?? "";
+        using var dir = OpenBeneathRoot(root);
+        var how = new OpenHow { Flags = (ulong)(ODirectory | OCloExec | OPath), Resolve = ResolveBeneath | ResolveNoSymlinks };
+        int fd = (int)Openat2(Openat2Syscall, (int)dir.DangerousGetHandle(), parent.Length == 0 ? "." : parent, ref how, 24);
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            throw errno switch
-            {
-                1 or 13 => new UnauthorizedAccessException($"{path}: permission denied (errno {errno})."),
-                2 => new FileNotFoundException($"{path}: gone before it could be opened.", path),
-                40 => new IOException($"{path}: became a symbolic link before it could be opened."),
-                _ => new IOException($"{path}: open failed (errno {errno})."),
-            };
+            if (errno == 2) return; // the folder is gone: another watcher took the file and removed it
+            throw OpenFailure(Path.Combine(root, parent), errno);
         }
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        using var folder = new SafeFileHandle(fd, ownsHandle: true);
+        if (Unlinkat(fd, Path.GetFileName(relative), 0) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == 2) return; // already gone: another watcher took it
+            throw new IOException($"{path}: could not be removed (errno {errno}).");
+        }
+    }
+
+    private static SafeFileHandle OpenBeneathRoot(string root)
+    {
+        int fd = Open(root, ODirectory | OCloExec | OPath);
+        if (fd < 0) throw OpenFailure(root, Marshal.GetLastPInvokeError());
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    private static Exception OpenFailure(string path, int errno) => errno switch
+    {
+        1 or 13 => new UnauthorizedAccessException($"{path}: permission denied (errno {errno})."),
+        2 => new FileNotFoundException($"{path}: gone before it could be opened.", path),
+        40 => new IOException($"{path}: a symbolic link is on the way (a file or folder became a link); not followed."),
+        18 => new IOException($"{path}: resolves outside the watched folder; not followed."),
+        _ => new IOException($"{path}: open failed (errno {errno})."),
+    };
+
+    private static SafeFileHandle CheckRegular(SafeFileHandle handle, string path)
+    {
         var buffer = new byte[256];
-        if (Statx(fd, "", AtEmptyPath, StatxBasicStats, buffer) != 0 || FromStatx(buffer).Kind != FileKind.Regular)
+        if (Statx((int)handle.DangerousGetHandle(), "", AtEmptyPath, StatxBasicStats, buffer) != 0 || FromStatx(buffer).Kind != FileKind.Regular)
         {
             handle.Dispose();
             throw new IOException($"{path}: is no longer a regular file.");
         }
         return handle;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct OpenHow
+    {
+        public ulong Flags;
+        public ulong Mode;
+        public ulong Resolve;
+    }
+
+    private const ulong ResolveNoSymlinks = 0x04, ResolveBeneath = 0x08;
+    private const int ODirectory = 0x10000, OPath = 0x200000;
+    private const long Openat2Syscall = 437; // the same number on every Linux architecture
+
+    /// <summary>openat2 exists and is allowed (probed once on "/"): ENOSYS on kernels before 5.6, EPERM or ENOSYS in some sandboxes.</summary>
+    private static readonly bool Openat2Available = OperatingSystem.IsLinux() && ProbeOpenat2(); // not NativeAvailable: declared later, so not yet set
+
+    private static bool ProbeOpenat2()
+    {
+        var how = new OpenHow { Flags = (ulong)(ODirectory | OCloExec | OPath), Resolve = ResolveNoSymlinks };
+        try
+        {
+            int fd = (int)Openat2(Openat2Syscall, AtFdCwd, "/", ref how, 24);
+            if (fd < 0) return false;
+            new SafeFileHandle(fd, ownsHandle: true).Dispose();
+            return true;
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException) { return false; }
     }
 
     /// <summary>Linux with a C library that has <c>statx</c> (glibc 2.28 and later, musl 1.2.5): probed once.</summary>
@@ -126,6 +210,12 @@ public static class FileProbe
 
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
     private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static extern long Openat2(long number, int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, ref OpenHow how, nuint size);
+
+    [DllImport("libc", EntryPoint = "unlinkat", SetLastError = true)]
+    private static extern int Unlinkat(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
     [DllImport("libc", EntryPoint = "realpath")]
     private static extern nint RealPathNative([MarshalAs(UnmanagedType.LPUTF8Str)] string path, nint resolved);

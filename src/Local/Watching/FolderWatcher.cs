@@ -256,7 +256,7 @@ public sealed class FolderWatcher(string folder, IngestionService ingestion)
                 return outcome.AlreadyRecorded ? null : outcome;
             }
             _leftInPlace.Remove(file.Path);
-            try { File.Delete(file.Path); }
+            try { FileProbe.DeleteBeneath(Folder, file.Relative); }
             catch (DirectoryNotFoundException) { } // another watcher took it and removed its folder
             return outcome;
         }
@@ -272,7 +272,7 @@ public sealed class FolderWatcher(string folder, IngestionService ingestion)
     /// <summary>The file's bytes, read through a handle that is checked to be a regular file; null when it changed since the survey.</summary>
     private byte[]? Read(Candidate file)
     {
-        using SafeFileHandle handle = FileProbe.OpenRegular(file.Path);
+        using SafeFileHandle handle = FileProbe.OpenRegularBeneath(Folder, file.Relative);
         long length = RandomAccess.GetLength(handle);
         if (length != file.Facts.Size)
         {
