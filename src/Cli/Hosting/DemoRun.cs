@@ -43,11 +43,16 @@ public sealed record DemoSettings(
         Batches = stream.Batches.Count,
         TilesPerBatch = (stream.StreamImages + stream.Batches.Count - 1) / stream.Batches.Count,
         HoldoutTiles = stream.HoldoutImages,
-        NewClassBatch = null, RisingClassBatch = null, SeasonChangeBatch = null,
+        NewClassBatch = null, RisingClassBatch = null, SeasonChangeBatch = null, InputScale = null,
     };
 
     /// <summary>A warm-started cycle trains this fraction of <see cref="Epochs"/> (at the cold peak learning rate).</summary>
     public double WarmStartEpochFraction { get; init; } = 1;
+
+    /// <summary>The trainer's input scale. The generated demo's epochs and caps were measured at 1 (its smallest
+    /// vehicles, about 8 px, would otherwise be upsampled ×1.25 and every tile would make two windows, doubling each
+    /// cycle); a replayed folder leaves it to the trainer (null: chosen from its objects' sizes).</summary>
+    public double? InputScale { get; init; } = 1;
 }
 
 /// <summary>One cycle as the demo reports it, with the champion's score on the fixed holdout afterwards.</summary>
@@ -92,7 +97,7 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
         Gate = new PromotionGateOptions { BootstrapResamples = 300, MinMapGain = 0.005 },
         Training = new TrainingConfig
         {
-            Epochs = settings.Epochs, InputSize = settings.TileSize, Seed = settings.Seed,
+            Epochs = settings.Epochs, InputSize = settings.TileSize, Seed = settings.Seed, InputScale = settings.InputScale,
             TimeBudgetSeconds = settings.SafetyCapSeconds, Architecture = settings.Architecture, Patience = 8,
             // A demo cycle trains a few epochs, so its champions are far from converged: the lower fine-tuning peak
             // slowed them down (holdout mAP50 0.58 instead of 0.79 after 6 batches), so warm cycles keep the cold peak.
