@@ -37,8 +37,22 @@ public sealed record DemoSettings(
     public static readonly DemoSettings Full = new(6, 120, 256, 120, Epochs: 12, SafetyCapSeconds: 1800,
         NewClassBatch: 2, RisingClassBatch: 4, SeasonChangeBatch: 5, "centernet-tiny") { WarmStartEpochFraction = 0.5 };
 
+    /// <summary>The settings for replaying a labelled folder: its batches and holdout, no generated drift events.</summary>
+    public static DemoSettings ForLabelledStream(DemoSettings size, LabelledFolderStream stream) => size with
+    {
+        Batches = stream.Batches.Count,
+        TilesPerBatch = (stream.StreamImages + stream.Batches.Count - 1) / stream.Batches.Count,
+        HoldoutTiles = stream.HoldoutImages,
+        NewClassBatch = null, RisingClassBatch = null, SeasonChangeBatch = null, InputScale = null,
+    };
+
     /// <summary>A warm-started cycle trains this fraction of <see cref="Epochs"/> (at the cold peak learning rate).</summary>
     public double WarmStartEpochFraction { get; init; } = 1;
+
+    /// <summary>The trainer's input scale. The generated demo's epochs and caps were measured at 1 (its smallest
+    /// vehicles, about 8 px, would otherwise be upsampled ×1.25 and every tile would make two windows, doubling each
+    /// cycle); a replayed folder leaves it to the trainer (null: chosen from its objects' sizes).</summary>
+    public double? InputScale { get; init; } = 1;
 }
 
 /// <summary>One cycle as the demo reports it, with the champion's score on the fixed holdout afterwards.</summary>
@@ -58,10 +72,12 @@ public sealed record DemoSummary(string Workdir, double WallSeconds, int Batches
     IReadOnlyList<DecisionRecord> Decisions, string? Champion, string Report, string Mlruns, double OrchestrationOverheadRatio);
 
 /// <summary>
-/// The main job on the local embedded default: a generated stream of overhead imagery arrives in batches (a rare
-/// class, a new class appearing, a class becoming common), is ingested, and the cycle manager decides and retrains.
+/// The main job on the local embedded default: a stream of overhead imagery arrives in batches, is ingested, and the
+/// cycle manager decides and retrains; after each cycle the champion is scored on a fixed holdout. The stream is
+/// generated (a rare class, a new class appearing, a class becoming common) unless a <see cref="IDemoStream"/> is
+/// given, such as real labelled imagery replayed from a folder (<see cref="LabelledFolderStream"/>).
 /// </summary>
-public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView view, LocalSettings? configured = null)
+public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView view, LocalSettings? configured = null, IDemoStream? stream = null)
 {
     public const string Project = "demo";
 
@@ -81,7 +97,7 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
         Gate = new PromotionGateOptions { BootstrapResamples = 300, MinMapGain = 0.005 },
         Training = new TrainingConfig
         {
-            Epochs = settings.Epochs, InputSize = settings.TileSize, Seed = settings.Seed,
+            Epochs = settings.Epochs, InputSize = settings.TileSize, Seed = settings.Seed, InputScale = settings.InputScale,
             TimeBudgetSeconds = settings.SafetyCapSeconds, Architecture = settings.Architecture, Patience = 8,
             // A demo cycle trains a few epochs, so its champions are far from converged: the lower fine-tuning peak
             // slowed them down (holdout mAP50 0.58 instead of 0.79 after 6 batches), so warm cycles keep the cold peak.
@@ -99,14 +115,10 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
         var clock = Stopwatch.StartNew();
         DemoWorkdir.Prepare(workdir);
         var workspace = new LocalWorkspace(workdir);
-        var generator = new SyntheticGenerator(new GeneratorOptions { Seed = settings.Seed, TileSize = settings.TileSize });
-        var plan = StreamPlan.Create(generator.Options, new StreamOptions
-        {
-            Batches = settings.Batches, TilesPerBatch = settings.TilesPerBatch, NewClassBatch = settings.NewClassBatch,
-            RisingClassBatch = settings.RisingClassBatch, SeasonChangeBatch = settings.SeasonChangeBatch ?? settings.Batches,
-        });
-        var holdout = await WriteHoldoutAsync(workspace, ct);
-        view.Info($"Workspace {workspace.Root}; fixed holdout of {holdout.Tiles.Count} generated tiles.");
+        var source = stream ?? new GeneratedDemoStream(settings);
+        var holdout = new Holdout(source.WriteHoldout(Path.GetDirectoryName(workspace.Store.PathOf(Containers.Datasets, "holdout/.keep"))!),
+            workspace.Store, source.Classes);
+        view.Info($"Workspace {workspace.Root}; fixed holdout of {holdout.Tiles.Count} {(stream is null ? "generated" : "labelled")} tiles.");
 
         var local = configured ?? Defaults(settings);
         var options = local.Cycles;
@@ -122,13 +134,12 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
         await using var pipeline = await LocalPipeline.StartAsync(workspace, Project, options, manager, local.Trainer);
         pipeline.Backend.EventReceived += view.TrainerEvent;
         var watcher = new FolderWatcher(workspace.IncomingFolder, workspace.CreateIngestion()) { SettleTime = TimeSpan.Zero };
-        var writer = new SyntheticDatasetWriter(generator, SyntheticImageFormat.Png);
         var demoCycles = new List<DemoCycle>();
 
-        foreach (var batch in plan.Batches)
+        foreach (var batch in source.Batches)
         {
             ct.ThrowIfCancellationRequested();
-            writer.WriteTiles(Path.Combine(workspace.IncomingFolder, batch.Folder), batch.FirstTileIndex, batch.Tiles, batch.Conditions);
+            source.WriteBatch(batch, Path.Combine(workspace.IncomingFolder, batch.Folder));
             var outcomes = await watcher.ScanOnceAsync(ct: ct);
             var signal = TilesRegistered.From($"{Project}-{batch.Folder}", outcomes);
             view.BatchArrived(batch, signal, outcomes.Count(o => o.Kind == IngestKind.Quarantined));
@@ -158,7 +169,7 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
         string report = await pipeline.Report.WriteAsync(ct);
         double total = demoCycles.Sum(c => c.TotalSeconds);
         double overhead = total > 0 ? demoCycles.Sum(c => c.TotalSeconds - c.TrainSeconds - c.ScoreSeconds) / total : 0;
-        var summary = new DemoSummary(workspace.Root, clock.Elapsed.TotalSeconds, plan.Batches.Count, demoCycles,
+        var summary = new DemoSummary(workspace.Root, clock.Elapsed.TotalSeconds, source.Batches.Count, demoCycles,
             await workspace.Cycles.ListDecisionsAsync(Project, ct), (await workspace.Registry.GetChampionAsync(ct)).ModelId,
             report, workspace.MlrunsFolder, overhead);
         await File.WriteAllTextAsync(Path.Combine(workspace.Root, "demo-summary.json"), Json.Serialize(summary), ct);
@@ -195,30 +206,15 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
         }
     }
 
-    private sealed record Holdout(IReadOnlyList<SnapshotEntry> Tiles, IArtifactStore Store)
+    private sealed record Holdout(IReadOnlyList<SnapshotEntry> Tiles, IArtifactStore Store, IReadOnlyList<string> Classes)
     {
         public async Task<(double? Map50, IReadOnlyDictionary<string, double> PerClass)> ScoreAsync(IModelPredictor predictor, string modelKey, CancellationToken ct)
         {
-            var classes = SyntheticClasses.All.Select(c => c.Name).ToList();
-            var index = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
+            var index = Classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
             var truth = await DetectionScoring.GroundTruthAsync(Store, Tiles, index, ct);
-            var metrics = (await DetectionScoring.EvaluateAsync(predictor, modelKey, Tiles, truth, classes, ct)).AccumulateAll();
-            var perClass = classes.Select((c, i) => (c, ap: metrics.PerClassAP50[i])).Where(x => x.ap >= 0).ToDictionary(x => x.c, x => x.ap);
+            var metrics = (await DetectionScoring.EvaluateAsync(predictor, modelKey, Tiles, truth, Classes, ct)).AccumulateAll();
+            var perClass = Classes.Select((c, i) => (c, ap: metrics.PerClassAP50[i])).Where(x => x.ap >= 0).ToDictionary(x => x.c, x => x.ap);
             return (metrics.AP50, perClass);
         }
-    }
-
-    /// <summary>A fixed holdout from another seed and the final class mix, kept in <c>datasets/holdout/</c>.</summary>
-    private async Task<Holdout> WriteHoldoutAsync(LocalWorkspace workspace, CancellationToken ct)
-    {
-        var generator = new SyntheticGenerator(new GeneratorOptions { Seed = settings.Seed + 1000, TileSize = settings.TileSize, NamePrefix = "holdout" });
-        string folder = workspace.Store.PathOf(Containers.Datasets, "holdout/.keep");
-        folder = Path.GetDirectoryName(folder)!;
-        new SyntheticDatasetWriter(generator, SyntheticImageFormat.Png).WriteTiles(folder, 0, settings.HoldoutTiles);
-        var entries = Enumerable.Range(0, settings.HoldoutTiles).Select(i => generator.NameOf(i))
-            .Select(name => new SnapshotEntry(name, "", Split.Validation, $"holdout/{name}.png", $"holdout/{name}{LabelFile.Suffix}"))
-            .ToList();
-        await Task.CompletedTask;
-        return new Holdout(entries, workspace.Store);
     }
 }

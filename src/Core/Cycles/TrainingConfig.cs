@@ -32,6 +32,15 @@ public record TrainingConfig
     /// <summary>Chip size the detector trains on (pixels, a multiple of 16).</summary>
     public int InputSize { get; init; } = 256;
 
+    /// <summary>Resampling of the scenes, in chip pixels per scene pixel (2 upsamples); null chooses it from the labelled
+    /// objects' sizes (small objects upsampled to about 10 px, very large ones downsampled to fit half a chip). A
+    /// warm-started training keeps its base model's scale. Recorded in the model; prediction uses the same.</summary>
+    public double? InputScale { get; init; }
+
+    /// <summary>Weight of a GIoU term on the box regression (predicted box against the true box at each object's
+    /// centre cell) added to the L1 size and offset terms; 0 leaves it out.</summary>
+    public double GiouWeight { get; init; }
+
     /// <summary>Wall-clock cap on the epoch loop, in seconds; null none. When it fires the run stops and says so.</summary>
     public double? TimeBudgetSeconds { get; init; }
 
@@ -59,4 +68,13 @@ public record TrainingConfig
     /// objects, <see cref="ClassBalancedLossBeta"/>), computed from the training tiles' object counts.</summary>
     public bool ClassBalancedLoss { get; init; }
     public double ClassBalancedLossBeta { get; init; } = Sampling.ClassLossWeights.DefaultBeta;
+
+    /// <summary>A scene larger than the chip region yields about area / region² windows an epoch; this share of them
+    /// are background windows (touching no object), the rest hold objects. 0.25 is a starting point, not a measured
+    /// optimum (Raster Vision's default, 1 negative per positive, is 0.5).</summary>
+    public double BackgroundWindowFraction { get; init; } = 0.25;
+
+    /// <summary>Decoded pixels the trainer holds at most, in MiB: when every tile's decoded RGB fits, tiles are decoded
+    /// once and held; otherwise scenes are decoded on demand through a cache of this size (least recently used evicted).</summary>
+    public int DecodedScenesMegabytes { get; init; } = 2048;
 }

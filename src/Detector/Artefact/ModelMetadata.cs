@@ -14,6 +14,9 @@ public sealed record ModelMetadata
     /// <summary>Class names in head-channel order; a warm start only ever appends.</summary>
     public required IReadOnlyList<string> Classes { get; init; }
     public required int InputSize { get; init; }
+    /// <summary>Chip pixels per scene pixel the model was trained at (see <c>InputScale</c>); prediction resamples scenes the same way.
+    /// 1 for models written before the field existed.</summary>
+    public double InputScale { get; init; } = 1;
     public required int OutputStride { get; init; }
     public required Normalisation Normalisation { get; init; }
     public string? SnapshotId { get; init; }

@@ -47,7 +47,7 @@ public static partial class TrainerCommands
             {
                 detector.to(torchDevice);
                 var predictor = new ScenePredictor(detector, metadata.InputSize, metadata.Normalisation, torchDevice,
-                    new PredictionOptions { MinScore = min });
+                    new PredictionOptions { MinScore = min }, metadata.InputScale);
                 for (int i = 0; i < files.Count; i++)
                 {
                     byte[] rgb;

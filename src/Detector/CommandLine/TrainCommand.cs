@@ -35,7 +35,7 @@ public static partial class TrainerCommands
             EnsureWritable("--out", parse.GetValue(output)!, folder: true);
             if (parse.GetValue(baseModel) is { } warm) Artefact.ModelArtefact.ReadMetadata(warm); // a bad base model fails before training
             var torchDevice = Prepare(parse.GetValue(device));
-            var dataset = DatasetReader.Read(parse.GetValue(data)!, parse.GetValue(store));
+            var dataset = DatasetReader.Read(parse.GetValue(data)!, parse.GetValue(store), options.DecodedScenesBytes);
             var request = new TrainingRequest(dataset, parse.GetValue(output)!, options, torchDevice)
             {
                 BaseModelFolder = parse.GetValue(baseModel),

@@ -12,16 +12,21 @@ namespace AutoRetrain.Detector.Data;
 /// can only start between operations. Building a batch costs about 1/40 of a training step (bench: loader 41×).</para>
 /// </summary>
 public sealed class BatchLoader(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex,
-    int chipSize, int batchSize, Normalisation norm, AugmentationOptions? augmentation)
+    int chipSize, int batchSize, Normalisation norm, AugmentationOptions? augmentation, double baseScale = 1)
 {
-    public IEnumerable<ChipBatch> Batches(int[] order, int seed)
+    /// <summary>Batches of whole tiles in this order.</summary>
+    public IEnumerable<ChipBatch> Batches(int[] order, int seed) =>
+        Batches(order.Select(t => new TrainingSample(t, null)).ToArray(), seed);
+
+    /// <summary>Batches of these samples (tiles or scene windows, see <see cref="EpochSamples"/>) in this order.</summary>
+    public IEnumerable<ChipBatch> Batches(TrainingSample[] samples, int seed)
     {
         var seeds = new Random(seed);
-        for (int start = 0; start < order.Length; start += batchSize)
+        for (int start = 0; start < samples.Length; start += batchSize)
         {
-            int[] indices = order[start..Math.Min(order.Length, start + batchSize)];
-            int[] sampleSeeds = indices.Select(_ => seeds.Next()).ToArray();
-            yield return ChipBatch.Build(tiles, classIndex, indices, chipSize, norm, augmentation, sampleSeeds);
+            var slice = samples[start..Math.Min(samples.Length, start + batchSize)];
+            int[] sampleSeeds = slice.Select(_ => seeds.Next()).ToArray();
+            yield return ChipBatch.Build(tiles, classIndex, slice, chipSize, norm, augmentation, sampleSeeds, baseScale);
         }
     }
 }

@@ -20,12 +20,17 @@ public sealed class ChipBatch
     public int Count => TileIndices.Length;
     public int OutputSize => ChipSize / DetectorArchitecture.OutputStride;
 
-    /// <summary>Builds a batch; sample <c>i</c> draws its augmentation from its own seed so a batch is the same whatever the thread count.</summary>
-    public static ChipBatch Build(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex, int[] tileIndices,
-        int chipSize, Normalisation norm, AugmentationOptions? augmentation, int[] sampleSeeds) =>
-        Build(tiles, classIndex, tileIndices, chipSize, norm, i => augmentation is null
-            ? ChipTransform.Identity
-            : ChipTransform.Random(new Random(sampleSeeds[i]), tiles[tileIndices[i]].Width, tiles[tileIndices[i]].Height, chipSize, augmentation));
+    /// <summary>Builds a batch of training samples (a tile, or a window of a scene); sample <c>i</c> draws its augmentation
+    /// from its own seed so a batch is the same whatever the thread count.</summary>
+    public static ChipBatch Build(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex, TrainingSample[] samples,
+        int chipSize, Normalisation norm, AugmentationOptions? augmentation, int[] sampleSeeds, double baseScale = 1) =>
+        Build(tiles, classIndex, samples.Select(s => s.Tile).ToArray(), chipSize, norm, i =>
+        {
+            var tile = tiles[samples[i].Tile];
+            return augmentation is null
+                ? ChipTransform.Plain(tile.Width, tile.Height, chipSize, baseScale, samples[i].Window)
+                : ChipTransform.Random(new Random(sampleSeeds[i]), tile.Width, tile.Height, chipSize, augmentation, baseScale, samples[i].Window);
+        });
 
     /// <summary>Builds a batch whose sample <c>i</c> is cut from its tile by <paramref name="transformOf"/>(i).</summary>
     public static ChipBatch Build(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex, int[] tileIndices,

@@ -12,19 +12,46 @@ public sealed record ChipTransform(double OriginX, double OriginY, double Scale,
 {
     public static ChipTransform Identity { get; } = new(0, 0, 1, false, 0, 0, 1, [1, 1, 1]);
 
-    /// <summary>A random augmentation for a tile of this size.</summary>
-    public static ChipTransform Random(Random rng, int tileWidth, int tileHeight, int chipSize, AugmentationOptions options)
+    /// <summary>A random augmentation for a tile of this size. Without a <paramref name="window"/> the chip's region is
+    /// placed at random in the tile (centred on an axis where the tile is smaller); with one it is centred on the window
+    /// (a scene window from <c>SceneWindows</c>) and kept inside the tile. <paramref name="baseScale"/> is the resampling
+    /// (chip pixels per tile pixel) the scale jitter multiplies.</summary>
+    public static ChipTransform Random(Random rng, int tileWidth, int tileHeight, int chipSize, AugmentationOptions options,
+        double baseScale = 1, BoundingBox? window = null)
     {
-        double scale = options.ScaleJitter > 0 ? Math.Exp((rng.NextDouble() * 2 - 1) * Math.Log(1 + options.ScaleJitter)) : 1;
+        double scale = baseScale * (options.ScaleJitter > 0 ? Math.Exp((rng.NextDouble() * 2 - 1) * Math.Log(1 + options.ScaleJitter)) : 1);
         double region = chipSize / scale;
-        double x0 = tileWidth > region ? rng.NextDouble() * (tileWidth - region) : (tileWidth - region) / 2;
-        double y0 = tileHeight > region ? rng.NextDouble() * (tileHeight - region) : (tileHeight - region) / 2;
+        double x0, y0;
+        if (window is { } w)
+            (x0, y0) = (Around(w.CenterX, tileWidth, region), Around(w.CenterY, tileHeight, region));
+        else
+        {
+            x0 = tileWidth > region ? rng.NextDouble() * (tileWidth - region) : (tileWidth - region) / 2;
+            y0 = tileHeight > region ? rng.NextDouble() * (tileHeight - region) : (tileHeight - region) / 2;
+        }
         float Jitter(double amount) => (float)((rng.NextDouble() * 2 - 1) * amount);
         return new ChipTransform(Math.Floor(x0), Math.Floor(y0), scale,
             options.FlipsAndRotations && rng.Next(2) == 1, options.FlipsAndRotations ? rng.Next(4) : 0,
             Jitter(options.Brightness), 1 + Jitter(options.Contrast),
             [1 + Jitter(options.ChannelGain), 1 + Jitter(options.ChannelGain), 1 + Jitter(options.ChannelGain)]);
     }
+
+    /// <summary>No augmentation: the region of <paramref name="chipSize"/>/<paramref name="baseScale"/> tile pixels at the
+    /// window (centred on it), or at the tile's origin without one.</summary>
+    public static ChipTransform Plain(int tileWidth, int tileHeight, int chipSize, double baseScale = 1, BoundingBox? window = null)
+    {
+        if (window is not { } w) return baseScale == 1 ? Identity : Identity with { Scale = baseScale };
+        double region = chipSize / baseScale;
+        return Identity with
+        {
+            OriginX = Math.Floor(Around(w.CenterX, tileWidth, region)), OriginY = Math.Floor(Around(w.CenterY, tileHeight, region)),
+            Scale = baseScale,
+        };
+    }
+
+    /// <summary>The start of a region of this length centred on <paramref name="centre"/>, kept inside the tile when it fits.</summary>
+    private static double Around(double centre, int length, double region) =>
+        length > region ? Math.Clamp(centre - region / 2, 0, length - region) : (length - region) / 2;
 
     /// <summary>Maps a point of the scaled, unrotated chip frame through the flip and rotations.</summary>
     public (double X, double Y) Orient(double x, double y, int size)

@@ -2,8 +2,35 @@ using AutoRetrain.Core.Labels;
 
 namespace AutoRetrain.Detector.Data;
 
-/// <summary>A decoded training or validation tile: RGB pixels (row-major, 3 bytes a pixel) and its labelled objects.</summary>
-public sealed record LabelledTile(string TileId, string Source, int Width, int Height, byte[] Rgb, IReadOnlyList<LabelObject> Objects);
+/// <summary>
+/// A training or validation tile: RGB pixels (row-major, 3 bytes a pixel) and its labelled objects. The pixels are
+/// either held (<c>Rgb</c> given) or decoded on demand through a <see cref="DecodedSceneCache"/> (<see cref="OnDemand"/>),
+/// which bounds the memory that many large scenes take; <see cref="Rgb"/> reads the same either way.
+/// </summary>
+public sealed record LabelledTile(string TileId, string Source, int Width, int Height, byte[] Rgb, IReadOnlyList<LabelObject> Objects)
+{
+    private readonly byte[]? held = Rgb;
+
+    /// <summary>The decoded pixels: held, or fetched from <see cref="PixelCache"/> (decoded again after an eviction).</summary>
+    public byte[] Rgb
+    {
+        get => held ?? PixelCache!.Get(TileId + "|" + Source, Decode!);
+        init => held = value;
+    }
+
+    /// <summary>The cache an on-demand tile decodes through; null when the pixels are held.</summary>
+    public DecodedSceneCache? PixelCache { get; private init; }
+
+    private Func<byte[]>? Decode { get; init; }
+
+    /// <summary>Bytes of the decoded RGB pixels.</summary>
+    public long DecodedBytes => 3L * Width * Height;
+
+    /// <summary>A tile whose pixels are decoded by <paramref name="decode"/> when read, kept in <paramref name="cache"/> as room allows.</summary>
+    public static LabelledTile OnDemand(string tileId, string source, int width, int height, IReadOnlyList<LabelObject> objects,
+        DecodedSceneCache cache, Func<byte[]> decode) =>
+        new(tileId, source, width, height, null!, objects) { PixelCache = cache, Decode = decode };
+}
 
 /// <summary>Training and validation tiles plus the classes found in their labels (sorted, ordinal).</summary>
 public sealed record TileDataset(string SnapshotId, IReadOnlyList<LabelledTile> Train, IReadOnlyList<LabelledTile> Validation)

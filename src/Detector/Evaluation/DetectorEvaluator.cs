@@ -30,13 +30,14 @@ public sealed record EvaluationResult(double Map50, IReadOnlyDictionary<string, 
 
 public static class DetectorEvaluator
 {
+
     /// <summary>
     /// Scene-level validation: the model predicts every scene through the same chip grid, batching and cross-chip NMS as
     /// <c>predict</c> (<see cref="ScenePredictor"/>), and the detections are scored per scene with both evaluators.
     /// </summary>
     public static EvaluationResult Evaluate(CenterNet model, int chipSize, Normalisation norm, Device device,
-        IReadOnlyList<string> classes, IReadOnlyList<LabelledTile> tiles, PredictionOptions? options = null) =>
-        Evaluate(new ScenePredictor(model, chipSize, norm, device, options), classes, tiles);
+        IReadOnlyList<string> classes, IReadOnlyList<LabelledTile> tiles, PredictionOptions? options = null, double inputScale = 1) =>
+        Evaluate(new ScenePredictor(model, chipSize, norm, device, options, inputScale), classes, tiles);
 
     /// <summary>
     /// Classes in the labels that the model does not know are scored too (AP 0), so an older model is
@@ -45,7 +46,10 @@ public static class DetectorEvaluator
     public static EvaluationResult Evaluate(ScenePredictor predictor, IReadOnlyList<string> classes, IReadOnlyList<LabelledTile> tiles)
     {
         if (tiles.Count == 0) return new EvaluationResult(double.NaN, new Dictionary<string, double>(), 0);
-        var predictions = predictor.Predict(tiles.Select(t => new SceneImage(t.Rgb, t.Width, t.Height)).ToList());
+        // A chunk of scenes at a time, as the hosts' predictor does: scenes decoded on demand are not all held at once.
+        var predictions = new List<IReadOnlyList<Decoding.Detection>>(tiles.Count);
+        foreach (var chunk in tiles.Chunk(ScenePredictor.ScenesPerCall))
+            predictions.AddRange(predictor.Predict(chunk.Select(t => new SceneImage(t.Rgb, t.Width, t.Height)).ToList()));
         return Score(classes, tiles, predictions);
     }
 

@@ -19,7 +19,6 @@ namespace AutoRetrain.Detector.Inference;
 public sealed class DetectorPredictor(IArtifactStore store, string cacheFolder, string? device = null, int modelsKept = 3)
     : IModelPredictor, IDisposable
 {
-    private const int ScenesPerBatch = 16;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly LinkedList<Loaded> _loaded = new();
 
@@ -32,7 +31,7 @@ public sealed class DetectorPredictor(IArtifactStore store, string cacheFolder, 
         {
             var loaded = await LoadAsync(modelKey, ct);
             var results = new List<TilePredictions>(tiles.Count);
-            foreach (var chunk in tiles.Chunk(ScenesPerBatch))
+            foreach (var chunk in tiles.Chunk(ScenePredictor.ScenesPerCall))
             {
                 var scenes = new List<SceneImage>(chunk.Length);
                 foreach (var tile in chunk)
@@ -80,7 +79,7 @@ public sealed class DetectorPredictor(IArtifactStore store, string cacheFolder, 
         var (model, metadata) = ModelArtefact.Load(folder);
         var torchDevice = DeviceChoice.Resolve(device);
         model.to(torchDevice);
-        var loaded = new Loaded(modelKey, model, new ScenePredictor(model, metadata.InputSize, metadata.Normalisation, torchDevice), metadata.Classes);
+        var loaded = new Loaded(modelKey, model, new ScenePredictor(model, metadata.InputSize, metadata.Normalisation, torchDevice, inputScale: metadata.InputScale), metadata.Classes);
         _loaded.AddFirst(loaded);
         while (_loaded.Count > Math.Max(1, modelsKept))
         {

@@ -5,7 +5,8 @@ namespace AutoRetrain.Detector.Training;
 /// <summary>
 /// CenterNet's loss per sample: penalty-reduced pixel-wise focal loss on the heatmaps (α=2, β=4; optionally weighted
 /// per class, the class-balanced loss),
-/// plus L1 on size (weight 0.1) and offset (weight 1) at object centres, each normalised by the
+/// plus L1 on size (weight 0.1) and offset (weight 1) at object centres, and optionally a GIoU term (1 − GIoU of the
+/// box the centre cell predicts against the true box, Rezatofighi et al. 2019), each normalised by the
 /// sample's object count. Per-sample values let the trainer weight tiles and report per-tile losses.
 /// </summary>
 public static class CenterNetLoss
@@ -17,7 +18,9 @@ public static class CenterNetLoss
     /// <param name="heatmap">[B, C, h, w] targets; <paramref name="size"/>, <paramref name="offset"/> [B, 2, h, w]; <paramref name="mask"/> [B, 1, h, w].</param>
     /// <returns>[B] loss per sample.</returns>
     /// <param name="classWeights">Optional [C] weight of each class's heatmap loss (class-balanced loss); null weighs every class 1.</param>
-    public static Tensor PerSample(Tensor output, Tensor heatmap, Tensor size, Tensor offset, Tensor mask, Tensor? classWeights = null)
+    /// <param name="giouWeight">Weight of the GIoU term; 0 leaves it out.</param>
+    public static Tensor PerSample(Tensor output, Tensor heatmap, Tensor size, Tensor offset, Tensor mask, Tensor? classWeights = null,
+        double giouWeight = 0)
     {
         using var scope = NewDisposeScope();
         long classes = heatmap.shape[1];
@@ -29,7 +32,34 @@ public static class CenterNetLoss
         var objects = mask.sum([1, 2, 3]).clamp_min(1);
         var sizeL1 = ((predictedSize - size).abs() * mask).sum([1, 2, 3]) / objects;
         var offsetL1 = ((predictedOffset - offset).abs() * mask).sum([1, 2, 3]) / objects;
-        return (focal + SizeWeight * sizeL1 + OffsetWeight * offsetL1).MoveToOuterDisposeScope();
+        var total = focal + SizeWeight * sizeL1 + OffsetWeight * offsetL1;
+        if (giouWeight > 0)
+            total = total + giouWeight * ((1 - Giou(predictedSize, predictedOffset, size, offset)) * mask).sum([1, 2, 3]) / objects;
+        return total.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Generalised IoU, cell by cell, of the box each cell predicts (centre at the cell's origin plus the offset, the
+    /// predicted width and height, negative sizes taken as 0) and the true box at that cell: IoU − (C − U) / C with
+    /// U the union and C the smallest box enclosing both. In [−1, 1]; 1 for equal boxes. Shapes [B, 2, h, w] in, [B, 1, h, w] out.
+    /// </summary>
+    public static Tensor Giou(Tensor predictedSize, Tensor predictedOffset, Tensor size, Tensor offset)
+    {
+        using var scope = NewDisposeScope();
+        var pw = predictedSize.narrow(1, 0, 1).clamp_min(0);
+        var ph = predictedSize.narrow(1, 1, 1).clamp_min(0);
+        var tw = size.narrow(1, 0, 1);
+        var th = size.narrow(1, 1, 1);
+        var (px, py) = (predictedOffset.narrow(1, 0, 1), predictedOffset.narrow(1, 1, 1));
+        var (tx, ty) = (offset.narrow(1, 0, 1), offset.narrow(1, 1, 1));
+        var (px0, px1, py0, py1) = (px - pw / 2, px + pw / 2, py - ph / 2, py + ph / 2);
+        var (tx0, tx1, ty0, ty1) = (tx - tw / 2, tx + tw / 2, ty - th / 2, ty + th / 2);
+        var intersection = (minimum(px1, tx1) - maximum(px0, tx0)).clamp_min(0) * (minimum(py1, ty1) - maximum(py0, ty0)).clamp_min(0);
+        var union = pw * ph + tw * th - intersection;
+        var enclosing = (maximum(px1, tx1) - minimum(px0, tx0)) * (maximum(py1, ty1) - minimum(py0, ty0));
+        const double epsilon = 1e-7;
+        var giou = intersection / (union + epsilon) - (enclosing - union) / (enclosing + epsilon);
+        return giou.MoveToOuterDisposeScope();
     }
 
     /// <summary>Focal loss per sample, normalised by the number of positive cells (at least 1); with

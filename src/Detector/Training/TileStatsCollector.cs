@@ -16,9 +16,11 @@ public static class TileStatsCollector
 {
     public static IReadOnlyList<TileTrainingStats> Collect(CenterNet model, IReadOnlyList<LabelledTile> tiles,
         IReadOnlyDictionary<string, int> classIndex, int chipSize, Normalisation norm, Device device, int batchSize,
-        string cycleId, string? modelId)
+        string cycleId, string? modelId, double inputScale = 1)
     {
-        var chips = tiles.SelectMany((t, i) => ChipGrid.For(t.Width, t.Height, chipSize, overlap: 0).Select(c => (Tile: i, c.X, c.Y))).ToList();
+        int region = InputScale.RegionFor(chipSize, inputScale);
+        double scale = (double)chipSize / region;
+        var chips = tiles.SelectMany((t, i) => ChipGrid.For(t.Width, t.Height, region, overlap: 0).Select(c => (Tile: i, c.X, c.Y))).ToList();
         var lossSum = new double[tiles.Count];
         var chipCount = new int[tiles.Count];
         var probabilities = tiles.Select(t => Enumerable.Repeat(double.NaN, t.Objects.Count).ToArray()).ToArray();
@@ -28,7 +30,7 @@ public static class TileStatsCollector
         {
             var slice = chips.GetRange(start, Math.Min(batchSize, chips.Count - start));
             var batch = ChipBatch.Build(tiles, classIndex, slice.Select(c => c.Tile).ToArray(), chipSize, norm,
-                i => ChipTransform.Identity with { OriginX = slice[i].X, OriginY = slice[i].Y });
+                i => ChipTransform.Identity with { OriginX = slice[i].X, OriginY = slice[i].Y, Scale = scale });
             using var scope = NewDisposeScope();
             var t = BatchTensors.From(batch, device);
             var output = model.call(t.Images);
@@ -43,7 +45,7 @@ public static class TileStatsCollector
                 var objects = tiles[tileIndex].Objects;
                 for (int j = 0; j < objects.Count; j++)
                 {
-                    double cx = objects[j].Bounds.CenterX - x, cy = objects[j].Bounds.CenterY - y;
+                    double cx = (objects[j].Bounds.CenterX - x) * scale, cy = (objects[j].Bounds.CenterY - y) * scale;
                     if (!double.IsNaN(probabilities[tileIndex][j]) || cx < 0 || cy < 0 || cx >= chipSize || cy >= chipSize
                         || !classIndex.TryGetValue(objects[j].Class, out int cls)) continue;
                     int cellX = Math.Clamp((int)(cx / DetectorArchitecture.OutputStride), 0, batch.OutputSize - 1);

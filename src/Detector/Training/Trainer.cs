@@ -64,11 +64,17 @@ public sealed class Trainer(ProgressWriter progress)
         var listed = request.TileWeights?.ToDictionary(w => w.TileId, StringComparer.Ordinal);
         var weights = listed is null ? null
             : data.Train.Select(t => listed.TryGetValue(t.TileId, out var w) ? w : new TileWeight(t.TileId, 1)).ToList();
-        var loader = new BatchLoader(data.Train, classIndex, chipSize, options.BatchSize, norm, options.Augmentation);
-        var predictor = new ScenePredictor(kept, chipSize, norm, request.Device);
+        // The resampling: the base model's (it learnt at that scale), the configuration's, or one chosen from the objects' sizes.
+        double baseScale = InputScale.Quantised(baseMetadata?.InputScale ?? options.InputScale
+            ?? InputScale.Choose(data.Train.SelectMany(t => t.Objects).Select(o => o.Bounds), chipSize), chipSize);
+        double region = InputScale.RegionFor(chipSize, baseScale);
+        var loader = new BatchLoader(data.Train, classIndex, chipSize, options.BatchSize, norm, options.Augmentation, baseScale);
+        int scenesPerPool = EpochSamples.ScenesPerPool(data.Train);
+        var predictor = new ScenePredictor(kept, chipSize, norm, request.Device, inputScale: baseScale);
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
-        int tilesPerEpoch = weights is null ? data.Train.Count : Math.Max(1, (int)Math.Round(weights.Sum(w => w.Weight)));
-        int stepsPerEpoch = (tilesPerEpoch + options.BatchSize - 1) / options.BatchSize;
+        // Scenes larger than the chip region yield windows in proportion to their area (EpochSamples).
+        int samplesPerEpoch = EpochSamples.ExpectedCount(data.Train, weights?.Select(w => w.Weight).ToList(), region);
+        int stepsPerEpoch = (samplesPerEpoch + options.BatchSize - 1) / options.BatchSize;
         var plan = SchedulePlan.For(options, stepsPerEpoch);
         var lossWeights = options.ClassBalancedLoss ? ClassBalancedWeights(classes, data.Train, options.ClassBalancedLossBeta) : null;
         using var classWeights = lossWeights is null ? null : tensor(lossWeights.Select(w => (float)w).ToArray()).to(request.Device);
@@ -84,6 +90,8 @@ public sealed class Trainer(ProgressWriter progress)
             ["schedule"] = request.BaseModelFolder is null ? "cold" : "warm-start", ["learningRate"] = options.LearningRate,
             ["weightAverageDecay"] = options.WeightAverageDecay, ["maxSteps"] = options.MaxSteps,
             ["timeBudgetSeconds"] = options.TimeBudgetSeconds, ["batchSize"] = options.BatchSize, ["inputSize"] = chipSize,
+            ["inputScale"] = baseScale, ["giouWeight"] = options.GiouWeight,
+            ["samplesPerEpoch"] = samplesPerEpoch, ["backgroundWindowFraction"] = options.BackgroundWindowFraction,
             ["classLossWeights"] = lossWeights is null ? null : classes.Zip(lossWeights).ToDictionary(p => p.First, p => p.Second),
         });
 
@@ -98,8 +106,9 @@ public sealed class Trainer(ProgressWriter progress)
         for (int epoch = 1; step < plan.TotalSteps; epoch++)
         {
             model.train();
-            var order = weights is null ? EpochOrder.Shuffled(data.Train.Count, rng) : EpochOrder.For(weights, epoch - 1, rng);
+            var tileOrder = weights is null ? EpochOrder.Shuffled(data.Train.Count, rng) : EpochOrder.For(weights, epoch - 1, rng);
             int epochSeed = rng.Next();
+            var order = EpochSamples.Expand(tileOrder, data.Train, region, options.BackgroundWindowFraction, scenesPerPool, ~epochSeed);
             // The plan may end inside this epoch (a step budget, or a time plan).
             int batchesLeft = plan.TotalSteps - step;
             if ((long)batchesLeft * options.BatchSize < order.Length) order = order[..(batchesLeft * options.BatchSize)];
@@ -113,7 +122,7 @@ public sealed class Trainer(ProgressWriter progress)
                 waitSeconds += waitClock.Elapsed.TotalSeconds;
                 double rate = LearningRateAt(step++, plan.TotalSteps, options);
                 SetLearningRate(optimizer, rate);
-                float loss = Step(model, optimizer, batch, request.Device, classWeights);
+                float loss = Step(model, optimizer, batch, request.Device, classWeights, options.GiouWeight);
                 if (!float.IsFinite(loss)) throw TrainingDivergedException.At(epoch, step, loss, rate);
                 lossSum += loss * batch.Count;
                 average?.Update();
@@ -134,7 +143,7 @@ public sealed class Trainer(ProgressWriter progress)
                 best = hasValidation ? evaluation.Map50 : double.NaN;
                 bestPerClass = evaluation.PerClassAp50;
                 sinceBest = 0;
-                SaveArtefact(kept, classes, architecture, chipSize, norm, request, Metrics(evaluation, lossSum / lossCount, step));
+                SaveArtefact(kept, classes, architecture, chipSize, baseScale, norm, request, Metrics(evaluation, lossSum / lossCount, step));
             }
             else sinceBest++;
 
@@ -172,7 +181,7 @@ public sealed class Trainer(ProgressWriter progress)
             saved.to(request.Device);
             string modelId = Path.GetFileName(Path.GetFullPath(request.OutFolder).TrimEnd(Path.DirectorySeparatorChar));
             var stats = TileStatsCollector.Collect(saved, data.Train, classIndex, chipSize, norm, request.Device, options.BatchSize,
-                request.CycleId ?? modelId, modelId);
+                request.CycleId ?? modelId, modelId, baseScale);
             File.WriteAllText(Path.Combine(request.OutFolder, StatsFile), TileTrainingStatsFile.Write(stats));
         }
 
@@ -206,12 +215,13 @@ public sealed class Trainer(ProgressWriter progress)
     }
 
     /// <summary>One optimisation step on one batch; returns the batch's mean loss. The benchmark times this same code.</summary>
-    public static float Step(CenterNet model, optim.Optimizer optimizer, ChipBatch batch, Device device, Tensor? classWeights = null)
+    public static float Step(CenterNet model, optim.Optimizer optimizer, ChipBatch batch, Device device, Tensor? classWeights = null,
+        double giouWeight = 0)
     {
         using var scope = NewDisposeScope();
         var t = BatchTensors.From(batch, device);
         optimizer.zero_grad();
-        var loss = CenterNetLoss.PerSample(model.call(t.Images), t.Heatmap, t.Size, t.Offset, t.Mask, classWeights).mean();
+        var loss = CenterNetLoss.PerSample(model.call(t.Images), t.Heatmap, t.Size, t.Offset, t.Mask, classWeights, giouWeight).mean();
         loss.backward();
         optimizer.step();
         return loss.item<float>();
@@ -235,11 +245,11 @@ public sealed class Trainer(ProgressWriter progress)
     }
 
     private static void SaveArtefact(CenterNet model, IReadOnlyList<string> classes, DetectorArchitecture architecture, int chipSize,
-        Normalisation norm, TrainingRequest request, IReadOnlyDictionary<string, double> metrics)
+        double inputScale, Normalisation norm, TrainingRequest request, IReadOnlyDictionary<string, double> metrics)
     {
         ModelArtefact.Save(model, new ModelMetadata
         {
-            Architecture = architecture.Name, Classes = classes, InputSize = chipSize,
+            Architecture = architecture.Name, Classes = classes, InputSize = chipSize, InputScale = inputScale,
             OutputStride = DetectorArchitecture.OutputStride, Normalisation = norm,
             SnapshotId = request.Data.SnapshotId, BaseModel = request.BaseModelFolder,
             CodeVersion = ModelArtefact.CodeVersion, Seed = request.Options.Seed,

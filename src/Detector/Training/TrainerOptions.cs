@@ -59,6 +59,17 @@ public sealed record TrainerOptions : TrainingConfig
             throw new AutoRetrainException($"{source}: weightAverageDecay must lie in [0, 1), got {WeightAverageDecay}.");
         if (!(ClassBalancedLossBeta >= 0 && ClassBalancedLossBeta < 1))
             throw new AutoRetrainException($"{source}: classBalancedLossBeta must lie in [0, 1), got {ClassBalancedLossBeta}.");
+        if (!(BackgroundWindowFraction >= 0 && BackgroundWindowFraction <= 1))
+            throw new AutoRetrainException($"{source}: backgroundWindowFraction must lie in [0, 1], got {BackgroundWindowFraction}.");
+        if (InputScale is { } inputScale && !(inputScale >= Data.InputScale.Min && inputScale <= Data.InputScale.Max))
+            throw new AutoRetrainException($"{source}: inputScale must lie in [{Data.InputScale.Min}, {Data.InputScale.Max}], got {inputScale}.");
+        if (!(GiouWeight >= 0 && double.IsFinite(GiouWeight)))
+            throw new AutoRetrainException($"{source}: giouWeight must be 0 or positive, got {GiouWeight}.");
+        if (DecodedScenesMegabytes < 1)
+            throw new AutoRetrainException($"{source}: decodedScenesMegabytes must be at least 1, got {DecodedScenesMegabytes}.");
         return this;
     }
+
+    /// <summary><see cref="TrainingConfig.DecodedScenesMegabytes"/> in bytes.</summary>
+    public long DecodedScenesBytes => (long)DecodedScenesMegabytes << 20;
 }

@@ -1,0 +1,39 @@
+using AutoRetrain.Core.Labels;
+
+namespace AutoRetrain.Detector.Data;
+
+/// <summary>
+/// The resampling between scene pixels and chip pixels (chip pixels per scene pixel), chosen from the labelled
+/// objects' sizes when the configuration does not set it, and recorded in the model so prediction cuts its chips at
+/// the same scale. At output stride 4 an object under about 10 px falls inside 2–3 heatmap cells and its size is
+/// barely learnt: when the smallest tenth of the objects is under <see cref="SmallestObjectPixels"/> the scenes are
+/// upsampled so that it reaches it; when the largest objects would not fit half a chip they are downsampled. The scale
+/// is rounded so that a chip covers a whole number of scene pixels. (A GeoTIFF's ground sample distance is not used: the
+/// objects' pixel sizes already say what the detector needs.)
+/// </summary>
+public static class InputScale
+{
+    public const double SmallestObjectPixels = 10;
+    public const double Min = 0.25;
+    public const double Max = 4;
+
+    /// <summary>The scale for these training objects and chip size; 1 without objects.</summary>
+    public static double Choose(IEnumerable<BoundingBox> objects, int chipSize)
+    {
+        var sizes = objects.Where(b => b.Area > 0).Select(b => Math.Sqrt(b.Width * b.Height)).Order().ToArray();
+        if (sizes.Length == 0) return 1;
+        double small = Percentile(sizes, 0.10), large = Percentile(sizes, 0.95);
+        double scale = 1;
+        if (small < SmallestObjectPixels) scale = SmallestObjectPixels / small;
+        else if (large > chipSize / 2.0) scale = chipSize / 2.0 / large;
+        return Quantised(Math.Clamp(scale, Min, Max), chipSize);
+    }
+
+    /// <summary>Scene pixels a chip covers at this scale (a whole number).</summary>
+    public static int RegionFor(int chipSize, double scale) => Math.Max(1, (int)Math.Round(chipSize / scale));
+
+    /// <summary>The nearest scale at which a chip covers a whole number of scene pixels.</summary>
+    public static double Quantised(double scale, int chipSize) => (double)chipSize / RegionFor(chipSize, scale);
+
+    private static double Percentile(double[] sorted, double p) => sorted[(int)Math.Clamp(Math.Floor(p * (sorted.Length - 1)), 0, sorted.Length - 1)];
+}

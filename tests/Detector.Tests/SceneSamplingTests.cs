@@ -1,0 +1,135 @@
+using AutoRetrain.Detector.Data;
+using AutoRetrain.Detector.Training;
+
+namespace AutoRetrain.Detector.Tests;
+
+/// <summary>Scenes larger than the chip: windows per epoch, small tiles as before, the decoded-scene memory bound.</summary>
+public class SceneSamplingTests
+{
+    [Fact]
+    public void Expand_TilesThatFitOneChip_KeepTheDrawOrderAsWholeTiles()
+    {
+        var tiles = ShapeTiles.Make(5, 64, ["car"], seed: 1);
+        int[] order = [3, 1, 4, 0, 2, 1];
+
+        var samples = EpochSamples.Expand(order, tiles, region: 64, backgroundFraction: 0.25, scenesPerPool: int.MaxValue, seed: 7);
+
+        Assert.Equal(order.Select(t => new TrainingSample(t, null)), samples);
+    }
+
+    [Fact]
+    public void Expand_ScenesOfDifferentSizes_WindowsPerEpochFollowTheirArea()
+    {
+        var tiles = new[] { 64, 128, 256, 512 }.Select((size, i) => ShapeTiles.Make(1, size, ["car"], seed: i, objectsPerTile: 4)[0]).ToList();
+
+        var samples = EpochSamples.Expand([0, 1, 2, 3], tiles, region: 64, backgroundFraction: 0.25, scenesPerPool: int.MaxValue, seed: 3);
+
+        var perTile = samples.GroupBy(s => s.Tile).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<int, int> { [0] = 1, [1] = 4, [2] = 16, [3] = 64 }, perTile);
+        Assert.Null(samples.Single(s => s.Tile == 0).Window);
+        Assert.All(samples.Where(s => s.Tile > 0), s => Assert.NotNull(s.Window));
+        Assert.Equal(85, EpochSamples.ExpectedCount(tiles, null, 64));
+        Assert.Equal(2 * 1 + 0.5 * 4 + 16 + 64, EpochSamples.ExpectedCount(tiles, [2, 0.5, 1, 1], 64));
+    }
+
+    [Fact]
+    public void Expand_TileDrawnTwice_YieldsItsWindowsTwiceAndWindowsShareTheDraw()
+    {
+        var tiles = ShapeTiles.Make(2, 256, ["car"], seed: 2, objectsPerTile: 4);
+
+        var samples = EpochSamples.Expand([0, 1, 0], tiles, region: 64, backgroundFraction: 0.25, scenesPerPool: int.MaxValue, seed: 3);
+
+        Assert.Equal(32, samples.Count(s => s.Tile == 0));
+        Assert.Equal(16, samples.Count(s => s.Tile == 1));
+    }
+
+    [Fact]
+    public void Expand_Pools_KeepEachPoolsScenesTogether()
+    {
+        var tiles = ShapeTiles.Make(6, 256, ["car"], seed: 3, objectsPerTile: 4);
+
+        var samples = EpochSamples.Expand([5, 4, 3, 2, 1, 0], tiles, region: 64, backgroundFraction: 0.25, scenesPerPool: 2, seed: 3);
+
+        // Windows of the first two draws come first, shuffled among themselves; and so on.
+        Assert.Equal([4, 5], samples.Take(32).Select(s => s.Tile).Distinct().Order());
+        Assert.Equal([2, 3], samples.Skip(32).Take(32).Select(s => s.Tile).Distinct().Order());
+        Assert.NotEqual(samples.Take(16).Select(s => s.Tile), Enumerable.Repeat(5, 16));
+    }
+
+    [Fact]
+    public void Expand_SameSeed_SameSamples()
+    {
+        var tiles = ShapeTiles.Make(3, 200, ["car", "boat"], seed: 4, objectsPerTile: 5);
+        int[] order = [2, 0, 1];
+
+        Assert.Equal(EpochSamples.Expand(order, tiles, 64, 0.25, int.MaxValue, seed: 9), EpochSamples.Expand(order, tiles, 64, 0.25, int.MaxValue, seed: 9));
+        Assert.NotEqual(EpochSamples.Expand(order, tiles, 64, 0.25, int.MaxValue, seed: 9), EpochSamples.Expand(order, tiles, 64, 0.25, int.MaxValue, seed: 10));
+    }
+
+    [Fact]
+    public void Cache_ThousandScenes_ResidentBytesStayWithinTheBudget()
+    {
+        const int sceneBytes = 1 << 20;
+        var cache = new DecodedSceneCache(capacityBytes: 8L << 20);
+        for (int s = 0; s < 1000; s++)
+        {
+            var pixels = cache.Get($"scene-{s}", () => new byte[sceneBytes]);
+            Assert.Equal(sceneBytes, pixels.Length);
+            Assert.True(cache.ResidentBytes <= cache.CapacityBytes, $"{cache.ResidentBytes} bytes held after scene {s}");
+        }
+        Assert.Equal(8L << 20, cache.PeakResidentBytes);
+        Assert.Equal(1000, cache.Decodes);
+
+        cache.Get("scene-999", () => throw new InvalidOperationException("a recent scene is decoded again"));
+        cache.Get("scene-0", () => new byte[sceneBytes]);
+        Assert.Equal(1001, cache.Decodes);
+    }
+
+    [Fact]
+    public void Cache_SceneLargerThanTheBudget_IsReturnedAndNotKept()
+    {
+        var cache = new DecodedSceneCache(capacityBytes: 1000);
+        Assert.Equal(5000, cache.Get("huge", () => new byte[5000]).Length);
+        Assert.Equal(0, cache.ResidentBytes);
+    }
+
+    [Fact]
+    public void Cache_SameSceneFromManyThreads_IsDecodedOnce()
+    {
+        var cache = new DecodedSceneCache(capacityBytes: 1 << 20);
+        int decodes = 0;
+        Parallel.For(0, 32, _ => cache.Get("scene", () =>
+        {
+            Interlocked.Increment(ref decodes);
+            Thread.Sleep(20);
+            return new byte[100];
+        }));
+        Assert.Equal(1, decodes);
+    }
+
+    [Fact]
+    public void ReadFolder_DecodedScenesAboveTheBudget_DecodesOnDemandWithinIt()
+    {
+        using var folder = new TempFolder();
+        var scenes = ShapeTiles.Make(8, 256, ["boat", "car"], seed: 5, objectsPerTile: 6);
+        ShapeTiles.WriteFolder(scenes.Take(6), folder.Sub("train"));
+        ShapeTiles.WriteFolder(scenes.Skip(6), folder.Sub("val"));
+        long sceneBytes = 256 * 256 * 3, budget = 3 * sceneBytes;
+
+        var held = DatasetReader.ReadFolder(folder.Path);
+        var onDemand = DatasetReader.ReadFolder(folder.Path, decodedBytesBudget: budget);
+
+        Assert.All(held.Train, t => Assert.Null(t.PixelCache));
+        var cache = onDemand.Train[0].PixelCache;
+        Assert.NotNull(cache);
+        Assert.Equal(held.Train.Select(t => t.Rgb), onDemand.Train.Select(t => t.Rgb));
+        Assert.Equal(held.Validation.Select(t => t.Rgb), onDemand.Validation.Select(t => t.Rgb));
+
+        var result = TrainerTests.Train(onDemand, folder.Sub("model"), TrainerTests.Quick(2) with { Augmentation = new AugmentationOptions() });
+        Assert.Equal(2, result.Epochs);
+        Assert.True(cache.PeakResidentBytes <= budget, $"the cache held {cache.PeakResidentBytes} bytes, budget {budget}");
+        // Each epoch reads each training scene in one pool and each validation scene once; then the statistics pass.
+        int reads = 8 /* equality checks above */ + 2 * (6 + 2) + 6;
+        Assert.True(cache.Decodes <= reads, $"{cache.Decodes} decodes for at most {reads} scene reads");
+    }
+}
