@@ -24,8 +24,8 @@ public sealed class PromotionGate
             throw new AutoRetrainException($"Promotion gate: {options.BootstrapResamples} bootstrap resamples are too few for a percentile interval; use at least 100 (1000 is usual).");
         if (options.Confidence is <= 0 or >= 1)
             throw new AutoRetrainException($"Promotion gate: confidence {options.Confidence} must lie strictly between 0 and 1.");
-        if (options.MinMapGain < 0 || options.ClassRegressionTolerance < 0)
-            throw new AutoRetrainException("Promotion gate: the mAP margin and the class tolerance must be ≥ 0.");
+        if (options.MinMapGain < 0 || options.ClassRegressionTolerance < 0 || options.EarlierDataTolerance < 0)
+            throw new AutoRetrainException("Promotion gate: the mAP margin and the class and earlier-data tolerances must be ≥ 0.");
         _options = options;
     }
 
@@ -45,7 +45,55 @@ public sealed class PromotionGate
         };
     }
 
-    public PromotionDecision Decide(IPairedScorer scorer)
+    /// <summary>
+    /// The verdict on all validation tiles, and, when <paramref name="earlierTiles"/> is given (indices of the
+    /// validation tiles the champion was itself validated on), the earlier-data check: a real mAP fall there beyond
+    /// <see cref="PromotionGateOptions.EarlierDataTolerance"/> keeps the champion.
+    /// </summary>
+    public PromotionDecision Decide(IPairedScorer scorer, IReadOnlyList<int>? earlierTiles = null)
+    {
+        var decision = DecideOnAll(scorer);
+        if (earlierTiles is null) return decision;
+        if (earlierTiles.Count < _options.EarlierDataMinTiles)
+            return decision with
+            {
+                Reasons = [.. decision.Reasons, Invariant($"earlier data: {earlierTiles.Count} validation tiles of the champion's, fewer than {_options.EarlierDataMinTiles}; not checked")],
+            };
+
+        var check = CompareOn(scorer, earlierTiles);
+        var reasons = decision.Reasons.ToList();
+        string summary = Invariant($"earlier data ({check.Tiles} validation tiles the champion was validated on): mAP {check.ChallengerMap:0.000} vs champion {check.ChampionMap:0.000}, change {check.Change:+0.000;-0.000}, interval {check.Interval}");
+        reasons.Add(check.Blocks
+            ? summary + Invariant($": a fall beyond the tolerance {_options.EarlierDataTolerance:0.000}, interval below 0")
+            : summary);
+        bool promote = decision.Promote && !check.Blocks;
+        if (decision.Promote && !promote) reasons[0] = "keep the champion: the challenger is worse on earlier data";
+        return decision with { Promote = promote, Reasons = reasons, EarlierData = check };
+    }
+
+    /// <summary>Both models' mAP on a subset of the validation tiles, over the classes both score there, with a paired
+    /// bootstrap interval of the change (resampling within the subset).</summary>
+    private EarlierDataCheck CompareOn(IPairedScorer scorer, IReadOnlyList<int> tiles)
+    {
+        var observed = scorer.Score(tiles);
+        var shared = Scored(observed, observed.Champion.ApPerClass.Keys.Intersect(observed.Challenger.ApPerClass.Keys))
+            .Select(kv => kv.Key).Order(StringComparer.Ordinal).ToArray();
+        var random = new Random(_options.Seed + 1);
+        var changes = new List<double>(_options.BootstrapResamples);
+        for (var b = 0; b < _options.BootstrapResamples; b++)
+        {
+            var resample = Bootstrap.Resample(tiles.Count, random).Select(i => tiles[i]).ToList();
+            var deltas = Scored(scorer.Score(resample), shared).ToList();
+            if (deltas.Count > 0) changes.Add(deltas.Average(kv => kv.Value));
+        }
+        double championMap = shared.Length == 0 ? 0 : shared.Average(c => observed.Champion.ApPerClass[c]);
+        double challengerMap = shared.Length == 0 ? 0 : shared.Average(c => observed.Challenger.ApPerClass[c]);
+        var interval = Interval(changes);
+        bool blocks = championMap - challengerMap > _options.EarlierDataTolerance && interval.IsBelow(0);
+        return new EarlierDataCheck(tiles.Count, championMap, challengerMap, interval, blocks);
+    }
+
+    private PromotionDecision DecideOnAll(IPairedScorer scorer)
     {
         if (scorer.TileCount < 1)
             throw new AutoRetrainException("Promotion gate: the validation split is empty; champion and challenger cannot be compared.");

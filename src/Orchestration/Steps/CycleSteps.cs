@@ -283,17 +283,35 @@ public sealed class CycleSteps(
         {
             var championEval = await Evaluate(input.ChampionModelId);
             championMetrics = MetricsOf(championEval.AccumulateAll());
-            decision = gate.Decide(new PairedCocoScorer(championEval, best.Eval));
+            decision = gate.Decide(new PairedCocoScorer(championEval, best.Eval), await EarlierValidationAsync(input.ChampionModelId, validation, ct));
         }
         var reasons = decision.Reasons.ToList();
         if (candidates.Count > 1)
             reasons.Insert(0, $"best of {candidates.Count} candidates: {best.Id} (" +
                 string.Join(", ", candidates.Select(c => $"{c.Id} {c.Metrics.AP50:0.000}")) + ")");
         var candidateMetrics = MetricsOf(best.Metrics);
+        if (decision.EarlierData is { } earlier)
+        {
+            candidateMetrics["earlier.mAP50"] = earlier.ChallengerMap;
+            candidateMetrics["earlier.champion.mAP50"] = earlier.ChampionMap;
+            candidateMetrics["earlier.tiles"] = earlier.Tiles;
+        }
         if (championMetrics.TryGetValue(CycleStepsOptions.MainMetric, out double championMap))
             candidateMetrics["gain"] = candidateMetrics[CycleStepsOptions.MainMetric] - championMap;
         else candidateMetrics["gain"] = candidateMetrics[CycleStepsOptions.MainMetric];
         return new GateVerdict(decision.Promote, best.Id, reasons, candidateMetrics, championMetrics);
+    }
+
+    /// <summary>
+    /// Indices, in this cycle's validation list, of the tiles the champion was itself validated on (its snapshot's
+    /// validation split): the earlier data the gate must not trade away. Null when the champion's snapshot is unknown.
+    /// </summary>
+    private async Task<IReadOnlyList<int>?> EarlierValidationAsync(string championModelId, IReadOnlyList<SnapshotEntry> validation, CancellationToken ct)
+    {
+        var champion = await _registry.GetAsync(championModelId, ct);
+        if (champion?.SnapshotId is not { Length: > 0 } snapshotId) return null;
+        var earlier = (await _snapshots.LoadAsync(StoreKeys.Snapshot(snapshotId), ct)).Validation.Select(e => e.TileId).ToHashSet(StringComparer.Ordinal);
+        return validation.Select((e, i) => (e, i)).Where(x => earlier.Contains(x.e.TileId)).Select(x => x.i).ToList();
     }
 
     public async Task<string> PromoteAsync(PromoteInput input, CancellationToken ct)

@@ -130,4 +130,47 @@ public class PromotionGateTests
         Assert.Equal(promoted, decision.Promote);
         Assert.StartsWith("first model", Assert.Single(decision.Reasons));
     }
+
+    // Earlier data: tiles 0..29 are the ones the champion was validated on, 30..79 arrived with the new batch.
+    private static readonly int[] Earlier = Enumerable.Range(0, 30).ToArray();
+
+    [Fact]
+    public void Decide_BetterOverallButWorseOnEarlierData_KeepsChampionWithTheEvidence()
+    {
+        // Much better on the 50 new tiles, 0.06 worse on the 30 earlier ones: the pooled gain is real, the fall too.
+        var scorer = new TableScorer(Base, (t, c) => Base(t, c) + (t < 30 ? -0.06 : 0.15), 80, Classes, Classes);
+        var pooled = Gate.Decide(scorer);
+        Assert.True(pooled.Promote);
+        Assert.Null(pooled.EarlierData);
+
+        var decision = Gate.Decide(scorer, Earlier);
+        Assert.False(decision.Promote);
+        Assert.Equal("keep the champion: the challenger is worse on earlier data", decision.Reasons[0]);
+        var check = decision.EarlierData!;
+        Assert.Equal(30, check.Tiles);
+        Assert.Equal(-0.06, check.Change, 12);
+        Assert.True(check.Blocks);
+        Assert.True(check.Interval.High < 0);
+        Assert.Contains(decision.Reasons, r => r.StartsWith("earlier data (30 validation tiles") && r.Contains("beyond the tolerance 0.020"));
+    }
+
+    [Fact]
+    public void Decide_FallOnEarlierDataWithinTolerance_Promotes()
+    {
+        var scorer = new TableScorer(Base, (t, c) => Base(t, c) + (t < 30 ? -0.01 : 0.15), 80, Classes, Classes);
+        var decision = Gate.Decide(scorer, Earlier);
+        Assert.True(decision.Promote);
+        Assert.False(decision.EarlierData!.Blocks);
+        Assert.Contains(decision.Reasons, r => r.StartsWith("earlier data (30 validation tiles") && r.Contains("change -0.010"));
+    }
+
+    [Fact]
+    public void Decide_TooFewEarlierTiles_NotCheckedAndSaidSo()
+    {
+        var scorer = new TableScorer(Base, (t, c) => Base(t, c) + (t < 30 ? -0.06 : 0.15), 80, Classes, Classes);
+        var decision = Gate.Decide(scorer, Earlier.Take(5).ToArray());
+        Assert.True(decision.Promote);
+        Assert.Null(decision.EarlierData);
+        Assert.Contains(decision.Reasons, r => r.Contains("fewer than 20; not checked"));
+    }
 }
