@@ -26,7 +26,7 @@ using static TorchSharp.torch;
 //            turns in one run; then one --scene-size (10,000) px scene through the chip grid: megapixels/s, peak RSS.
 //            --thread-counts 1,2 --rounds 7 --forwards 5 --batch 16 --classes 6 [--model <folder>]
 // real:      --set <folder with train/ and val/> (make-realdata.sh's layout): import, train on train for --minutes (15)
-//            or --epochs, score val at scene level (COCO AP, AP50 per class); --evaluate-set <other set> adds a
+//            (the schedule planned to fit them) or --epochs, score val at scene level (COCO AP, AP50 per class); --evaluate-set <other set> adds a
 //            cross-set score on its val; --images N keeps the first N images of each split; --class-as <name> renames
 //            every class (for cross-set runs between sets that name the class differently); --input 256
 string mode = args.FirstOrDefault() ?? "quality";
@@ -65,6 +65,9 @@ if (mode == "real")
     {
         Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = Arg("--input", 256), LearningRate = 3e-3, Seed = seed,
         Patience = 1000, TimeBudgetSeconds = minutes * 60,
+        // A minutes budget without --epochs plans the schedule for the time left after the first epoch, so the run
+        // anneals inside its budget (the figure is then machine-dependent, and the JSON says so: "schedule": "time").
+        PlanScheduleForTimeBudget = !args.Contains("--epochs"),
     };
     string realWork = Path.Combine(work, "real");
     try
