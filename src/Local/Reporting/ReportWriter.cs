@@ -10,6 +10,16 @@ public sealed class ReportWriter(LocalWorkspace workspace, string project) : ICy
 
     public async Task<string> WriteAsync(CancellationToken ct = default)
     {
+        string html = await RenderAsync(ct);
+        string temp = ReportPath + ".partial";
+        await File.WriteAllTextAsync(temp, html, ct);
+        File.Move(temp, ReportPath, overwrite: true);
+        return ReportPath;
+    }
+
+    /// <summary>The report as it stands now, without writing it (the dashboard serves it this way).</summary>
+    public async Task<string> RenderAsync(CancellationToken ct = default)
+    {
         var tiles = await workspace.Ledger.ListTilesAsync(ct);
         var counts = await workspace.Ledger.GetCountsAsync(ct);
         var histogram = new Dictionary<string, int>();
@@ -28,11 +38,7 @@ public sealed class ReportWriter(LocalWorkspace workspace, string project) : ICy
             ChampionModelId = (await workspace.Registry.GetChampionAsync(ct)).ModelId,
             MainMetric = CycleStepsOptions.MainMetric,
         };
-        string html = HtmlReport.Render(data);
-        string temp = ReportPath + ".partial";
-        await File.WriteAllTextAsync(temp, html, ct);
-        File.Move(temp, ReportPath, overwrite: true);
-        return ReportPath;
+        return HtmlReport.Render(data);
     }
 
     public Task CycleRecordedAsync(CycleRecord record, CancellationToken ct) => WriteAsync(ct);
