@@ -1,4 +1,7 @@
+using System.Text;
+using System.Text.Json;
 using AutoRetrain.Core.Cycles;
+using AutoRetrain.Core.Ports;
 using AutoRetrain.Orchestration.Steps;
 
 namespace AutoRetrain.Local.Reporting;
@@ -38,8 +41,91 @@ public sealed class ReportWriter(LocalWorkspace workspace, string project) : ICy
             ChampionModelId = (await workspace.Registry.GetChampionAsync(ct)).ModelId,
             MainMetric = CycleStepsOptions.MainMetric,
         };
+        var versions = await workspace.Registry.ListVersionsAsync(ct);
+        data = data with
+        {
+            Holdout = ReadHoldout(),
+            Epochs = await EpochsAsync(data.Cycles, versions, ct),
+            Links = await LinksAsync(data.Cycles, versions, ct),
+        };
         return HtmlReport.Render(data);
     }
+
+    /// <summary>The file in which a run with a fixed holdout (the demo) keeps the champion's score on it after each cycle.</summary>
+    public const string HoldoutFile = "demo-summary.json";
+
+    private IReadOnlyList<HoldoutScore> ReadHoldout()
+    {
+        string path = Path.Combine(workspace.Root, HoldoutFile);
+        if (!File.Exists(path)) return [];
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            if (!doc.RootElement.TryGetProperty("cycles", out var cycles) || cycles.ValueKind != JsonValueKind.Array) return [];
+            var scores = new List<HoldoutScore>();
+            foreach (var c in cycles.EnumerateArray())
+                if (c.TryGetProperty("holdoutChampionMap50", out var map) && map.ValueKind == JsonValueKind.Number
+                    && c.TryGetProperty("cycleId", out var id) && id.GetString() is { } cycleId)
+                    scores.Add(new HoldoutScore(cycleId, map.GetDouble(),
+                        c.TryGetProperty("holdoutPerClassAp50", out var perClass) && perClass.ValueKind == JsonValueKind.Object
+                            ? perClass.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number).ToDictionary(p => p.Name, p => p.Value.GetDouble())
+                            : new Dictionary<string, double>()));
+            return scores;
+        }
+        catch (JsonException)
+        {
+            return []; // a summary being written or from another version: the report goes without the holdout
+        }
+    }
+
+    /// <summary>The curves of the model each cycle kept as its candidate (the first trained one when none was kept).</summary>
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<EpochPoint>>> EpochsAsync(IReadOnlyList<CycleRecord> cycles,
+        IReadOnlyList<Core.Registry.ModelVersion> versions, CancellationToken ct)
+    {
+        var result = new Dictionary<string, IReadOnlyList<EpochPoint>>();
+        foreach (var cycle in cycles)
+        {
+            var model = versions.FirstOrDefault(v => v.Id == cycle.CandidateModelId) ?? versions.FirstOrDefault(v => v.CycleId == cycle.Id);
+            if (model is null || await workspace.Store.GetAsync(Containers.Models, $"{model.ArtifactKey}/{TrainerOutputs.EpochMetrics}", ct) is not { } bytes)
+                continue;
+            var points = new List<EpochPoint>();
+            foreach (var line in Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                try
+                {
+                    using var doc = JsonDocument.Parse(line);
+                    var r = doc.RootElement;
+                    if (r.TryGetProperty("epoch", out var e) && e.TryGetInt32(out int epoch) && r.TryGetProperty("loss", out var loss)
+                        && loss.ValueKind == JsonValueKind.Number)
+                        points.Add(new EpochPoint(epoch, loss.GetDouble(),
+                            r.TryGetProperty("valMap50", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null));
+                }
+                catch (JsonException) { /* a line being written */ }
+            }
+            if (points.Count > 0) result[cycle.Id] = points;
+        }
+        return result;
+    }
+
+    private async Task<IReadOnlyDictionary<string, CycleLinks>> LinksAsync(IReadOnlyList<CycleRecord> cycles,
+        IReadOnlyList<Core.Registry.ModelVersion> versions, CancellationToken ct)
+    {
+        var result = new Dictionary<string, CycleLinks>();
+        foreach (var cycle in cycles)
+        {
+            string? run = null;
+            if (await workspace.Store.GetAsync(Containers.Runs, $"cycles/{cycle.Id}/mlflow-run-id", ct) is { } id
+                && Encoding.UTF8.GetString(id).Trim() is { Length: > 0 } runId && Directory.Exists(workspace.MlrunsFolder))
+                run = Directory.EnumerateDirectories(workspace.MlrunsFolder).Select(e => Path.Combine(e, runId)).FirstOrDefault(Directory.Exists);
+            var model = versions.FirstOrDefault(v => v.Id == cycle.CandidateModelId);
+            string? folder = model is null ? null : workspace.Store.PathOf(Containers.Models, model.ArtifactKey);
+            if (run is null && folder is null) continue;
+            result[cycle.Id] = new CycleLinks(run is null ? null : Relative(run), folder is null || !Directory.Exists(folder) ? null : Relative(folder));
+        }
+        return result;
+    }
+
+    private string Relative(string path) => Path.GetRelativePath(workspace.Root, path).Replace('\\', '/') + "/";
 
     public Task CycleRecordedAsync(CycleRecord record, CancellationToken ct) => WriteAsync(ct);
 }

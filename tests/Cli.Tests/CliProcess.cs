@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace AutoRetrain.Cli.Tests;
+
+/// <summary>The built <c>autoretrain</c> run as a user runs it: a child process, its output collected.</summary>
+internal sealed class CliProcess : IAsyncDisposable
+{
+    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "autoretrain.dll");
+    private readonly StringBuilder _output = new();
+
+    public Process Process { get; }
+
+    private CliProcess(Process process)
+    {
+        Process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public static CliProcess Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Cli);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return new CliProcess(Process.Start(info)!);
+    }
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] args)
+    {
+        await using var process = Start(args);
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.Process.WaitForExitAsync(cancel.Token);
+        process.Process.WaitForExit(); // the output's last lines
+        return (process.Process.ExitCode, process.Output);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+        await Process.WaitForExitAsync();
+        Process.Dispose();
+    }
+}
