@@ -77,4 +77,28 @@ public sealed class ConsoleProgressTests : IDisposable
         Assert.Matches(new Regex(@"\d\d:\d\d:\d\d"), text); // the elapsed and remaining-time columns
         Assert.Contains("━", text); // the bar
     }
+
+    [Fact]
+    public async Task TrainerEvent_WhileAnotherLiveDisplayRuns_FallsBackToLines()
+    {
+        Use(terminal: true);
+        var release = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        // watch's ingestion bar holds the console: Spectre.Console refuses a second live display.
+        var other = Task.Run(() => AnsiConsole.Progress().StartAsync(async context =>
+        {
+            context.AddTask("ingesting");
+            started.SetResult();
+            await release.Task;
+        }));
+        await started.Task;
+        var view = new ConsoleDemoView();
+        Train(view);
+        release.SetResult();
+        await other;
+
+        string text = _out.ToString();
+        Assert.Contains("training job-7 [##############################] 100 % epoch 2", text);
+        Assert.False(ConsoleDemoView.Showing);
+    }
 }

@@ -57,16 +57,40 @@ public sealed class ConsoleDemoView : IDemoView
     private TaskCompletionSource? _allDone;
     private Task? _display;
 
+    // Jobs drawn as lines because another live display (watch's ingestion bar) held the console when they started.
+    private readonly HashSet<string> _plainJobs = [];
+
+    /// <summary>True while a training progress display is live: Spectre.Console runs one live display at a time.</summary>
+    public static bool Showing => Volatile.Read(ref _showing) > 0;
+
+    private static int _showing;
+
     private void LiveProgress(TrainerEvent e)
     {
         var p = e.Payload;
         Task? finished = null;
         lock (_gate)
         {
+            if (_plainJobs.Contains(e.JobId))
+            {
+                if (e.Event == "epoch") PlainProgress(e);
+                else if (e.Event == "done") _plainJobs.Remove(e.JobId);
+                return;
+            }
             if (!_jobs.TryGetValue(e.JobId, out var job))
             {
                 if (e.Event == "done") return;
-                _context ??= StartDisplay();
+                try
+                {
+                    _context ??= StartDisplay();
+                }
+                catch (InvalidOperationException)
+                {
+                    // Another live display is running: this job's progress goes out as lines.
+                    _plainJobs.Add(e.JobId);
+                    if (e.Event == "epoch") PlainProgress(e);
+                    return;
+                }
                 job = _context.AddTask(Markup.Escape($"training {e.JobId}"), maxValue: 1);
                 _jobs[e.JobId] = job;
             }
@@ -97,16 +121,33 @@ public sealed class ConsoleDemoView : IDemoView
     {
         var ready = new TaskCompletionSource<ProgressContext>(TaskCreationOptions.RunContinuationsAsynchronously);
         var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _allDone = allDone;
-        _display = Task.Run(() => AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
+        var display = Task.Run(async () =>
+        {
+            Interlocked.Increment(ref _showing);
+            try
             {
-                ready.SetResult(context);
-                await allDone.Task;
-            }));
-        return ready.Task.GetAwaiter().GetResult();
+                await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                        new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .StartAsync(async context =>
+                    {
+                        ready.SetResult(context);
+                        await allDone.Task;
+                    });
+            }
+            catch (InvalidOperationException ex)
+            {
+                ready.TrySetException(ex); // Spectre refuses a second live display
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _showing);
+            }
+        });
+        var context = ready.Task.GetAwaiter().GetResult();
+        _allDone = allDone;
+        _display = display;
+        return context;
     }
 
     private void PlainProgress(TrainerEvent e)

@@ -36,7 +36,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         var backend = new LocalProcessTrainingBackend(workspace, TrainerLauncher.Self(), trainer);
         // The folder store's models folder is its own artefact cache: the predictor finds the files already there.
         var predictor = new DetectorPredictor(workspace.Store, Path.Combine(workspace.Store.Root, Containers.Models), device);
-        var report = new ReportWriter(workspace, project);
+        var report = new ReportWriter(workspace, project, predictor);
         var tracker = new MlflowFileStoreTracker(workspace.MlrunsFolder);
         // The cycle's MLflow run opens when its training starts and follows each epoch.
         backend.EventReceived += new LiveRunTracking(tracker, options.Experiment, candidatePrefix: options.Candidates > 1).OnTrainerEvent;

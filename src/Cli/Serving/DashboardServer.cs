@@ -77,7 +77,7 @@ public sealed class DashboardServer : IAsyncDisposable
         // Local only: the running trainings' last epochs, which the page draws as progress bars.
         api.MapGet("/progress", () => Result(ApiAnswer.Success(new { jobs = progress?.Jobs ?? [] })));
 
-        var report = new ReportWriter(workspace, project);
+        var report = new ReportWriter(workspace, project, predictor);
         app.MapGet("/report", async (HttpContext c) =>
         {
             c.Response.ContentType = "text/html; charset=utf-8";

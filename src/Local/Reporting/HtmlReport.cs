@@ -39,6 +39,7 @@ public static class HtmlReport
             th, td { border-bottom: 1px solid #ddd; padding: 6px 8px; text-align: left; vertical-align: top; }
             th { background: #f5f5f5; }
             .Promoted { color: #1a7f37; font-weight: bold; } .Rejected { color: #9a6700; } .Failed { color: #cf222e; font-weight: bold; }
+            .swatch { display: inline-block; width: 14px; height: 10px; border: 2px solid; margin-left: 12px; vertical-align: middle; }
             .up { color: #1a7f37; } .down { color: #cf222e; font-weight: bold; }
             </style></head><body>
             <h1>AutoRetrain — {{E(data.Project)}}</h1>
@@ -67,6 +68,7 @@ public static class HtmlReport
         if (data.QuarantineByCode.Count > 0) Figure(html, "Quarantined inputs by reason", Bars(data.QuarantineByCode, "files"), "quarantine");
         html.Append("</div>\n");
         ChampionPerClassTable(html, data);
+        SampleTiles(html, data);
         CycleTable(html, data);
         html.Append("</body></html>\n");
         return html.ToString();
@@ -117,7 +119,7 @@ public static class HtmlReport
         line.LineWidth = 3;
         line.MarkerSize = 8;
         line.Color = Colors.Blue;
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Edge.Bottom); // below the axes: inside, it hid the champion's line
         Axes(plot, "cycle", data.MainMetric);
         FitY(plot, [.. candidate, .. champion]);
         return plot;
@@ -316,6 +318,41 @@ public static class HtmlReport
         }
         html.Append("</table>\n");
     }
+
+    /// <summary>Predictions drawn below this score are left out of the sample tiles.</summary>
+    public const double SampleScoreThreshold = 0.3;
+
+    /// <summary>Each sample tile once per model, side by side: labelled boxes in green, predicted boxes in red with their score.</summary>
+    private static void SampleTiles(StringBuilder html, ReportData data)
+    {
+        if (data.Samples.Count == 0) return;
+        html.Append("<h2 id=\"samples\">What the models detect</h2>")
+            .Append(CultureInfo.InvariantCulture, $"<p class=\"legend\"><span class=\"swatch\" style=\"border-color:#1a7f37\"></span> labelled box ")
+            .Append(CultureInfo.InvariantCulture, $"<span class=\"swatch\" style=\"border-color:#cf222e\"></span> predicted box (score ≥ {SampleScoreThreshold:0.0})</p>\n")
+            .Append("<table class=\"samples\"><tr><th>tile</th>");
+        foreach (var model in data.Samples[0].Models) html.Append($"<th>{E(model.Role)}<br><small>{E(model.ModelId)}</small></th>");
+        html.Append("</tr>\n");
+        foreach (var tile in data.Samples)
+        {
+            html.Append($"<tr><td>{E(tile.TileId[..Math.Min(12, tile.TileId.Length)])}</td>");
+            foreach (var model in tile.Models)
+            {
+                html.Append(CultureInfo.InvariantCulture,
+                        $"<td><svg class=\"sample\" viewBox=\"0 0 {tile.Width} {tile.Height}\" width=\"320\" height=\"{320.0 * tile.Height / Math.Max(1, tile.Width):0}\">")
+                    .Append(CultureInfo.InvariantCulture, $"<image href=\"{tile.ImageDataUri}\" width=\"{tile.Width}\" height=\"{tile.Height}\"/>");
+                foreach (var o in tile.Truth) Rect(html, o.Box, "#1a7f37", o.Class);
+                foreach (var o in model.Objects.Where(o => o.Score >= SampleScoreThreshold))
+                    Rect(html, o.Box, "#cf222e", string.Create(CultureInfo.InvariantCulture, $"{o.Class} {o.Score:0.00}"));
+                html.Append("</svg></td>");
+            }
+            html.Append("</tr>\n");
+        }
+        html.Append("</table>\n");
+    }
+
+    private static void Rect(StringBuilder html, double[] box, string colour, string title) =>
+        html.Append(CultureInfo.InvariantCulture,
+            $"<rect x=\"{box[0]:0.#}\" y=\"{box[1]:0.#}\" width=\"{box[2] - box[0]:0.#}\" height=\"{box[3] - box[1]:0.#}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" vector-effect=\"non-scaling-stroke\"><title>{E(title)}</title></rect>");
 
     private static Dictionary<string, double> PerClass(ReportData data, CycleRecord cycle) =>
         cycle.Metrics.Where(kv => kv.Key.StartsWith(data.PerClassPrefix, StringComparison.Ordinal))

@@ -32,7 +32,17 @@ public sealed record ReportData
 
     /// <summary>Where each cycle's MLflow run and model folder are, relative to the report, by cycle id.</summary>
     public IReadOnlyDictionary<string, CycleLinks> Links { get; init; } = new Dictionary<string, CycleLinks>();
+
+    /// <summary>A few validation tiles with their labelled boxes and the boxes of the champion and the last rejected candidate.</summary>
+    public IReadOnlyList<SampleTile> Samples { get; init; } = [];
 }
+
+/// <summary>One tile drawn in the report: the image (a data URI), its labelled boxes, and each model's predictions.</summary>
+public sealed record SampleTile(string TileId, string ImageDataUri, int Width, int Height, IReadOnlyList<Core.Labels.LabelObject> Truth,
+    IReadOnlyList<SamplePredictions> Models);
+
+/// <summary>What one model (its role: champion, or rejected candidate) predicted on a sample tile.</summary>
+public sealed record SamplePredictions(string Role, string ModelId, IReadOnlyList<Core.Ports.PredictedObject> Objects);
 
 /// <summary>The champion's fixed-holdout mAP50 (and AP50 per class) after a cycle.</summary>
 public sealed record HoldoutScore(string CycleId, double Map50, IReadOnlyDictionary<string, double> PerClassAp50);

@@ -6,9 +6,15 @@ using AutoRetrain.Orchestration.Steps;
 
 namespace AutoRetrain.Local.Reporting;
 
-/// <summary>Gathers the report's data from the workspace and writes <c>report.html</c>; rewritten after every cycle.</summary>
-public sealed class ReportWriter(LocalWorkspace workspace, string project) : ICycleObserver
+/// <summary>
+/// Gathers the report's data from the workspace and writes <c>report.html</c>; rewritten after every cycle. With a
+/// predictor it draws a few validation tiles with the champion's and the last rejected candidate's boxes.
+/// </summary>
+public sealed class ReportWriter(LocalWorkspace workspace, string project, IModelPredictor? predictor = null) : ICycleObserver
 {
+    /// <summary>Validation tiles drawn with predictions.</summary>
+    public const int SampleTiles = 4;
+
     public string ReportPath => Path.Combine(workspace.Root, "report.html");
 
     public async Task<string> WriteAsync(CancellationToken ct = default)
@@ -47,6 +53,7 @@ public sealed class ReportWriter(LocalWorkspace workspace, string project) : ICy
             Holdout = ReadHoldout(),
             Epochs = await EpochsAsync(data.Cycles, versions, ct),
             Links = await LinksAsync(data.Cycles, versions, ct),
+            Samples = predictor is null ? [] : await SamplesAsync(tiles, data.Cycles, data.ChampionModelId, versions, ct),
         };
         return HtmlReport.Render(data);
     }
@@ -124,6 +131,45 @@ public sealed class ReportWriter(LocalWorkspace workspace, string project) : ICy
         }
         return result;
     }
+
+    private async Task<IReadOnlyList<SampleTile>> SamplesAsync(IReadOnlyList<Core.Tiles.TileRecord> tiles, IReadOnlyList<CycleRecord> cycles,
+        string? championId, IReadOnlyList<Core.Registry.ModelVersion> versions, CancellationToken ct)
+    {
+        var models = new List<(string Role, Core.Registry.ModelVersion Model)>();
+        if (versions.FirstOrDefault(v => v.Id == championId) is { } champion) models.Add(("champion", champion));
+        if (cycles.LastOrDefault(c => c.Status == CycleStatus.Rejected && c.CandidateModelId is not null) is { } rejected
+            && versions.FirstOrDefault(v => v.Id == rejected.CandidateModelId) is { } candidate)
+            models.Add(($"rejected candidate of {rejected.Id}", candidate));
+        if (models.Count == 0) return [];
+
+        // Browsers show PNG and JPEG; the first validation tiles by id, so the same tiles appear in every report.
+        var chosen = tiles.Where(t => t.Split == Core.Snapshots.Split.Validation && t.LabelKey is not null && MimeOf(t.ImageKey) is not null)
+            .OrderBy(t => t.Id.Value, StringComparer.Ordinal).Take(SampleTiles).ToList();
+        var samples = new List<SampleTile>();
+        var entries = chosen.Select(t => new Core.Snapshots.SnapshotEntry(t.Id.Value, "", t.Split, t.ImageKey, t.LabelKey!)).ToList();
+        var predictions = new List<(string Role, string ModelId, IReadOnlyList<TilePredictions> Tiles)>();
+        foreach (var (role, model) in models)
+            predictions.Add((role, model.Id, await predictor!.PredictAsync(model.ArtifactKey, entries, ct)));
+        foreach (var tile in chosen)
+        {
+            if (await workspace.Store.GetAsync(Containers.Datasets, tile.ImageKey, ct) is not { } image
+                || await workspace.Store.GetAsync(Containers.Datasets, tile.LabelKey!, ct) is not { } label)
+                continue;
+            var labels = Core.Json.Deserialize<Core.Labels.LabelFile>(Encoding.UTF8.GetString(label), tile.LabelKey!);
+            samples.Add(new SampleTile(tile.Id.Value, $"data:{MimeOf(tile.ImageKey)};base64,{Convert.ToBase64String(image)}",
+                labels.Width ?? tile.Image.Width, labels.Height ?? tile.Image.Height, labels.Objects,
+                [.. predictions.Select(p => new SamplePredictions(p.Role, p.ModelId,
+                    p.Tiles.FirstOrDefault(t => t.TileId == tile.Id.Value)?.Objects ?? []))]));
+        }
+        return samples;
+    }
+
+    private static string? MimeOf(string key) => Path.GetExtension(key).ToLowerInvariant() switch
+    {
+        ".png" => "image/png",
+        ".jpg" or ".jpeg" => "image/jpeg",
+        _ => null,
+    };
 
     private string Relative(string path) => Path.GetRelativePath(workspace.Root, path).Replace('\\', '/') + "/";
 

@@ -43,6 +43,15 @@ public class HtmlReportTests
             {
                 ["demo-cycle-0003"] = new("mlruns/1/abc123/", "models/demo-cycle-0003/0-repeat-factor*active-bias/"),
             },
+            Samples =
+            [
+                new("tile-0001", "data:image/png;base64," + Convert.ToBase64String(GradientPng(64, 64)), 64, 64,
+                    [AutoRetrain.Core.Labels.LabelObject.Of("plane", new(8, 8, 30, 30))],
+                    [
+                        new("champion", "demo-cycle-0003-0-uniform", [new("plane", [9, 9, 31, 29], 0.91), new("ship", [40, 40, 60, 60], 0.1)]),
+                        new("rejected candidate of demo-cycle-0002", "demo-cycle-0002-0-uniform", [new("ship", [20, 20, 50, 50], 0.55)]),
+                    ]),
+            ],
         };
     }
 
@@ -51,8 +60,9 @@ public class HtmlReportTests
     {
         string html = HtmlReport.Render(Sample());
 
-        // headline, loss and mAP curves, timeline, training time, classes, quarantine
-        Assert.Equal(7, html.Split("<svg").Length - 1);
+        // Charts: headline, loss and mAP curves, timeline, training time, classes, quarantine; then the sample tile once per model.
+        Assert.Equal(7, html.Split("<figure id=").Length - 1);
+        Assert.Equal(7 + 2, html.Split("<svg").Length - 1);
         Assert.DoesNotContain("<script", html);
         Assert.DoesNotContain("src=\"http", html);
         Assert.Contains("demo-cycle-0003", html);
@@ -65,6 +75,32 @@ public class HtmlReportTests
         Assert.Contains("cycle rejected", html);
         Assert.Contains("<a href=\"mlruns/1/abc123/\">MLflow run</a>", html);
         Assert.Contains("<a href=\"models/demo-cycle-0003/0-repeat-factor%2Aactive-bias/\">model</a>", html);
+    }
+
+    private static byte[] GradientPng(int width, int height)
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(width, height);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                bitmap.SetPixel(x, y, new SkiaSharp.SKColor((byte)(4 * x), (byte)(4 * y), 128));
+        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
+        return image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100).ToArray();
+    }
+
+    [Fact]
+    public void Render_SampleTiles_TrueAndPredictedBoxesOfBothModelsSideBySide()
+    {
+        string html = HtmlReport.Render(Sample());
+
+        string samples = html[html.IndexOf("id=\"samples\"", StringComparison.Ordinal)..html.IndexOf("<h2>Cycles", StringComparison.Ordinal)];
+        Assert.Contains("champion", samples);
+        Assert.Contains("rejected candidate of demo-cycle-0002", samples);
+        Assert.Equal(2, samples.Split("<image href=\"data:image/png;base64,").Length - 1); // the tile once per model
+        Assert.Equal(2, samples.Split("<title>plane</title>").Length - 1);               // the labelled box on both
+        Assert.Contains("<title>plane 0.91</title>", samples);
+        Assert.Contains("<title>ship 0.55</title>", samples);
+        Assert.DoesNotContain("ship 0.10", samples); // below the drawing threshold
+        Assert.Contains("labelled box", samples);    // the colours' legend
     }
 
     [Fact]
@@ -129,6 +165,26 @@ public class HtmlReportTests
         int distinct = Enumerable.Range(0, rgb.Length / 3).Select(i => (rgb[3 * i] << 16) | (rgb[3 * i + 1] << 8) | rgb[3 * i + 2])
             .Distinct().Count();
         Assert.True(distinct > 50, $"the screenshot looks blank ({distinct} distinct colours)");
+
+        // The rendered page (after layout) has the headline chart, the per-class table and the sample tiles.
+        var dump = Process.Start(new ProcessStartInfo("chromium")
+        {
+            ArgumentList =
+            {
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", "--disable-sync", $"--user-data-dir={Path.Combine(dir, "profile2")}", "--dump-dom",
+                $"http://127.0.0.1:{port}/report.html",
+            },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        var domTask = dump.StandardOutput.ReadToEndAsync();
+        _ = dump.StandardError.ReadToEndAsync();
+        Assert.True(dump.WaitForExit(TimeSpan.FromSeconds(90)), "chromium --dump-dom did not finish within 90 s");
+        string dom = await domTask;
+        Assert.Matches(@"<figure id=""headline""><figcaption>Champion mAP50 on the fixed holdout across cycles</figcaption>\s*<svg", dom);
+        Assert.Contains("<table class=\"per-class\">", dom);
+        Assert.Contains("<svg class=\"sample\"", dom);
     }
 
     /// <summary>A minimal static file server on loopback for the screenshot.</summary>
