@@ -52,8 +52,11 @@ public class ServeDashboardTests
             "['promoted','rejected','failed'].includes(document.querySelector('#cycles tbody tr')?.dataset.status)", TimeSpan.FromMinutes(8), Record),
             $"the first cycle did not finish:\n{serve.Output}");
         Assert.Contains(statusesSeen, s => !Finished.Contains(s)); // seen while it ran, not only once done
-        Assert.True(await browser.WaitForAsync("document.getElementById('report').contentDocument?.querySelectorAll('svg').length > 0",
-            TimeSpan.FromSeconds(30)), "the report's charts are not on the page");
+        Assert.True(await browser.WaitForAsync("document.getElementById('report').contentDocument?.querySelectorAll('figure svg').length > 0",
+            TimeSpan.FromSeconds(60)), "the report's charts are not on the page");
+        // The sample predictions: the first cycle's candidate drawn on validation tiles (promoted: champion; else the rejected candidate).
+        Assert.True(await browser.WaitForAsync("document.getElementById('report').contentDocument?.querySelectorAll('svg.sample image').length > 0",
+            TimeSpan.FromSeconds(60)), "the report on the page has no sample predictions");
 
         // The button: a forced decision is recorded, with the page's reason, and a second cycle runs.
         await browser.EvaluateAsync("document.getElementById('force-retrain').click()");
