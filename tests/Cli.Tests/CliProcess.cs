@@ -1,30 +1,57 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace AutoRetrain.Cli.Tests;
 
-/// <summary>Runs the built <c>autoretrain</c> command as a separate process, as a user does.</summary>
-public static class CliProcess
+/// <summary>The built <c>autoretrain</c> run as a user runs it: a child process, its output collected.</summary>
+internal sealed class CliProcess : IAsyncDisposable
 {
+    /// <summary>The built command's assembly, started with <c>dotnet</c>.</summary>
     public static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "autoretrain.dll");
+    private readonly StringBuilder _output = new();
 
-    /// <summary>Starts the command with its output redirected (the caller reads or discards it).</summary>
-    public static Process Start(params string[] args)
+    public Process Process { get; }
+
+    private CliProcess(Process process)
+    {
+        Process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public static CliProcess Start(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Dll);
         foreach (var a in args) info.ArgumentList.Add(a);
-        return Process.Start(info)!;
+        return new CliProcess(Process.Start(info)!);
     }
 
-    /// <summary>Runs the command to its end (at most <paramref name="minutes"/>) and asserts it exited 0; returns its output.</summary>
-    public static async Task<string> RunAsync(string[] args, int minutes = 10)
+    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] args)
     {
-        using var process = Start(args);
-        var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(minutes));
-        await process.WaitForExitAsync(timeout.Token);
-        string text = string.Concat(await output);
-        Assert.True(process.ExitCode == 0, $"autoretrain {string.Join(' ', args)} exited {process.ExitCode}:\n{text}");
-        return text;
+        await using var process = Start(args);
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.Process.WaitForExitAsync(cancel.Token);
+        process.Process.WaitForExit(); // the output's last lines
+        return (process.Process.ExitCode, process.Output);
+    }
+
+    /// <summary>Runs the command to its end (at most ten minutes), asserts it exited 0, and returns its output.</summary>
+    public static async Task<string> RunOkAsync(params string[] args)
+    {
+        var (code, output) = await RunAsync(TimeSpan.FromMinutes(10), args);
+        Assert.True(code == 0, $"autoretrain {string.Join(' ', args)} exited {code}:\n{output}");
+        return output;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+        await Process.WaitForExitAsync();
+        Process.Dispose();
     }
 }

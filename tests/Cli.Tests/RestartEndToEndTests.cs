@@ -16,25 +16,23 @@ public class RestartEndToEndTests
     {
         string root = Path.Combine(Path.GetTempPath(), "autoretrain-tests", Guid.NewGuid().ToString("N"));
         string workdir = Path.Combine(root, "work");
-        await CliProcess.RunAsync(["generate", "--seed", "5", "--tiles", "40", "--size", "128", "--out", Path.Combine(workdir, "incoming")]);
+        await CliProcess.RunOkAsync("generate", "--seed", "5", "--tiles", "40", "--size", "128", "--out", Path.Combine(workdir, "incoming"));
 
         // First run: ingest, decide, start training; killed (host and trainer) while the cycle trains.
-        using (var first = CliProcess.Start("watch", "--once", "--workdir", workdir, "--epochs", "20"))
+        await using (var first = CliProcess.Start("watch", "--once", "--workdir", workdir, "--epochs", "20"))
         {
-            _ = first.StandardOutput.ReadToEndAsync();
-            _ = first.StandardError.ReadToEndAsync();
             var until = DateTime.UtcNow.AddMinutes(5);
-            while (DateTime.UtcNow < until && !first.HasExited && !await TrainingStartedAsync(workdir)) await Task.Delay(200);
-            Assert.False(first.HasExited, "the first run ended before its cycle started training");
+            while (DateTime.UtcNow < until && !first.Process.HasExited && !await TrainingStartedAsync(workdir)) await Task.Delay(200);
+            Assert.False(first.Process.HasExited, "the first run ended before its cycle started training");
             await Task.Delay(300);
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
+            first.Process.Kill(entireProcessTree: true);
+            await first.Process.WaitForExitAsync();
         }
         var interrupted = await ReadCyclesAsync(workdir);
         Assert.Equal(CycleStatus.Training, Assert.Single(interrupted).Status);
 
         // Second run: nothing new arrives; the interrupted cycle is run again and finished.
-        await CliProcess.RunAsync(["watch", "--once", "--workdir", workdir, "--epochs", "20"]);
+        await CliProcess.RunOkAsync("watch", "--once", "--workdir", workdir, "--epochs", "20");
 
         var workspace = new LocalWorkspace(workdir);
         var cycle = Assert.Single(await workspace.Cycles.ListAsync("default"));

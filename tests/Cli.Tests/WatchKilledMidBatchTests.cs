@@ -19,7 +19,7 @@ public class WatchKilledMidBatchTests
         const int tiles = 240;
         string root = Path.Combine(Path.GetTempPath(), "autoretrain-tests", Guid.NewGuid().ToString("N"));
         string workdir = Path.Combine(root, "work"), incoming = Path.Combine(workdir, "incoming"), sentinel = Path.Combine(root, "sentinel");
-        await CliProcess.RunAsync(["generate", "--seed", "21", "--tiles", tiles.ToString(), "--size", "64", "--out", incoming]);
+        await CliProcess.RunOkAsync("generate", "--seed", "21", "--tiles", tiles.ToString(), "--size", "64", "--out", incoming);
         // Spread the stream over sub-folders, as uploads by day arrive.
         var generated = Directory.GetFiles(incoming).Order(StringComparer.Ordinal).ToList();
         foreach (var file in generated)
@@ -49,21 +49,19 @@ public class WatchKilledMidBatchTests
         // First run, killed with SIGKILL once part of the batch has left the folder.
         int before = RegularFiles(incoming);
         int left;
-        using (var first = CliProcess.Start("watch", "--once", "--ingest-only", "--workdir", workdir))
+        await using (var first = CliProcess.Start("watch", "--once", "--ingest-only", "--workdir", workdir))
         {
-            _ = first.StandardOutput.ReadToEndAsync();
-            _ = first.StandardError.ReadToEndAsync();
             var until = DateTime.UtcNow.AddMinutes(3);
-            while (DateTime.UtcNow < until && !first.HasExited && RegularFiles(incoming) > before * 3 / 4) await Task.Delay(10);
-            Assert.False(first.HasExited, "the first run ended before it could be killed mid-batch");
-            first.Kill(entireProcessTree: true); // SIGKILL
-            await first.WaitForExitAsync();
+            while (DateTime.UtcNow < until && !first.Process.HasExited && RegularFiles(incoming) > before * 3 / 4) await Task.Delay(10);
+            Assert.False(first.Process.HasExited, "the first run ended before it could be killed mid-batch");
+            first.Process.Kill(entireProcessTree: true); // SIGKILL
+            await first.Process.WaitForExitAsync();
             left = RegularFiles(incoming);
         }
         Assert.InRange(left, 1, before - 1);
 
         // Second run: the rest of the batch, and whatever the kill interrupted.
-        await CliProcess.RunAsync(["watch", "--once", "--ingest-only", "--workdir", workdir]);
+        await CliProcess.RunOkAsync("watch", "--once", "--ingest-only", "--workdir", workdir);
 
         var workspace = new LocalWorkspace(workdir);
         var counts = await workspace.Ledger.GetCountsAsync();

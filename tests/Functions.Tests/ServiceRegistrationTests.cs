@@ -6,6 +6,7 @@ using AutoRetrain.Orchestration;
 using AutoRetrain.Orchestration.Contracts;
 using AutoRetrain.Orchestration.Steps;
 using AutoRetrain.Functions.Http;
+using AutoRetrain.Orchestration.Api;
 using AutoRetrain.Functions.Ingestion;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -9,6 +9,7 @@ public static partial class Commands
     [
         Demo(),
         Watch(),
+        Serve(),
         Config(),
         Import(),
         Status(),

@@ -147,7 +147,9 @@ public static partial class Commands
     private static async Task<IReadOnlyList<IngestOutcome>> ScanWithProgressAsync(FolderWatcher watcher, CancellationToken ct)
     {
         IReadOnlyList<IngestOutcome> outcomes = [];
-        await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
+        // Spectre.Console draws one live display at a time: while a training's bar is up, the scan goes without one.
+        if (ConsoleDemoView.Showing) outcomes = await watcher.ScanOnceAsync(ct: ct);
+        else await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
         {
             var task = context.AddTask("ingesting", autoStart: true, maxValue: 1);
             outcomes = await watcher.ScanOnceAsync(new Progress<IngestProgress>(p =>

@@ -9,8 +9,9 @@ using Spectre.Console;
 namespace AutoRetrain.Cli.Hosting;
 
 /// <summary>
-/// The demo on the console: a line per batch and decision with its reasons, a progress bar per training epoch,
-/// and the promote or reject line after each cycle; the command prints the table of cycles once at the end.
+/// The demo and <c>watch</c> on the console: a line per batch and decision with its reasons, a progress bar per
+/// training job with elapsed time and ETA, and the promote or reject line with the gate's numbers after each cycle;
+/// the demo prints the table of cycles once at the end.
 /// </summary>
 public sealed class ConsoleDemoView : IDemoView
 {
@@ -35,9 +36,122 @@ public sealed class ConsoleDemoView : IDemoView
         else AnsiConsole.MarkupLineInterpolated($"  [blue]wait[/]: {reasons}");
     }
 
+    /// <summary>
+    /// On a terminal, a Spectre.Console progress bar per training job (elapsed time, ETA from the pace so far), live
+    /// from the trainer's start to its done event; elsewhere (output captured or piped) one plain line per epoch.
+    /// </summary>
     public void TrainerEvent(TrainerEvent e)
     {
-        if (e.Event != "epoch") return;
+        if (LiveBars ?? Terminal) LiveProgress(e);
+        else if (e.Event == "epoch") PlainProgress(e);
+    }
+
+    /// <summary>Live bars (true) or lines (false); null: live bars on a terminal that can move the cursor, lines when output is captured.</summary>
+    public static bool? LiveBars { get; set; }
+
+    private static bool Terminal => AnsiConsole.Profile.Capabilities is { Interactive: true, Ansi: true } && !Console.IsOutputRedirected;
+
+    // One live display while any job trains; each job is a task (row) in it.
+    private readonly Dictionary<string, ProgressTask> _jobs = [];
+    private ProgressContext? _context;
+    private TaskCompletionSource? _allDone;
+    private Task? _display;
+
+    // Jobs drawn as lines because another live display (watch's ingestion bar) held the console when they started.
+    private readonly HashSet<string> _plainJobs = [];
+
+    /// <summary>True while a training progress display is live: Spectre.Console runs one live display at a time.</summary>
+    public static bool Showing => Volatile.Read(ref _showing) > 0;
+
+    private static int _showing;
+
+    private void LiveProgress(TrainerEvent e)
+    {
+        var p = e.Payload;
+        Task? finished = null;
+        lock (_gate)
+        {
+            if (_plainJobs.Contains(e.JobId))
+            {
+                if (e.Event == "epoch") PlainProgress(e);
+                else if (e.Event == "done") _plainJobs.Remove(e.JobId);
+                return;
+            }
+            if (!_jobs.TryGetValue(e.JobId, out var job))
+            {
+                if (e.Event == "done") return;
+                try
+                {
+                    _context ??= StartDisplay();
+                }
+                catch (InvalidOperationException)
+                {
+                    // Another live display is running: this job's progress goes out as lines.
+                    _plainJobs.Add(e.JobId);
+                    if (e.Event == "epoch") PlainProgress(e);
+                    return;
+                }
+                job = _context.AddTask(Markup.Escape($"training {e.JobId}"), maxValue: 1);
+                _jobs[e.JobId] = job;
+            }
+            if (e.Event == "epoch")
+            {
+                job.Value = Math.Clamp(Number(p, "progress") ?? job.Value, 0, 1);
+                job.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"training {e.JobId} epoch {Number(p, "epoch"):0} loss {Number(p, "loss"):0.000} val mAP50 {Number(p, "valMap50"):0.000}"));
+            }
+            else if (e.Event == "done")
+            {
+                job.Value = 1;
+                job.StopTask();
+                _jobs.Remove(e.JobId);
+                if (_jobs.Count == 0)
+                {
+                    _allDone!.TrySetResult();
+                    finished = _display;
+                    _context = null;
+                }
+            }
+        }
+        finished?.Wait(TimeSpan.FromSeconds(5)); // the bars' last frame before the cycle's result line
+    }
+
+    /// <summary>Starts the live display on its own task and returns its context once it runs.</summary>
+    private ProgressContext StartDisplay()
+    {
+        var ready = new TaskCompletionSource<ProgressContext>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var display = Task.Run(async () =>
+        {
+            Interlocked.Increment(ref _showing);
+            try
+            {
+                await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                        new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .StartAsync(async context =>
+                    {
+                        ready.SetResult(context);
+                        await allDone.Task;
+                    });
+            }
+            catch (InvalidOperationException ex)
+            {
+                ready.TrySetException(ex); // Spectre refuses a second live display
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _showing);
+            }
+        });
+        var context = ready.Task.GetAwaiter().GetResult();
+        _allDone = allDone;
+        _display = display;
+        return context;
+    }
+
+    private void PlainProgress(TrainerEvent e)
+    {
         var p = e.Payload;
         double progress = Number(p, "progress") ?? 0;
         int width = 30, filled = (int)Math.Round(progress * width);

@@ -166,13 +166,14 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
             view.CycleEnded(demoCycle);
         }
 
-        string report = await pipeline.Report.WriteAsync(ct);
+        string report = pipeline.Report.ReportPath;
         double total = demoCycles.Sum(c => c.TotalSeconds);
         double overhead = total > 0 ? demoCycles.Sum(c => c.TotalSeconds - c.TrainSeconds - c.ScoreSeconds) / total : 0;
         var summary = new DemoSummary(workspace.Root, clock.Elapsed.TotalSeconds, source.Batches.Count, demoCycles,
             await workspace.Cycles.ListDecisionsAsync(Project, ct), (await workspace.Registry.GetChampionAsync(ct)).ModelId,
             report, workspace.MlrunsFolder, overhead);
-        await File.WriteAllTextAsync(Path.Combine(workspace.Root, "demo-summary.json"), Json.Serialize(summary), ct);
+        await File.WriteAllTextAsync(Path.Combine(workspace.Root, Local.Reporting.ReportWriter.HoldoutFile), Json.Serialize(summary), ct);
+        await pipeline.Report.WriteAsync(ct); // after the summary: the report's headline is the champion's holdout score in it
         return summary;
     }
 

@@ -8,6 +8,8 @@ using AutoRetrain.Orchestration;
 using AutoRetrain.Orchestration.Contracts;
 using AutoRetrain.Orchestration.Steps;
 using Microsoft.DurableTask.Testing;
+using Microsoft.DurableTask.Worker.Grpc;
+using Microsoft.DurableTask.Worker.Grpc.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -36,7 +38,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         var backend = new LocalProcessTrainingBackend(workspace, TrainerLauncher.Self(), trainer);
         // The folder store's models folder is its own artefact cache: the predictor finds the files already there.
         var predictor = new DetectorPredictor(workspace.Store, Path.Combine(workspace.Store.Root, Containers.Models), device);
-        var report = new ReportWriter(workspace, project);
+        var report = new ReportWriter(workspace, project, predictor);
         var tracker = new MlflowFileStoreTracker(workspace.MlrunsFolder);
         // The cycle's MLflow run opens when its training starts and follows each epoch.
         backend.EventReceived += new LiveRunTracking(tracker, options.Experiment, candidatePrefix: options.Candidates > 1).OnTrainerEvent;
@@ -47,7 +49,14 @@ public sealed class LocalPipeline : IAsyncDisposable
             Environment.SetEnvironmentVariable("Logging__LogLevel__Default", logLevel.ToString());
         var host = await DurableTaskTestHost.StartAsync(r => r.AddAutoRetrain(), new DurableTaskTestHostOptions
         {
-            ConfigureServices = services => services.AddSingleton<ICycleSteps>(steps),
+            ConfigureServices = services =>
+            {
+                services.AddSingleton<ICycleSteps>(steps);
+                // The in-process sidecar sends no health pings, so the worker took any 2 minutes without a work item
+                // (one long activity on a loaded machine) for a dead stream and reconnected ("Channel to backend has stopped
+                // receiving traffic"). The sidecar is in this process: there is no network to lose, so the check is off.
+                services.ConfigureAll<GrpcDurableTaskWorkerOptions>(o => o.SetSilentDisconnectTimeout(TimeSpan.Zero));
+            },
             // The in-process sidecar logs every gRPC call at Information.
             LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(logLevel)
                 .AddFilter("Microsoft.DurableTask", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning)

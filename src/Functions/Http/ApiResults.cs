@@ -1,4 +1,5 @@
 using AutoRetrain.Core;
+using AutoRetrain.Orchestration.Api;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AutoRetrain.Functions.Http;
@@ -6,7 +7,7 @@ namespace AutoRetrain.Functions.Http;
 /// <summary>
 /// Every API answer is JSON written with <see cref="Json.Options"/> (camelCase, enums as camelCase strings); every
 /// error is <c>{"error": {"code": "...", "message": "..."}}</c> with a 4xx/5xx status. The shapes are in
-/// docs/functions.md.
+/// docs/functions.md; what each route answers is <see cref="ProjectApi"/>, shared with <c>autoretrain serve</c>.
 /// </summary>
 public static class ApiResults
 {
@@ -17,22 +18,19 @@ public static class ApiResults
         StatusCode = status,
     };
 
-    public static ContentResult Error(int status, string code, string message) =>
-        Ok(new ApiError(new ApiErrorDetail(code, message)), status);
+    public static ContentResult Error(int status, string code, string message) => Of(ApiAnswer.Error(status, code, message));
+
+    public static ContentResult Of(ApiAnswer answer) => Ok(answer.Body, answer.Status);
 
     public static class StatusCodes
     {
-        public const int Ok = 200;
-        public const int Accepted = 202;
-        public const int BadRequest = 400;
-        public const int Unauthorized = 401;
-        public const int Forbidden = 403;
-        public const int NotFound = 404;
-        public const int Conflict = 409;
-        public const int ServiceUnavailable = 503;
+        public const int Ok = ApiAnswer.Ok;
+        public const int Accepted = ApiAnswer.Accepted;
+        public const int BadRequest = ApiAnswer.BadRequest;
+        public const int Unauthorized = ApiAnswer.Unauthorized;
+        public const int Forbidden = ApiAnswer.Forbidden;
+        public const int NotFound = ApiAnswer.NotFound;
+        public const int Conflict = ApiAnswer.Conflict;
+        public const int ServiceUnavailable = ApiAnswer.ServiceUnavailable;
     }
 }
-
-public sealed record ApiError(ApiErrorDetail Error);
-
-public sealed record ApiErrorDetail(string Code, string Message);

@@ -1,4 +1,5 @@
 using AutoRetrain.Core.Ports;
+using AutoRetrain.Orchestration.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,23 +11,12 @@ public sealed class CyclesFunctions(PipelineOptions options, ICycleStore cycles)
 {
     [Function(nameof(ListCycles))]
     public async Task<IActionResult> ListCycles(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles")] HttpRequest request)
-    {
-        if (CallerRoles.Deny(request, ApiRoles.Reader) is { } denied) return denied;
-        var records = await cycles.ListAsync(options.Project, request.HttpContext.RequestAborted);
-        return ApiResults.Ok(new CyclesResponse(options.Project, [.. records.Select(CycleSummaryView.Of)]));
-    }
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles")] HttpRequest request) =>
+        CallerRoles.Deny(request, ApiRoles.Reader) ?? ApiResults.Of(await ProjectApi.CyclesAsync(options.Project, cycles, request.HttpContext.RequestAborted));
 
     [Function(nameof(GetCycle))]
     public async Task<IActionResult> GetCycle(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles/{cycleId}")] HttpRequest request,
-        string cycleId)
-    {
-        if (CallerRoles.Deny(request, ApiRoles.Reader) is { } denied) return denied;
-        var record = await cycles.GetAsync(cycleId, request.HttpContext.RequestAborted);
-        if (record is null || record.Project != options.Project)
-            return ApiResults.Error(ApiResults.StatusCodes.NotFound, "cycleNotFound",
-                $"project {options.Project} has no cycle \"{cycleId}\"; GET /api/cycles lists them.");
-        return ApiResults.Ok(record);
-    }
+        string cycleId) =>
+        CallerRoles.Deny(request, ApiRoles.Reader) ?? ApiResults.Of(await ProjectApi.CycleAsync(options.Project, cycles, cycleId, request.HttpContext.RequestAborted));
 }

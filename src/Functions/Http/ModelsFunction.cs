@@ -1,4 +1,5 @@
 using AutoRetrain.Core.Ports;
+using AutoRetrain.Orchestration.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,12 +11,6 @@ public sealed class ModelsFunction(IModelRegistryStore registry)
 {
     [Function(nameof(ListModels))]
     public async Task<IActionResult> ListModels(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models")] HttpRequest request)
-    {
-        if (CallerRoles.Deny(request, ApiRoles.Reader) is { } denied) return denied;
-        var ct = request.HttpContext.RequestAborted;
-        var champion = await registry.GetChampionAsync(ct);
-        var versions = await registry.ListVersionsAsync(ct);
-        return ApiResults.Ok(new ModelsResponse(champion.ModelId, champion.History, versions));
-    }
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models")] HttpRequest request) =>
+        CallerRoles.Deny(request, ApiRoles.Reader) ?? ApiResults.Of(await ProjectApi.ModelsAsync(registry, request.HttpContext.RequestAborted));
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using AutoRetrain.Functions.Http;
+using AutoRetrain.Orchestration.Api;
 
 namespace AutoRetrain.Functions.Tests.Http;
 

@@ -1,5 +1,6 @@
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Functions.Http;
+using AutoRetrain.Orchestration.Api;
 
 namespace AutoRetrain.Functions.Tests.Http;
 

@@ -4,6 +4,7 @@ using AutoRetrain.Core.Registry;
 using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Core.Tiles;
 using AutoRetrain.Functions.Http;
+using AutoRetrain.Orchestration.Api;
 using AutoRetrain.Functions.Tests.Ingestion;
 
 namespace AutoRetrain.Functions.Tests.Http;

@@ -3,7 +3,7 @@ using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Registry;
 using AutoRetrain.Orchestration.Contracts;
 
-namespace AutoRetrain.Functions.Http;
+namespace AutoRetrain.Orchestration.Api;
 
 // The API's response shapes. Changing a name here changes the public API: add fields, never rename or remove.
 

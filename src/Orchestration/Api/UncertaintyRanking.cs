@@ -1,6 +1,6 @@
 using AutoRetrain.Core.Ports;
 
-namespace AutoRetrain.Functions.Http;
+namespace AutoRetrain.Orchestration.Api;
 
 /// <summary>
 /// Active learning for the labelling team: a tile is as uncertain as the champion's least decided detection on it.
