@@ -50,18 +50,18 @@ public sealed class SidecarDurableHost : IAsyncDisposable
     /// <summary>A node on the Azure Storage backend (the one Durable Functions uses by default); creates the task hub if needed.</summary>
     public static async Task<SidecarDurableHost> StartAzureStorageAsync(AzureStorageBackendOptions backend,
         Action<DurableTaskRegistry>? registry, Action<IServiceCollection>? configureServices = null,
-        ILoggerFactory? loggerFactory = null, CancellationToken ct = default)
+        ILoggerFactory? loggerFactory = null, CancellationToken ct = default, string workerVersion = OrchestrationVersions.Current)
     {
         loggerFactory ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         var service = backend.CreateService(loggerFactory);
         await service.CreateIfNotExistsAsync();
-        return await StartAsync(new SidecarHistoryAdapter(service), service, registry, configureServices, loggerFactory, ct);
+        return await StartAsync(new SidecarHistoryAdapter(service), service, registry, configureServices, loggerFactory, ct, workerVersion);
     }
 
     /// <summary>A node over any orchestration service (both interfaces are usually one object).</summary>
     public static async Task<SidecarDurableHost> StartAsync(IOrchestrationService service, IOrchestrationServiceClient serviceClient,
         Action<DurableTaskRegistry>? registry, Action<IServiceCollection>? configureServices, ILoggerFactory loggerFactory,
-        CancellationToken ct = default)
+        CancellationToken ct = default, string workerVersion = OrchestrationVersions.Current)
     {
         var mode = registry is null ? TaskHubGrpcServerMode.ApiServerOnly : TaskHubGrpcServerMode.ApiServerAndDispatcher;
         // A plain HostBuilder: no appsettings or environment configuration (the default builder would log every gRPC call).
@@ -97,6 +97,14 @@ public sealed class SidecarDurableHost : IAsyncDisposable
                     {
                         b.UseGrpc(channel);
                         b.AddTasks(registry);
+                        // What host.json sets for the function app: this version and older ones run, newer ones wait.
+                        b.UseVersioning(new DurableTaskWorkerOptions.VersioningOptions
+                        {
+                            Version = workerVersion,
+                            DefaultVersion = workerVersion,
+                            MatchStrategy = DurableTaskWorkerOptions.VersionMatchStrategy.CurrentOrOlder,
+                            FailureStrategy = DurableTaskWorkerOptions.VersionFailureStrategy.Reject,
+                        });
                     });
                 services.AddDurableTaskClient(b =>
                 {

@@ -137,3 +137,59 @@ public class AzureStorageBackendTests
         Assert.Contains(journal, e => e.Worker == "w2");
     }
 }
+
+public class OrchestrationVersioningTests
+{
+    [Fact]
+    public async Task UnversionedManager_MovesToTheCurrentVersionAtItsNextGeneration_AndKeepsItsCounts()
+    {
+        await using var hub = new AzureStorageNodes();
+        var node = await hub.StartNodeAsync("w1", new ScriptedSteps { RetrainAtTiles = int.MaxValue });
+        var manager = new CycleManagerClient(node.Client);
+        // As a deploy from before versioning left it: no version.
+        await node.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CycleManagerOrchestrator),
+            Initial("legacy", FastConfig with { MaxSignalsPerGeneration = 2 }),
+            new Microsoft.DurableTask.StartOrchestrationOptions { InstanceId = CycleManagerOrchestrator.InstanceIdFor("legacy"), Version = "" });
+        var first = await AzureStorageNodes.WaitForAsync(node.Client, "legacy", s => s.Generation == 1);
+        Assert.True(string.IsNullOrEmpty(first.Version));
+
+        // The unversioned rule: only signals count towards the cap, so two signals end the generation.
+        for (int i = 0; i < 2; i++)
+        {
+            await manager.SignalAsync("legacy", new ManagerSignal(SignalKind.TilesRegistered, Batch($"l{i}", 1)));
+            await AzureStorageNodes.WaitForAsync(node.Client, "legacy", s => s.SignalsReceived == i + 1);
+        }
+        var upgraded = await AzureStorageNodes.WaitForAsync(node.Client, "legacy", s => s.Generation >= 2);
+        Assert.Equal(OrchestrationVersions.Current, upgraded.Version);
+        Assert.Equal(2, upgraded.Pending.NewTiles);
+        Assert.Equal(2, upgraded.SignalsReceived);
+    }
+
+    [Fact]
+    public async Task Worker_LeavesAManagerOfANewerVersionAlone()
+    {
+        await using var hub = new AzureStorageNodes();
+        var node = await hub.StartNodeAsync("w1", new ScriptedSteps());
+        string newer = "3.0";
+        Assert.False(OrchestrationVersions.AtLeast(OrchestrationVersions.Current, newer));
+        await node.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CycleManagerOrchestrator), Initial("future"),
+            new Microsoft.DurableTask.StartOrchestrationOptions { InstanceId = CycleManagerOrchestrator.InstanceIdFor("future"), Version = newer });
+        await manager(node).EnsureStartedAsync(Initial("present"));
+        await AzureStorageNodes.WaitForAsync(node.Client, "present", s => s.Generation == 1);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var future = await node.Client.GetInstanceAsync(CycleManagerOrchestrator.InstanceIdFor("future"));
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Pending, future!.RuntimeStatus);
+        static CycleManagerClient manager(AutoRetrain.Orchestration.Hosting.SidecarDurableHost n) => new(n.Client);
+    }
+
+    [Fact]
+    public void OrchestrationVersions_UnversionedIsOlderThanEveryVersion()
+    {
+        Assert.False(OrchestrationVersions.AtLeast(null, "2.0"));
+        Assert.False(OrchestrationVersions.AtLeast("", "2.0"));
+        Assert.True(OrchestrationVersions.AtLeast("2.0", "2.0"));
+        Assert.True(OrchestrationVersions.AtLeast("10.0", "2.0"));
+        Assert.False(OrchestrationVersions.AtLeast("1.9", "2.0"));
+    }
+}
