@@ -249,18 +249,22 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
     /// </summary>
     private static ManagerState Drain(TaskOrchestrationContext context, ManagerState state, ref bool stop)
     {
-        while (true)
+        // Bounded by what is buffered: the first wait that does not complete at once ends it.
+        bool buffered = true;
+        while (buffered)
         {
             using var cts = new CancellationTokenSource();
             var next = context.WaitForExternalEvent<ManagerSignal>(ManagerSignal.EventName, cts.Token);
-            if (!next.IsCompleted)
+            buffered = next.IsCompleted;
+            if (!buffered)
             {
                 cts.Cancel();
-                return state;
+                continue;
             }
             (state, bool s) = Apply(state, next.Result, Now(context));
             stop |= s;
         }
+        return state;
     }
 
     /// <summary>
