@@ -72,6 +72,9 @@ param apiClientId string = ''
 @description('Optional. Digest (sha256:...) of the pushed trainer image, recorded by the postprovision hook (TRAINER_IMAGE_DIGEST); the Azure ML environment pins the image by it and takes its version from it. Empty before the first push.')
 param trainerImageDigest string = ''
 
+@description('Optional. Address that receives the alert rules (orchestration failed, cycle failed, poison queue, Event Grid dead letters); empty: the alerts show in the portal only.')
+param alertEmail string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -231,6 +234,38 @@ module functionApp 'modules/functions/functionApp.bicep' = {
   ]
 }
 
+module diagnostics 'modules/monitoring/diagnostics.bicep' = {
+  name: 'diagnostics'
+  scope: resourceGroup
+  params: {
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    functionAppName: names.functionApp
+    storageAccountName: names.storageAccount
+    systemTopicName: names.systemTopic
+  }
+  dependsOn: [
+    functionApp
+    systemTopic
+  ]
+}
+
+module alerts 'modules/monitoring/alerts.bicep' = {
+  name: 'alerts'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: names.applicationInsights
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    systemTopicName: names.systemTopic
+    namePrefix: 'autoretrain-${resourceToken}'
+    alertEmail: alertEmail
+  }
+  dependsOn: [
+    systemTopic
+  ]
+}
+
 module pipelineStorageRoles 'modules/roles/pipelineStorageRoles.bicep' = {
   name: 'pipeline-storage-roles'
   scope: resourceGroup
@@ -240,12 +275,14 @@ module pipelineStorageRoles 'modules/roles/pipelineStorageRoles.bicep' = {
     computeIdentityName: names.computeIdentity
     eventGridSystemTopicName: names.systemTopic
     deadLetterContainerName: deadLetterContainerName
+    pipelineContainerNames: storage.outputs.pipelineContainerNames
+    deploymentContainerName: deploymentContainerName
+    durableTaskHubName: durableTaskHubName
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
   }
   dependsOn: [
     identities
-    storage
     systemTopic
   ]
 }

@@ -17,7 +17,7 @@ public sealed class CycleManagerClient(DurableTaskClient client)
         var existing = await client.GetInstanceAsync(id, getInputsAndOutputs: false, ct);
         if (existing is not null && !IsFinished(existing.RuntimeStatus)) return false;
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(CycleManagerOrchestrator), initial,
-            new StartOrchestrationOptions { InstanceId = id }, ct);
+            new StartOrchestrationOptions { InstanceId = id, Version = OrchestrationVersions.Current }, ct);
         await client.WaitForInstanceStartAsync(id, ct);
         return true;
     }

@@ -23,7 +23,9 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
     public override async Task<ManagerState> RunAsync(TaskOrchestrationContext context, ManagerState state)
     {
         var logger = context.CreateReplaySafeLogger<CycleManagerOrchestrator>();
-        state = state with { Generation = state.Generation + 1 };
+        state = state with { Generation = state.Generation + 1, Version = context.Version };
+        // Versioned behaviour: a generation begun by older code replays by the rule its history was written with.
+        bool timeoutsCount = OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.TimeoutsCountTowardsTheCap);
         int handled = 0;
         bool stop = false;
         SetStatus(context, state, running: null);
@@ -42,7 +44,7 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
                 state = state with { LastDecision = "recovery failed", LastDecisionReasons = [ex.FailureDetails.ErrorMessage] };
                 SetStatus(context, state, running: null);
                 await context.CreateTimer(Min(state.Config.CheckInterval, TimeSpan.FromMinutes(5)), CancellationToken.None);
-                context.ContinueAsNew(state, preserveUnprocessedEvents: true);
+                ContinueAsNew(context, state);
                 return state;
             }
             SetStatus(context, state, running: null);
@@ -54,7 +56,7 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
             state = Drain(context, state, ref stop);
             if (!stop)
             {
-                context.ContinueAsNew(state, preserveUnprocessedEvents: true);
+                ContinueAsNew(context, state);
                 return state;
             }
         }
@@ -80,7 +82,7 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
                     // No signal before the next due time: a debounce window closed or the check interval passed.
                 }
             }
-            handled++;
+            if (signal is not null || timeoutsCount) handled++;
             now = Now(context);
 
             DecisionTrigger? trigger = null;
@@ -152,7 +154,7 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
             context.SetCustomStatus(ManagerStatus.From(state, running: null) with { Stopped = true });
             return state;
         }
-        context.ContinueAsNew(state, preserveUnprocessedEvents: true);
+        ContinueAsNew(context, state);
         return state;
     }
 
@@ -247,19 +249,35 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
     /// </summary>
     private static ManagerState Drain(TaskOrchestrationContext context, ManagerState state, ref bool stop)
     {
-        while (true)
+        // Bounded by what is buffered: the first wait that does not complete at once ends it.
+        bool buffered = true;
+        while (buffered)
         {
             using var cts = new CancellationTokenSource();
             var next = context.WaitForExternalEvent<ManagerSignal>(ManagerSignal.EventName, cts.Token);
-            if (!next.IsCompleted)
+            buffered = next.IsCompleted;
+            if (!buffered)
             {
                 cts.Cancel();
-                return state;
+                continue;
             }
             (state, bool s) = Apply(state, next.Result, Now(context));
             stop |= s;
         }
+        return state;
     }
+
+    /// <summary>
+    /// The next generation, on this code's version: an eternal instance started by an older deploy upgrades here, where
+    /// its history starts empty and no replay can conflict. Buffered signals travel along.
+    /// </summary>
+    private static void ContinueAsNew(TaskOrchestrationContext context, ManagerState state) =>
+        context.ContinueAsNew(new ContinueAsNewOptions
+        {
+            NewInput = state,
+            PreserveUnprocessedEvents = true,
+            NewVersion = OrchestrationVersions.Current,
+        });
 
     private static void SetStatus(TaskOrchestrationContext context, ManagerState state, string? running) =>
         context.SetCustomStatus(ManagerStatus.From(state, running));

@@ -15,7 +15,6 @@ public sealed class TrainingCycleOrchestrator : TaskOrchestrator<CycleRequest, C
 {
     public override async Task<CycleResult> RunAsync(TaskOrchestrationContext context, CycleRequest request)
     {
-        var logger = context.CreateReplaySafeLogger<TrainingCycleOrchestrator>();
         var retry = OrchestrationRegistry.Retry(request.Config.ActivityAttempts);
         var started = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         var record = new CycleRecord
@@ -57,7 +56,7 @@ public sealed class TrainingCycleOrchestrator : TaskOrchestrator<CycleRequest, C
                 {
                     Status = CycleStatus.Failed,
                     FailureCause = string.Join("; ", jobs.Select(j => $"{j.Candidate}: {j.Error}")),
-                }, jobs, null, retry, logger);
+                }, jobs, null, retry);
 
             record = record with { Status = CycleStatus.Scoring };
             await Save(context, request, record, jobs, null, retry);
@@ -80,7 +79,7 @@ public sealed class TrainingCycleOrchestrator : TaskOrchestrator<CycleRequest, C
                 DecisionReasons = verdict.Reasons,
                 DurationsSeconds = durations,
                 BaseModelId = request.ChampionModelId,
-            }, jobs, verdict, retry, logger, champion);
+            }, jobs, verdict, retry, champion);
         }
         catch (TaskFailedException ex)
         {
@@ -89,7 +88,7 @@ public sealed class TrainingCycleOrchestrator : TaskOrchestrator<CycleRequest, C
                 Status = CycleStatus.Failed,
                 FailureCause = $"{ex.TaskName} failed: {ex.FailureDetails.ErrorMessage}",
                 DurationsSeconds = durations,
-            }, jobs, verdict, retry, logger);
+            }, jobs, verdict, retry);
         }
     }
 
@@ -111,9 +110,9 @@ public sealed class TrainingCycleOrchestrator : TaskOrchestrator<CycleRequest, C
         context.CallActivityAsync<bool>(nameof(RecordCycleActivity), new RecordInput(request, record, jobs, verdict), retry);
 
     private static async Task<CycleResult> Finish(TaskOrchestrationContext context, CycleRequest request, CycleRecord record,
-        IReadOnlyList<TrainingJobResult> jobs, GateVerdict? verdict, TaskOptions retry, Microsoft.Extensions.Logging.ILogger logger,
-        string? champion = null)
+        IReadOnlyList<TrainingJobResult> jobs, GateVerdict? verdict, TaskOptions retry, string? champion = null)
     {
+        var logger = context.CreateReplaySafeLogger<TrainingCycleOrchestrator>();
         var ended = Now(context);
         record = record with { EndedAt = ended };
         var reasons = record.Status == CycleStatus.Failed ? [record.FailureCause ?? "unknown failure"] : record.DecisionReasons;

@@ -27,12 +27,10 @@ public sealed class TrainingJobOrchestrator : TaskOrchestrator<TrainingJobInput,
         using var cancelWait = new CancellationTokenSource();
         var cancelRequested = context.WaitForExternalEvent<string>(CancelEvent, cancelWait.Token);
         var interval = input.Manager.PollInterval;
-        TrainingJobStatus status;
-        while (true)
+        // Bounded by the deadline: the job is cancelled once it passes.
+        var status = await context.CallActivityAsync<TrainingJobStatus>(nameof(GetTrainingStatusActivity), jobId, retry);
+        while (!status.IsTerminal)
         {
-            status = await context.CallActivityAsync<TrainingJobStatus>(nameof(GetTrainingStatusActivity), jobId, retry);
-            if (status.IsTerminal) break;
-
             var now = context.CurrentUtcDateTime;
             if (now >= deadline)
                 return await CancelAsync(context, input, jobId, started, retry,
@@ -49,6 +47,7 @@ public sealed class TrainingJobOrchestrator : TaskOrchestrator<TrainingJobInput,
                     $"training cancelled on request: {await cancelRequested}");
             }
             interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * input.Manager.PollBackoff), input.Manager.MaxPollInterval.Ticks));
+            status = await context.CallActivityAsync<TrainingJobStatus>(nameof(GetTrainingStatusActivity), jobId, retry);
         }
         cancelWait.Cancel();
 

@@ -42,20 +42,8 @@ public sealed class OrchestrationHost : IAsyncDisposable
         new(id, tiles, tiles, 0, 0, new Dictionary<string, int> { [cls] = tiles });
 
     /// <summary>Polls the manager's custom status until the condition holds (or fails after the timeout).</summary>
-    public async Task<ManagerStatus> WaitForAsync(string project, Func<ManagerStatus, bool> condition, int timeoutSeconds = 60)
-    {
-        var until = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        ManagerStatus? last = null;
-        while (DateTime.UtcNow < until)
-        {
-            last = await Manager.GetStatusAsync(project);
-            if (last is not null && condition(last)) return last;
-            await Task.Delay(50);
-        }
-        var instance = await Host.Client.GetInstanceAsync(CycleManagerOrchestrator.InstanceIdFor(project), getInputsAndOutputs: true);
-        throw new TimeoutException($"condition not reached; manager {instance?.RuntimeStatus} {instance?.FailureDetails?.ErrorType}: " +
-                                   $"{instance?.FailureDetails?.ErrorMessage}\n{instance?.FailureDetails?.StackTrace}\nlast status: {AutoRetrain.Core.Json.Serialize(last)}");
-    }
+    public Task<ManagerStatus> WaitForAsync(string project, Func<ManagerStatus, bool> condition, int timeoutSeconds = 60) =>
+        AzureStorageNodes.WaitForAsync(Host.Client, project, condition, timeoutSeconds);
 
     public async ValueTask DisposeAsync() => await Host.DisposeAsync();
 }

@@ -24,6 +24,17 @@ public static partial class Commands
         var once = new Option<bool>("--once") { Description = "Ingest what is there now (and run the cycle it triggers), then exit." };
         var ingestOnly = new Option<bool>("--ingest-only") { Description = "Only ingest; do not run the cycle manager." };
         var project = new Option<string>("--project") { Description = "Project name of the cycle manager.", DefaultValueFactory = _ => "default" };
+        var durable = new Option<string>("--durable")
+        {
+            Description = "Where orchestrations live: memory (embedded; state rebuilt from the store at each start) or azure-storage " +
+                          "(the Durable Functions backend: Azurite or an account; a restarted watch carries on the same manager and cycle).",
+            DefaultValueFactory = _ => "memory",
+        };
+        durable.AcceptOnlyFromAmong("memory", "azure-storage");
+        var connection = new Option<string?>("--connection")
+        {
+            Description = "Storage connection string for --durable azure-storage (\"UseDevelopmentStorage=true\" for Azurite).",
+        };
         var training = new TrainingOptions();
         var classes = new Option<string[]>("--classes")
         {
@@ -36,11 +47,15 @@ public static partial class Commands
             "links, FIFOs, devices and unreadable files are never read and stay where they are, with a quarantine record. " +
             "The folder must not be, contain or lie inside the workspace's store (its incoming/ folder is the default).")
         {
-            folder, workdir, once, ingestOnly, project, classes,
+            folder, workdir, once, ingestOnly, project, classes, durable, connection,
         };
         training.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var backend = parse.GetValue(durable) == "azure-storage"
+                ? new DurableBackendChoice(parse.GetValue(connection)
+                    ?? throw new AutoRetrainException("--durable azure-storage needs --connection (\"UseDevelopmentStorage=true\" for Azurite)."))
+                : DurableBackendChoice.InMemory;
             var workspace = WorkspaceGuard.OpenExisting(parse.GetValue(workdir)!, requireLedger: false);
             var closed = parse.GetValue(classes) is { Length: > 0 } names ? names.ToHashSet() : null;
             string watched = parse.GetValue(folder) ?? workspace.IncomingFolder;
@@ -53,7 +68,8 @@ public static partial class Commands
             var (options, trainer) = training.Load(parse, workspace.Root, DefaultsFor(name)).Bind();
             LocalPipeline? pipeline = parse.GetValue(ingestOnly) ? null
                 : await LocalPipeline.StartAsync(workspace, name, options,
-                    new ManagerConfig { PollInterval = TimeSpan.FromSeconds(1), MaxPollInterval = TimeSpan.FromSeconds(5) }, trainer);
+                    new ManagerConfig { PollInterval = TimeSpan.FromSeconds(1), MaxPollInterval = TimeSpan.FromSeconds(5) }, trainer,
+                    durable: backend);
             int decisionsBefore = (await workspace.Cycles.ListDecisionsAsync(name, ct)).Count, sent = 0;
             // The same view as the demo: each decision with its reasons, training progress with ETA, promote or reject.
             var view = new ConsoleDemoView();

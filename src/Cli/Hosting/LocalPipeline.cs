@@ -6,7 +6,9 @@ using AutoRetrain.Local.Tracking;
 using AutoRetrain.Local.Training;
 using AutoRetrain.Orchestration;
 using AutoRetrain.Orchestration.Contracts;
+using AutoRetrain.Orchestration.Hosting;
 using AutoRetrain.Orchestration.Steps;
+using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.DurableTask.Worker.Grpc;
 using Microsoft.DurableTask.Worker.Grpc.Internal;
@@ -16,9 +18,23 @@ using Microsoft.Extensions.Logging;
 namespace AutoRetrain.Cli.Hosting;
 
 /// <summary>
-/// The local embedded default: the shared orchestrations in the in-process Durable Task host, over the local
-/// adapters (SQLite ledger and stores, folder store, the trainer as a child process, MLflow file store, the
-/// detector in-process for scoring, the HTML report).
+/// Where the local pipeline keeps its orchestrations: in memory (the embedded default; the stores are the truth and the
+/// manager's state is rebuilt from them at each start), or on the Azure Storage Durable backend (Azurite or an
+/// account: orchestrations survive the process, a restarted service carries on where it stopped).
+/// </summary>
+public sealed record DurableBackendChoice(string? AzureStorageConnection = null)
+{
+    public static DurableBackendChoice InMemory { get; } = new();
+    public bool IsAzureStorage => AzureStorageConnection is not null;
+
+    /// <summary>One task hub per project, so that several projects can share an account.</summary>
+    public static string TaskHubFor(string project) => AzureStorageBackendOptions.TaskHubFor("autoretrain" + project);
+}
+
+/// <summary>
+/// The local pipeline: the shared orchestrations, in the in-process Durable Task host (default) or on the Azure Storage
+/// Durable backend, over the local adapters (SQLite ledger and stores, folder store, the trainer as a child process,
+/// MLflow file store, the detector in-process for scoring, the HTML report).
 /// </summary>
 public sealed class LocalPipeline : IAsyncDisposable
 {
@@ -28,11 +44,15 @@ public sealed class LocalPipeline : IAsyncDisposable
     public required ReportWriter Report { get; init; }
     public required DetectorPredictor Predictor { get; init; }
     public required CycleManagerClient Manager { get; init; }
-    private DurableTaskTestHost Host { get; init; } = null!;
+    private IAsyncDisposable Host { get; init; } = null!;
+    private DurableTaskClient Client { get; init; } = null!;
+    private bool Durable { get; init; }
 
     public static async Task<LocalPipeline> StartAsync(LocalWorkspace workspace, string project, CycleStepsOptions options,
-        ManagerConfig managerConfig, TrainerSettings? trainer = null, LogLevel logLevel = LogLevel.Warning)
+        ManagerConfig managerConfig, TrainerSettings? trainer = null, LogLevel logLevel = LogLevel.Warning,
+        DurableBackendChoice? durable = null)
     {
+        durable ??= DurableBackendChoice.InMemory;
         trainer ??= new TrainerSettings();
         string device = trainer.Device;
         var backend = new LocalProcessTrainingBackend(workspace, TrainerLauncher.Self(), trainer);
@@ -44,30 +64,50 @@ public sealed class LocalPipeline : IAsyncDisposable
         backend.EventReceived += new LiveRunTracking(tracker, options.Experiment, candidatePrefix: options.Candidates > 1).OnTrainerEvent;
         var steps = new CycleSteps(workspace.Store, workspace.Ledger, workspace.Cycles, backend, predictor,
             tracker, workspace.Registry, workspace.SampleLedger, options, report);
-        // The in-process sidecar is an ASP.NET host with its own configuration: quiet its per-request logging.
-        if (Environment.GetEnvironmentVariable("Logging__LogLevel__Default") is null)
-            Environment.SetEnvironmentVariable("Logging__LogLevel__Default", logLevel.ToString());
-        var host = await DurableTaskTestHost.StartAsync(r => r.AddAutoRetrain(), new DurableTaskTestHostOptions
+        // The in-process sidecar logs every gRPC call at Information.
+        var logs = LoggerFactory.Create(b => b.SetMinimumLevel(logLevel)
+            .AddFilter("Microsoft.DurableTask", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("DurableTask", LogLevel.Warning)
+            .AddSimpleConsole(o => o.SingleLine = true));
+        void WorkerServices(IServiceCollection services)
         {
-            ConfigureServices = services =>
+            services.AddSingleton<ICycleSteps>(steps);
+            // The in-process sidecar sends no health pings, so the worker took any 2 minutes without a work item
+            // (one long activity on a loaded machine) for a dead stream and reconnected ("Channel to backend has stopped
+            // receiving traffic"). The sidecar is in this process: there is no network to lose, so the check is off.
+            services.ConfigureAll<GrpcDurableTaskWorkerOptions>(o => o.SetSilentDisconnectTimeout(TimeSpan.Zero));
+        }
+        IAsyncDisposable host;
+        DurableTaskClient client;
+        if (durable.AzureStorageConnection is { } connection)
+        {
+            var node = await SidecarDurableHost.StartAzureStorageAsync(
+                new AzureStorageBackendOptions { ConnectionString = connection, TaskHub = DurableBackendChoice.TaskHubFor(project) },
+                r => r.AddAutoRetrain(), WorkerServices, logs);
+            (host, client) = (node, node.Client);
+        }
+        else
+        {
+            // The in-process sidecar is an ASP.NET host with its own configuration: quiet its per-request logging.
+            if (Environment.GetEnvironmentVariable("Logging__LogLevel__Default") is null)
+                Environment.SetEnvironmentVariable("Logging__LogLevel__Default", logLevel.ToString());
+            var memory = await DurableTaskTestHost.StartAsync(r => r.AddAutoRetrain(), new DurableTaskTestHostOptions
             {
-                services.AddSingleton<ICycleSteps>(steps);
-                // The in-process sidecar sends no health pings, so the worker took any 2 minutes without a work item
-                // (one long activity on a loaded machine) for a dead stream and reconnected ("Channel to backend has stopped
-                // receiving traffic"). The sidecar is in this process: there is no network to lose, so the check is off.
-                services.ConfigureAll<GrpcDurableTaskWorkerOptions>(o => o.SetSilentDisconnectTimeout(TimeSpan.Zero));
-            },
-            // The in-process sidecar logs every gRPC call at Information.
-            LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(logLevel)
-                .AddFilter("Microsoft.DurableTask", LogLevel.Warning).AddFilter("Grpc", LogLevel.Warning)
-                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true)),
-        });
-        var manager = new CycleManagerClient(host.Client);
-        await manager.EnsureStartedAsync(await RecoverStateAsync(workspace, project, managerConfig));
+                ConfigureServices = WorkerServices,
+                LoggerFactory = logs,
+            });
+            (host, client) = (memory, memory.Client);
+        }
+        var manager = new CycleManagerClient(client);
+        // On the durable backend a manager already in the task hub carries on with its own state, and a new one rebuilds
+        // it from the stores itself (its first activity); in memory nothing survives, so the state is rebuilt here.
+        await manager.EnsureStartedAsync(durable.IsAzureStorage
+            ? new ManagerState { Project = project, Config = managerConfig }
+            : await RecoverStateAsync(workspace, project, managerConfig));
         return new LocalPipeline
         {
             Workspace = workspace, Project = project, Backend = backend, Report = report, Predictor = predictor,
-            Manager = manager, Host = host,
+            Manager = manager, Host = host, Client = client, Durable = durable.IsAzureStorage,
         };
     }
 
@@ -79,16 +119,22 @@ public sealed class LocalPipeline : IAsyncDisposable
         new Orchestration.Recovery.ManagerStateRecovery(workspace.Store, workspace.Ledger, workspace.Cycles, workspace.Registry)
             .RecoverAsync(new ManagerState { Project = project, Config = config });
 
-    /// <summary>Stops the manager (it completes its orchestration cleanly), then the host.</summary>
+    /// <summary>
+    /// In memory: stops the manager (it completes its orchestration cleanly), then the host. On the durable backend the
+    /// manager stays in the task hub (a cycle in flight included) and the next start carries on with it.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        try
+        if (!Durable)
         {
-            await Manager.SignalAsync(Project, new ManagerSignal(SignalKind.Stop));
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await Host.Client.WaitForInstanceCompletionAsync(CycleManagerOrchestrator.InstanceIdFor(Project), wait.Token);
+            try
+            {
+                await Manager.SignalAsync(Project, new ManagerSignal(SignalKind.Stop));
+                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await Client.WaitForInstanceCompletionAsync(CycleManagerOrchestrator.InstanceIdFor(Project), wait.Token);
+            }
+            catch (OperationCanceledException) { /* a manager busy in a cycle is abandoned with the process */ }
         }
-        catch (OperationCanceledException) { /* a manager busy in a cycle is abandoned with the process */ }
         await Host.DisposeAsync();
         Predictor.Dispose();
     }

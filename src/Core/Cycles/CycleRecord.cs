@@ -2,7 +2,10 @@ namespace AutoRetrain.Core.Cycles;
 
 public enum CycleStatus { Pending, Preparing, Training, Scoring, Promoted, Rejected, Failed }
 
-/// <summary>One retraining cycle from trigger to decision. DESIGN.md, "Data contracts".</summary>
+/// <summary>
+/// One retraining cycle from trigger to decision: its reasons, snapshot, base model, configuration, backend job,
+/// status (Pending → Preparing → Training → Scoring → Promoted | Rejected | Failed), metrics and durations.
+/// </summary>
 public sealed record CycleRecord
 {
     public required string Id { get; init; }

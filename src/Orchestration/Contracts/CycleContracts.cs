@@ -48,8 +48,6 @@ public sealed record TrainingJobInput(
 public sealed record TrainingJobResult(string Candidate, string JobId, string ModelId, bool Succeeded, string? Error,
     double TrainSeconds, IReadOnlyDictionary<string, double> Metrics);
 
-public sealed record MonitorInput(string JobId, DateTimeOffset Deadline, TimeSpan Interval);
-
 public sealed record ScoreInput(string CycleId, string SnapshotKey, IReadOnlyList<string> CandidateModelIds, string? ChampionModelId);
 
 /// <summary>Scores on the validation split and the gate's verdict.</summary>

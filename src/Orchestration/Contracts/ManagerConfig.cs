@@ -36,7 +36,4 @@ public sealed record ManagerConfig
 
     /// <summary>Attempts for every activity (first try included).</summary>
     public int ActivityAttempts { get; init; } = 3;
-
-    /// <summary>Free-form policy settings, passed to the decision activity as they are (JSON object).</summary>
-    public string? PolicyJson { get; init; }
 }

@@ -81,6 +81,9 @@ public sealed record ManagerState
 
     public long SignalsReceived { get; init; }
     public int Generation { get; init; }
+
+    /// <summary>The orchestration version this generation runs (<see cref="OrchestrationVersions"/>); empty when started unversioned.</summary>
+    public string? Version { get; init; }
     public string? LastDecision { get; init; }
     public IReadOnlyList<string> LastDecisionReasons { get; init; } = [];
 }

@@ -21,7 +21,8 @@ public sealed record ManagerStatus(
     long SignalsReceived,
     int Generation,
     IReadOnlyList<CycleSummary> RecentCycles,
-    int DecisionFailures = 0)
+    int DecisionFailures = 0,
+    string? Version = null)
 {
     /// <summary>Durable's documented limit on the serialized custom status.</summary>
     public const int MaxBytes = 16 * 1024;
@@ -35,7 +36,7 @@ public sealed record ManagerStatus(
     public static ManagerStatus From(ManagerState s, string? running)
     {
         var status = new ManagerStatus(s.Project, s.Paused, false, running, s.Pending, s.CyclesStarted, s.ChampionModelId,
-            s.LastDecision, s.LastDecisionReasons, s.SignalsReceived, s.Generation, s.RecentCycles, s.DecisionFailures);
+            s.LastDecision, s.LastDecisionReasons, s.SignalsReceived, s.Generation, s.RecentCycles, s.DecisionFailures, s.Version);
         if (status.Size() <= TargetBytes) return status;
 
         status = status with

@@ -14,7 +14,7 @@ public partial class RoleAssignmentTemplateTests(MainTemplateFixture fixture)
     /// <summary>Every role the deployment grants: who, which built-in role, on what. Nothing more, nothing less.</summary>
     public static TheoryData<string, string, string, string> ExpectedAssignments() => new()
     {
-        { "function -> Storage Blob Data Contributor on pipeline storage", "ba92f5b4-2d11-453d-a403-e96b0029c9fe", FunctionIdentity, "resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))" },
+        { "function -> Storage Blob Data Contributor on pipeline storage, its containers only", "ba92f5b4-2d11-453d-a403-e96b0029c9fe", FunctionIdentity, "resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))" },
         { "function -> Storage Queue Data Contributor on pipeline storage", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", FunctionIdentity, "resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))" },
         { "function -> Storage Table Data Contributor on pipeline storage", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", FunctionIdentity, "resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))" },
         { "function -> AzureML Data Scientist on ML workspace", "f6c7c914-8db3-469d-8ca1-694a8f32e121", FunctionIdentity, "resourceId('Microsoft.MachineLearningServices/workspaces', parameters('workspaceName'))" },

@@ -15,6 +15,15 @@ param eventGridSystemTopicName string
 @description('Required. Blob container that receives dead-lettered events.')
 param deadLetterContainerName string
 
+@description('Required. Blob containers of the pipeline (incoming, datasets, quarantine, models, runs).')
+param pipelineContainerNames array
+
+@description('Required. Blob container of the Flex Consumption deployment package.')
+param deploymentContainerName string
+
+@description('Required. Durable task hub name; the Durable backend keeps its leases and large messages in containers named after it.')
+param durableTaskHubName string
+
 @description('Optional. Principal id of the user running azd (to upload imagery with Entra ID); empty to skip.')
 param deployerPrincipalId string = ''
 
@@ -71,14 +80,38 @@ resource storageAccount 'Microsoft.Storage/storageAccounts@2025-06-01' existing 
   }
 }
 
+// The function's blob role is limited to the containers it uses (an ABAC condition on the container name): the
+// pipeline's, the deployment package, and those the Functions host (azure-webjobs-*) and the Durable backend
+// (<hub>-leases, <hub>-applease, <hub>-largemessages) create at run time, which is why they are matched by prefix
+// instead of being scopes of their own. The dead-letter container and anything added later stay out of reach.
+var blobDataActions = [
+  'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'
+  'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'
+  'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete'
+  'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action'
+  'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/move/action'
+]
+var containerName = '@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name]'
+var functionContainers = concat(pipelineContainerNames, [deploymentContainerName])
+var functionContainerPrefixes = [
+  'azure-webjobs-'
+  '${toLower(durableTaskHubName)}-'
+]
+var notABlobDataAction = join(map(blobDataActions, a => '!(ActionMatches{\'${a}\'})'), ' AND ')
+var inFunctionContainers = join(concat(
+  map(functionContainers, c => '${containerName} StringEquals \'${c}\''),
+  map(functionContainerPrefixes, p => '${containerName} StringStartsWith \'${p}\'')), ' OR ')
+
 resource functionBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storageAccount.id, functionIdentity.id, storageBlobDataContributorRoleId)
   scope: storageAccount
   properties: {
-    description: 'function -> Storage Blob Data Contributor on pipeline storage'
+    description: 'function -> Storage Blob Data Contributor on pipeline storage, its containers only'
     principalId: functionIdentity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributorRoleId)
+    conditionVersion: '2.0'
+    condition: '((${notABlobDataAction}) OR (${inFunctionContainers}))'
   }
 }
 
