@@ -8,7 +8,7 @@ namespace AutoRetrain.Functions.Tests.MachineLearning;
 
 public sealed class AzureMlTrainingBackendTests
 {
-    private static TrainingJobSpec Spec(string? baseModel = "m-0001", string? weights = "cycle-2/weights-uniform.json") => new()
+    internal static TrainingJobSpec Spec(string? baseModel = "m-0001", string? weights = "cycle-2/weights-uniform.json") => new()
     {
         CycleId = "default-cycle-0002",
         Candidate = "repeat-factor",
