@@ -202,7 +202,7 @@ public sealed class SwaggerRequestValidator(JsonObject definitions)
 
     private static string JsonKind(JsonNode value) => value.GetValueKind().ToString().ToLowerInvariant();
 
-    private static string ExtractPath()
+    internal static string ExtractPath()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

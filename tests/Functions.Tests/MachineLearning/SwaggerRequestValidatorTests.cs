@@ -126,13 +126,35 @@ public sealed class SwaggerRequestValidatorTests
     }
 
     [Fact]
-    public void PropertyOutsideTheExtract_IsReportedNotAccepted()
+    public void DistributionSubtype_IsCheckedFieldByField()
     {
         var body = Job();
-        body["properties"]!["distribution"] = new JsonObject { ["distributionType"] = "PyTorch" };
+        body["properties"]!["distribution"] = new JsonObject { ["distributionType"] = "PyTorch", ["processCountPerInstance"] = 2 };
+        Assert.Empty(JobProblems(body));
 
-        Assert.Equal("$.properties.distribution: uses definition DistributionConfiguration, which the extract does not hold",
-            Assert.Single(JobProblems(body)));
+        body["properties"]!["distribution"]!["workerCount"] = 2;
+
+        Assert.Equal("$.properties.distribution.workerCount: not a property of PyTorch", Assert.Single(JobProblems(body)));
+    }
+
+    [Fact]
+    public void DefinitionOutsideTheExtract_IsReportedNotAccepted()
+    {
+        var problem = Assert.Single(SwaggerRequestValidator.AzureMl.Validate(Job()["properties"], "SweepJob"));
+
+        Assert.Equal("$: uses definition SweepJob, which the extract does not hold", problem);
+    }
+
+    [Fact]
+    public void Extract_IsClosedUnderItsReferences()
+    {
+        var extract = JsonNode.Parse(File.ReadAllText(SwaggerRequestValidator.ExtractPath()))!;
+        var definitions = extract["definitions"]!.AsObject();
+        var references = System.Text.RegularExpressions.Regex.Matches(definitions.ToJsonString(), "\"#/definitions/([A-Za-z0-9]+)\"")
+            .Select(m => m.Groups[1].Value).Distinct().ToList();
+
+        Assert.True(references.Count > 30, $"only {references.Count} references");
+        Assert.All(references, r => Assert.True(definitions.ContainsKey(r), $"{r} is referenced but not extracted"));
     }
 
     [Fact]
