@@ -193,6 +193,25 @@ module machineLearning 'modules/machinelearning/workspace.bicep' = {
   ]
 }
 
+// The containers a training job reads and writes, as identity-based datastores (job URIs azureml://datastores/...).
+module machineLearningDatastores 'modules/machinelearning/datastores.bicep' = {
+  name: 'machine-learning-datastores'
+  scope: resourceGroup
+  params: {
+    workspaceName: names.workspace
+    storageAccountName: names.storageAccount
+    containerNames: [
+      'datasets'
+      'models'
+      'runs'
+    ]
+  }
+  dependsOn: [
+    machineLearning
+    storage
+  ]
+}
+
 // Settings the function app reads besides the host's own (see docs/deploy.md, "App settings").
 var pipelineAppSettings = {
   PipelineStorage__blobServiceUri: storage.outputs.blobEndpoint

@@ -51,8 +51,21 @@ public sealed class AzureMachineLearningOptions
     /// <summary>The trainer's entry point inside the image (src/TrainerContainer's command line).</summary>
     public string TrainerEntryPoint { get; set; } = "autoretrain-trainer";
 
-    /// <summary>Blob endpoint of the pipeline storage account whose containers the job reads and writes.</summary>
+    /// <summary>
+    /// Blob endpoint of the pipeline storage account whose containers the job reads and writes; job URIs use it only
+    /// when <see cref="DatastorePrefix"/> is empty.
+    /// </summary>
     public string DataBlobServiceUri { get; set; } = "";
+
+    /// <summary>
+    /// The pipeline containers are registered in the workspace as identity-based datastores named
+    /// <c>&lt;prefix&gt;&lt;container&gt;</c> (infra/bicep/modules/machinelearning/datastores.bicep), and job inputs and
+    /// outputs are addressed as <c>azureml://datastores/&lt;datastore&gt;/paths/&lt;key&gt;</c>. Empty: raw
+    /// <c>https://</c> blob URIs under <see cref="DataBlobServiceUri"/> (a workspace without those datastores).
+    /// </summary>
+    public string DatastorePrefix { get; set; } = DefaultDatastorePrefix;
+
+    public const string DefaultDatastorePrefix = "autoretrain_";
 
     public string ExperimentName { get; set; } = "autoretrain";
     public string EnvironmentName { get; set; } = "autoretrain-trainer";
@@ -78,7 +91,8 @@ public sealed class AzureMachineLearningOptions
         var missing = new[]
         {
             (nameof(SubscriptionId), SubscriptionId), (nameof(ResourceGroup), ResourceGroup), (nameof(WorkspaceName), WorkspaceName),
-            (nameof(ComputeName), ComputeName), (nameof(TrainerImage), TrainerImage), (nameof(DataBlobServiceUri), DataBlobServiceUri),
+            (nameof(ComputeName), ComputeName), (nameof(TrainerImage), TrainerImage),
+            (nameof(DataBlobServiceUri), DatastorePrefix.Length > 0 ? "datastores" : DataBlobServiceUri),
         }.Where(s => string.IsNullOrWhiteSpace(s.Item2)).Select(s => $"{Section}__{s.Item1}").ToList();
         if (missing.Count > 0)
             throw new AutoRetrainException($"Azure ML training is not configured: missing setting(s) {string.Join(", ", missing)} " +
@@ -86,7 +100,9 @@ public sealed class AzureMachineLearningOptions
         if (!string.IsNullOrWhiteSpace(TrainerImageDigest) && !System.Text.RegularExpressions.Regex.IsMatch(TrainerImageDigest, "^sha256:[0-9a-f]{64}$"))
             throw new AutoRetrainException($"setting {Section}__{nameof(TrainerImageDigest)} = \"{TrainerImageDigest}\" is not an image digest (sha256:<64 hex digits>); " +
                                            "the postprovision hook sets it from `az acr repository show --query digest`.");
-        if (!Uri.TryCreate(DataBlobServiceUri, UriKind.Absolute, out _))
+        if (DatastorePrefix.Length > 0 && !DatastorePrefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            throw new AutoRetrainException($"setting {Section}__{nameof(DatastorePrefix)} = \"{DatastorePrefix}\" may hold only letters, digits and '_' (a datastore name prefix).");
+        if (DatastorePrefix.Length == 0 && !Uri.TryCreate(DataBlobServiceUri, UriKind.Absolute, out _))
             throw new AutoRetrainException($"setting {Section}__{nameof(DataBlobServiceUri)} = \"{DataBlobServiceUri}\" is not an absolute URI.");
     }
 }

@@ -8,7 +8,8 @@ namespace AutoRetrain.Cloud.MachineLearning;
 /// <summary>
 /// The Azure ML REST bodies (Jobs - Create Or Update, Environment Versions - Create Or Update) for one candidate's
 /// training: a command job that runs the trainer image on the cluster, as the cluster's identity, with the
-/// <c>datasets</c> container and the snapshot manifest as read-only inputs and the model folder as an uploaded output.
+/// <c>datasets</c> container and the snapshot manifest as read-only inputs and the model folder as an uploaded output,
+/// each addressed through the container's identity-based datastore (<c>azureml://datastores/&lt;name&gt;/paths/&lt;key&gt;</c>).
 /// </summary>
 public static class CommandJobBody
 {
@@ -48,12 +49,11 @@ public static class CommandJobBody
 
     public static JsonObject Job(AzureMachineLearningOptions o, TrainingJobSpec spec)
     {
-        string data = o.DataBlobServiceUri.TrimEnd('/');
         // The trainer resolves a snapshot's image and label keys against the folder above snapshots/,
         // which is the mounted datasets container.
         var inputs = new JsonObject
         {
-            ["dataset"] = Input("uri_folder", $"{data}/{Containers.Datasets}/"),
+            ["dataset"] = Input("uri_folder", DataUri(o, Containers.Datasets, "")),
         };
         var config = spec.Config;
         var command = new List<string>
@@ -67,17 +67,17 @@ public static class CommandJobBody
         };
         if (spec.ConfigKey is { } configKey)
         {
-            inputs["config"] = Input("uri_file", $"{data}/{Containers.Runs}/{configKey}");
+            inputs["config"] = Input("uri_file", DataUri(o, Containers.Runs, configKey));
             command.AddRange(["--config", "${{inputs.config}}"]);
         }
         if (spec.BaseModelKey is { } baseModel)
         {
-            inputs["base_model"] = Input("uri_folder", $"{data}/{Containers.Models}/{baseModel.TrimEnd('/')}/");
+            inputs["base_model"] = Input("uri_folder", DataUri(o, Containers.Models, $"{baseModel.TrimEnd('/')}/"));
             command.AddRange(["--base-model", "${{inputs.base_model}}"]);
         }
         if (spec.WeightsKey is { } weights)
         {
-            inputs["weights"] = Input("uri_file", $"{data}/{Containers.Runs}/{weights}");
+            inputs["weights"] = Input("uri_file", DataUri(o, Containers.Runs, weights));
             command.AddRange(["--weights", "${{inputs.weights}}"]);
         }
 
@@ -108,7 +108,7 @@ public static class CommandJobBody
                     ["model"] = new JsonObject
                     {
                         ["jobOutputType"] = "uri_folder",
-                        ["uri"] = $"{data}/{Containers.Models}/{spec.OutputModelKey.TrimEnd('/')}/",
+                        ["uri"] = DataUri(o, Containers.Models, $"{spec.OutputModelKey.TrimEnd('/')}/"),
                         ["mode"] = "Upload",
                     },
                 },
@@ -118,6 +118,15 @@ public static class CommandJobBody
             },
         };
     }
+
+    /// <summary>
+    /// Where a key of a pipeline container is, for a job: the container's datastore (the documented form
+    /// <c>azureml://datastores/&lt;datastore&gt;/paths/&lt;path&gt;</c>), or the blob URL when no datastore prefix is set.
+    /// Folder keys end with '/'.
+    /// </summary>
+    public static string DataUri(AzureMachineLearningOptions o, string container, string key) => o.DatastorePrefix.Length > 0
+        ? $"azureml://datastores/{o.DatastorePrefix}{container}/paths/{key}"
+        : $"{o.DataBlobServiceUri.TrimEnd('/')}/{container}/{key}";
 
     private static JsonObject Input(string type, string uri) => new()
     {

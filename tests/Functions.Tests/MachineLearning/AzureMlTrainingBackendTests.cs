@@ -8,7 +8,7 @@ namespace AutoRetrain.Functions.Tests.MachineLearning;
 
 public sealed class AzureMlTrainingBackendTests
 {
-    private static TrainingJobSpec Spec(string? baseModel = "m-0001", string? weights = "cycle-2/weights-uniform.json") => new()
+    internal static TrainingJobSpec Spec(string? baseModel = "m-0001", string? weights = "cycle-2/weights-uniform.json") => new()
     {
         CycleId = "default-cycle-0002",
         Candidate = "repeat-factor",
@@ -40,12 +40,13 @@ public sealed class AzureMlTrainingBackendTests
         Assert.Equal(aml.Options.WorkspaceId + "/computes/gpu-cluster", p["computeId"]!.GetValue<string>());
         Assert.Equal(environment.Path, p["environmentId"]!.GetValue<string>());
         Assert.Equal("uri_folder", p["inputs"]!["dataset"]!["jobInputType"]!.GetValue<string>());
-        Assert.Equal("https://sttest.blob.core.windows.net/datasets/", p["inputs"]!["dataset"]!["uri"]!.GetValue<string>());
-        Assert.Equal("https://sttest.blob.core.windows.net/runs/cycles/default-cycle-0002/repeat-factor/training-config.json",
+        Assert.Equal("azureml://datastores/autoretrain_datasets/paths/", p["inputs"]!["dataset"]!["uri"]!.GetValue<string>());
+        Assert.Equal("azureml://datastores/autoretrain_runs/paths/cycles/default-cycle-0002/repeat-factor/training-config.json",
             p["inputs"]!["config"]!["uri"]!.GetValue<string>());
-        Assert.Equal("https://sttest.blob.core.windows.net/models/m-0001/", p["inputs"]!["base_model"]!["uri"]!.GetValue<string>());
-        Assert.Equal("https://sttest.blob.core.windows.net/runs/cycle-2/weights-uniform.json", p["inputs"]!["weights"]!["uri"]!.GetValue<string>());
-        Assert.Equal("https://sttest.blob.core.windows.net/models/m-0002/", p["outputs"]!["model"]!["uri"]!.GetValue<string>());
+        Assert.Equal("azureml://datastores/autoretrain_models/paths/m-0001/", p["inputs"]!["base_model"]!["uri"]!.GetValue<string>());
+        Assert.Equal("azureml://datastores/autoretrain_runs/paths/cycle-2/weights-uniform.json", p["inputs"]!["weights"]!["uri"]!.GetValue<string>());
+        Assert.Equal("azureml://datastores/autoretrain_models/paths/m-0002/", p["outputs"]!["model"]!["uri"]!.GetValue<string>());
+        Assert.Equal("Upload", p["outputs"]!["model"]!["mode"]!.GetValue<string>());
         Assert.Equal("uri_folder", p["outputs"]!["model"]!["jobOutputType"]!.GetValue<string>());
         string command = p["command"]!.GetValue<string>();
         // The trainer command line of src/Detector/CommandLine/TrainCommand.cs.
@@ -58,6 +59,34 @@ public sealed class AzureMlTrainingBackendTests
         Assert.Contains("--epochs 12", command);
         Assert.Equal("Managed", p["identity"]!["identityType"]!.GetValue<string>());
         Assert.Equal(aml.Options.ComputeIdentityClientId, p["environmentVariables"]!["AZURE_CLIENT_ID"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SubmitAsync_NoDatastorePrefix_AddressesTheBlobContainersDirectly()
+    {
+        await using var aml = new FakeAzureMachineLearning();
+        aml.Options.DatastorePrefix = "";
+
+        await aml.Backend.SubmitAsync(Spec());
+
+        var p = Assert.Single(aml.Server.Requests, r => r.Method == "PUT" && r.Path.Contains("/jobs/")).Body!["properties"]!;
+        Assert.Equal("https://sttest.blob.core.windows.net/datasets/", p["inputs"]!["dataset"]!["uri"]!.GetValue<string>());
+        Assert.Equal("https://sttest.blob.core.windows.net/models/m-0002/", p["outputs"]!["model"]!["uri"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("auto-retrain_", "", "AzureMachineLearning__DatastorePrefix")]
+    [InlineData("", "", "AzureMachineLearning__DataBlobServiceUri")]
+    public async Task SubmitAsync_BadDatastoreSettings_NamesTheSetting(string prefix, string blobUri, string setting)
+    {
+        await using var aml = new FakeAzureMachineLearning();
+        aml.Options.DatastorePrefix = prefix;
+        aml.Options.DataBlobServiceUri = blobUri;
+
+        var ex = await Assert.ThrowsAsync<AutoRetrainException>(() => aml.Backend.SubmitAsync(Spec()));
+
+        Assert.Contains(setting, ex.Message);
+        Assert.Empty(aml.Server.Requests);
     }
 
     [Fact]

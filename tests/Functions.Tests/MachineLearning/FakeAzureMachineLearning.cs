@@ -24,24 +24,27 @@ public sealed partial class FakeAzureMachineLearning : IAsyncDisposable
     public FakeAzureMachineLearning()
     {
         Server = new LoopbackServer(Handle);
-        Options = new AzureMachineLearningOptions
-        {
-            SubscriptionId = "00000000-0000-0000-0000-000000000001",
-            ResourceGroup = "rg-autoretrain",
-            WorkspaceName = "mlw-test",
-            Region = "westeurope",
-            ComputeName = "gpu-cluster",
-            ComputeIdentityClientId = "11111111-2222-3333-4444-555555555555",
-            TrainerImage = "crtest.azurecr.io/autoretrain-trainer:0.1.0",
-            DataBlobServiceUri = "https://sttest.blob.core.windows.net/",
-            ManagementEndpoint = Server.BaseUri.ToString(),
-        };
+        Options = SampleOptions();
+        Options.ManagementEndpoint = Server.BaseUri.ToString();
         var rest = new AzureRestClient(new HttpClient(), new StaticToken())
         {
             Delay = (delay, _) => { lock (Delays) Delays.Add(delay); return Task.CompletedTask; },
         };
         Backend = new AzureMlTrainingBackend(rest, Options);
     }
+
+    /// <summary>A configured workspace, compute, identity and image, as the app settings would give them.</summary>
+    public static AzureMachineLearningOptions SampleOptions() => new()
+    {
+        SubscriptionId = "00000000-0000-0000-0000-000000000001",
+        ResourceGroup = "rg-autoretrain",
+        WorkspaceName = "mlw-test",
+        Region = "westeurope",
+        ComputeName = "gpu-cluster",
+        ComputeIdentityClientId = "11111111-2222-3333-4444-555555555555",
+        TrainerImage = "crtest.azurecr.io/autoretrain-trainer:0.1.0",
+        DataBlobServiceUri = "https://sttest.blob.core.windows.net/",
+    };
 
     private LoopbackResponse Handle(RecordedRequest request)
     {
