@@ -104,6 +104,24 @@ public class TrainingBudgetTests
     }
 
     [Fact]
+    public void Train_ScheduleForTimeBudget_LongFirstEpoch_FittedEarlyThenAgainAtTheEpochsEnd()
+    {
+        using var folder = new TempFolder();
+        var tiles = ShapeTiles.Make(Trainer.EarlyPlanSteps + 4, 64, TwoClasses, seed: 5);
+        var log = new StringWriter();
+
+        var result = TrainerTests.Train(new TileDataset("s", tiles, tiles.Take(2).ToList()), folder.Sub("m"),
+            TrainerTests.Quick(2) with { BatchSize = 1, TimeBudgetSeconds = 1e6, PlanScheduleForTimeBudget = true }, log: log);
+
+        var plans = Events(log, "plan");
+        Assert.Equal(["epochs", "time", "time"], plans.Select(p => p.GetProperty("basis").GetString()));
+        Assert.Equal(Trainer.EarlyPlanSteps, plans[1].GetProperty("atStep").GetInt32());
+        Assert.Equal(tiles.Count, plans[2].GetProperty("atStep").GetInt32());
+        Assert.Equal(2 * tiles.Count, plans[2].GetProperty("plannedSteps").GetInt32()); // a roomy budget keeps the epochs' plan
+        Assert.Equal("time", result.StopReason);
+    }
+
+    [Fact]
     public void TrainerOptions_ConfigWrittenByACycle_ReadsWithTheContractsDefaults()
     {
         using var folder = new TempFolder();

@@ -130,6 +130,18 @@ public sealed class Trainer(ProgressWriter progress)
                 imagesSeen += batch.Count;
                 // The wall-clock cap is a safety net: it stops the run between steps, and the stop reason says so.
                 if (options.TimeBudgetSeconds is { } cap && clock.Elapsed.TotalSeconds >= cap) { timeUp = true; break; }
+                // A schedule planned for the time budget is first fitted early in the first epoch, so a long epoch (a
+                // real set cut into scene windows) does not use the budget up before the plan exists; it is fitted
+                // again, evaluation time included, when the epoch ends.
+                if (epoch == 1 && step == EarlyPlanSteps && options.PlanScheduleForTimeBudget && options.TimeBudgetSeconds is { } planBudget
+                    && step < plan.TotalSteps)
+                {
+                    var before = plan;
+                    plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, planBudget);
+                    stopReason = plan.Basis;
+                    WritePlan(plan, before);
+                }
+                if (step >= plan.TotalSteps) break;
                 waitClock.Restart();
             }
             epochsRun = epoch;
@@ -232,6 +244,9 @@ public sealed class Trainer(ProgressWriter progress)
         random.manual_seed(seed);
         if (cuda.is_available()) cuda.manual_seed_all(seed);
     }
+
+    /// <summary>Steps after which a time-planned schedule is first fitted (then again when the first epoch ends).</summary>
+    public const int EarlyPlanSteps = 20;
 
     private static Dictionary<string, double> Metrics(EvaluationResult evaluation, double loss, int steps)
     {
