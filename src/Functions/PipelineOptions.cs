@@ -15,6 +15,12 @@ public sealed class PipelineOptions
     /// <summary>Failed deliveries of one blob before it is moved to quarantine with the last error as its reason.</summary>
     public int MaxIngestAttempts { get; set; } = 5;
 
+    /// <summary>Failed re-sends of an owed signal (outbox row) before the repair timer records it as <c>SignalUndelivered</c>.</summary>
+    public int MaxSignalAttempts { get; set; } = 5;
+
+    /// <summary>How old an outbox row must be before the repair timer re-sends it (younger ones may still be in flight).</summary>
+    public TimeSpan OutboxGrace { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>
     /// Comma-separated class names; when set, labels naming any other class are quarantined (UnknownClass),
     /// as <c>autoretrain watch --classes</c> does locally. Empty: every class is accepted.
@@ -53,5 +59,7 @@ public sealed class PipelineOptions
                 $"setting {Section}__TablePrefix = \"{TablePrefix}\": use 1–40 letters and digits, starting with a letter (Table Storage names allow nothing else).");
         if (MaxIngestAttempts < 1)
             throw new AutoRetrainException($"setting {Section}__MaxIngestAttempts = {MaxIngestAttempts}: must be at least 1.");
+        if (MaxSignalAttempts < 1)
+            throw new AutoRetrainException($"setting {Section}__MaxSignalAttempts = {MaxSignalAttempts}: must be at least 1.");
     }
 }

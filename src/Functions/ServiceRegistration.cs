@@ -15,7 +15,10 @@ using AutoRetrain.Detector.Inference;
 using AutoRetrain.Orchestration;
 using AutoRetrain.Orchestration.Steps;
 using AutoRetrain.Functions.Ingestion;
+using Azure.Storage.Queues;
+using AutoRetrain.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoRetrain.Functions;
@@ -55,6 +58,9 @@ public static class ServiceRegistration
         services.AddSingleton<IExperimentTracker, MlflowRestTracker>();
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<BlobIngestionHandler>();
+        services.AddSingleton(sp => new IngestionRepair(sp.GetRequiredService<DeliveryOutbox>(), PoisonQueueFrom(configuration),
+            sp.GetRequiredService<PipelineStorageConnection>().Blobs, sp.GetRequiredService<FailedIngestionQuarantine>(),
+            sp.GetRequiredService<PipelineOptions>(), sp.GetRequiredService<IClock>(), sp.GetRequiredService<ILogger<IngestionRepair>>()));
         // Scoring (validation, the paired bootstrap, tiles to label) runs the detector in this process on CPU: a
         // validation split of a few hundred tiles takes seconds with the small architectures, so no extra Azure ML job.
         services.AddSingleton<IModelPredictor>(sp => new DetectorPredictor(sp.GetRequiredService<IArtifactStore>(),
@@ -65,6 +71,27 @@ public static class ServiceRegistration
             sp.GetRequiredService<IExperimentTracker>(), sp.GetRequiredService<IModelRegistryStore>(),
             sp.GetRequiredService<ISampleLedgerStore>(), sp.GetRequiredService<CycleStepsOptions>()));
         return services;
+    }
+
+    /// <summary>
+    /// The blob trigger's poison queue, where the blob extension writes it: in the triggering blob's account when the
+    /// connection names a queue endpoint (<c>PipelineStorage__queueServiceUri</c>), else in the host's account
+    /// (<c>AzureWebJobsStorage__queueServiceUri</c>, or its connection string locally).
+    /// </summary>
+    public static QueueClient PoisonQueueFrom(IConfiguration configuration)
+    {
+        var pipeline = configuration.GetSection(PipelineStorage);
+        if (string.Equals(pipeline.Value?.Trim(), PipelineStorageConnection.DevelopmentStorage, StringComparison.OrdinalIgnoreCase))
+            return new QueueClient(PipelineStorageConnection.DevelopmentStorage, IngestionRepair.PoisonQueueName);
+        foreach (var section in new[] { pipeline, configuration.GetSection("AzureWebJobsStorage") })
+        {
+            if (Uri.TryCreate(section["queueServiceUri"], UriKind.Absolute, out var uri))
+                return new QueueServiceClient(uri, PipelineStorageConnection.CredentialFor(section)).GetQueueClient(IngestionRepair.PoisonQueueName);
+        }
+        if (configuration["AzureWebJobsStorage"] is { Length: > 0 } hostConnection)
+            return new QueueClient(hostConnection, IngestionRepair.PoisonQueueName);
+        throw new AutoRetrainException($"setting {PipelineStorage}__queueServiceUri or AzureWebJobsStorage__queueServiceUri is missing: " +
+                                       "the ingestion repair timer reads the blob trigger's poison queue there.");
     }
 
     private static string Prefix(IServiceProvider services) => services.GetRequiredService<PipelineOptions>().TablePrefix;

@@ -47,22 +47,28 @@ public sealed class SidecarDurableHost : IAsyncDisposable
     /// <summary>The sidecar's gRPC address (http://127.0.0.1:port).</summary>
     public string Address { get; }
 
-    /// <summary>A node on the Azure Storage backend (the one Durable Functions uses by default); creates the task hub if needed.</summary>
+    /// <summary>
+    /// A node on the Azure Storage backend (the one Durable Functions uses by default); creates the task hub if needed.
+    /// <paramref name="onCheckpoint"/> sees every orchestration state the node saves (tests measure history with it).
+    /// </summary>
     public static async Task<SidecarDurableHost> StartAzureStorageAsync(AzureStorageBackendOptions backend,
         Action<DurableTaskRegistry>? registry, Action<IServiceCollection>? configureServices = null,
-        ILoggerFactory? loggerFactory = null, CancellationToken ct = default, string workerVersion = OrchestrationVersions.Current)
+        ILoggerFactory? loggerFactory = null, CancellationToken ct = default, string workerVersion = OrchestrationVersions.Current,
+        Action<OrchestrationRuntimeState>? onCheckpoint = null)
     {
         loggerFactory ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         var service = backend.CreateService(loggerFactory);
         await service.CreateIfNotExistsAsync();
-        return await StartAsync(new SidecarHistoryAdapter(service), service, registry, configureServices, loggerFactory, ct, workerVersion);
+        return await StartAsync(service, service, registry, configureServices, loggerFactory, ct, workerVersion, onCheckpoint);
     }
 
     /// <summary>A node over any orchestration service (both interfaces are usually one object).</summary>
     public static async Task<SidecarDurableHost> StartAsync(IOrchestrationService service, IOrchestrationServiceClient serviceClient,
         Action<DurableTaskRegistry>? registry, Action<IServiceCollection>? configureServices, ILoggerFactory loggerFactory,
-        CancellationToken ct = default, string workerVersion = OrchestrationVersions.Current)
+        CancellationToken ct = default, string workerVersion = OrchestrationVersions.Current,
+        Action<OrchestrationRuntimeState>? onCheckpoint = null)
     {
+        service = new SidecarHistoryAdapter(service, onCheckpoint);
         var mode = registry is null ? TaskHubGrpcServerMode.ApiServerOnly : TaskHubGrpcServerMode.ApiServerAndDispatcher;
         // A plain HostBuilder: no appsettings or environment configuration (the default builder would log every gRPC call).
         var sidecar = new HostBuilder()

@@ -9,9 +9,11 @@ namespace AutoRetrain.Orchestration.Hosting;
 /// sub-orchestration as a <c>GrpcSubOrchestrationInstanceCreatedEvent</c>, a subclass without <c>[DataContract]</c>;
 /// the Azure Storage provider writes history rows from the <c>[DataContract]</c> members of the runtime type only, so
 /// it wrote an empty row (no EventType) and the parent orchestration could never load its history again. The
-/// in-memory backend keeps objects and never noticed.
+/// in-memory backend keeps objects and never noticed. Every checkpoint is also shown to an optional observer (tests
+/// measure how long a generation's history grows).
 /// </summary>
-internal sealed class SidecarHistoryAdapter(IOrchestrationService inner) : IOrchestrationService
+internal sealed class SidecarHistoryAdapter(IOrchestrationService inner, Action<OrchestrationRuntimeState>? onCheckpoint = null)
+    : IOrchestrationService
 {
     public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState,
         IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages,
@@ -19,6 +21,12 @@ internal sealed class SidecarHistoryAdapter(IOrchestrationService inner) : IOrch
     {
         Normalize(newOrchestrationRuntimeState.NewEvents);
         Normalize(newOrchestrationRuntimeState.Events);
+        if (onCheckpoint is not null)
+        {
+            // On ContinueAsNew the work item holds the generation that ended and the new state the one that starts.
+            onCheckpoint(workItem.OrchestrationRuntimeState);
+            if (!ReferenceEquals(workItem.OrchestrationRuntimeState, newOrchestrationRuntimeState)) onCheckpoint(newOrchestrationRuntimeState);
+        }
         return inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages,
             timerMessages, continuedAsNewMessage, orchestrationState);
     }

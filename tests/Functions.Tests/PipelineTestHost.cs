@@ -10,6 +10,7 @@ using AutoRetrain.Core.Ports;
 using AutoRetrain.Functions.Ingestion;
 using AutoRetrain.Orchestration;
 using AutoRetrain.Orchestration.Contracts;
+using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,18 @@ public sealed class PipelineTestHost : IAsyncDisposable
     }
 
     private string TablePrefix { get; } = Azurite.UniqueTablePrefix();
+
+    /// <summary>The outbox the trigger writes owed signals to.</summary>
+    public DeliveryOutbox Outbox => new(Storage.Tables, TablePrefix);
+
+    /// <summary>The repair timer's work over this pipeline, reading the given poison queue.</summary>
+    public IngestionRepair Repair(Azure.Storage.Queues.QueueClient poisonQueue, int maxSignalAttempts = 5, TimeSpan? outboxGrace = null) =>
+        new(Outbox, poisonQueue, Storage.Blobs, new FailedIngestionQuarantine(Store, Ledger, SystemClock.Instance),
+            new PipelineOptions
+            {
+                Project = Project, Manager = FastManager, MaxSignalAttempts = maxSignalAttempts, OutboxGrace = outboxGrace ?? TimeSpan.Zero,
+            },
+            SystemClock.Instance, NullLogger<IngestionRepair>.Instance);
 
     public PipelineOptions Options => new() { Project = Project, Manager = FastManager };
 
@@ -84,6 +97,15 @@ public sealed class PipelineTestHost : IAsyncDisposable
         var blob = container.GetBlobClient($"{Folder}/{name}");
         await blob.UploadAsync(BinaryData.FromBytes(content), overwrite: true);
         return blob;
+    }
+
+    /// <summary>A client of a Durable host that is gone: every call fails, as when the manager cannot be reached.</summary>
+    public static async Task<DurableTaskClient> UnreachableClientAsync()
+    {
+        var unreachable = await DurableTaskTestHost.StartAsync(_ => { });
+        var client = unreachable.Client;
+        await unreachable.DisposeAsync();
+        return client;
     }
 
     /// <summary>Invokes the function with the blob, as the Functions host does when the BlobCreated event arrives.</summary>

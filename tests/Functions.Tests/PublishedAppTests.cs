@@ -28,6 +28,10 @@ public sealed class PublishedAppTests : IDisposable
         Assert.Equal("incoming/{name}", ingest["path"]!.GetValue<string>());
         Assert.Equal("PipelineStorage", ingest["connection"]!.GetValue<string>());
 
+        var repair = Trigger(functions, "RepairIngestion");
+        Assert.Equal("timerTrigger", repair["type"]!.GetValue<string>());
+        Assert.Equal("0 */5 * * * *", repair["schedule"]!.GetValue<string>());
+
         var shared = typeof(OrchestrationRegistry).Assembly.GetTypes().Where(t => !t.IsAbstract).ToList();
         foreach (var orchestrator in shared.Where(t => typeof(ITaskOrchestrator).IsAssignableFrom(t)))
             Assert.Equal("orchestrationTrigger", Trigger(functions, orchestrator.Name)["type"]!.GetValue<string>());

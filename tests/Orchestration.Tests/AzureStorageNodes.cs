@@ -60,12 +60,13 @@ public sealed class AzureStorageNodes : IAsyncDisposable
     }
 
     /// <summary>A node in this process: with steps it is a worker, without them a client only.</summary>
-    public async Task<SidecarDurableHost> StartNodeAsync(string id, ICycleSteps? steps)
+    public async Task<SidecarDurableHost> StartNodeAsync(string id, ICycleSteps? steps,
+        Action<DurableTask.Core.OrchestrationRuntimeState>? onCheckpoint = null)
     {
         RequireAzurite();
         var node = await SidecarDurableHost.StartAzureStorageAsync(Options(TaskHub, id),
             steps is null ? null : r => r.AddAutoRetrain(),
-            steps is null ? null : s => s.AddSingleton(steps), _logs);
+            steps is null ? null : s => s.AddSingleton(steps), _logs, onCheckpoint: onCheckpoint);
         _nodes.Add(node);
         return node;
     }

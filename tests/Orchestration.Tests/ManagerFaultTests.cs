@@ -4,13 +4,15 @@ using static AutoRetrain.Orchestration.Tests.OrchestrationHost;
 
 namespace AutoRetrain.Orchestration.Tests;
 
-/// <summary>A manager that never forgets: failed decisions, deleted instances, ids unique per attempt.</summary>
+/// <summary>A manager that never forgets, on both backends: failed decisions, deleted instances, ids unique per attempt.</summary>
 public class ManagerFaultTests
 {
-    [Fact]
-    public async Task Manager_DecideFailsPastItsRetries_KeepsCountAndChampionAndTheNextCycleGetsANewId()
+    [Theory]
+    [InlineData(Backend.InMemory)]
+    [InlineData(Backend.AzureStorage)]
+    public async Task Manager_DecideFailsPastItsRetries_KeepsCountAndChampionAndTheNextCycleGetsANewId(Backend backend)
     {
-        await using var h = await StartAsync();
+        await using var h = await StartAsync(backend);
         await h.Manager.EnsureStartedAsync(Initial("faults", FastConfig with { ActivityAttempts = 2 }));
         await h.Manager.SignalAsync("faults", new ManagerSignal(SignalKind.TilesRegistered, Batch("a", 2)));
         var first = await h.WaitForAsync("faults", s => s.RecentCycles.Count == 1);
@@ -40,19 +42,21 @@ public class ManagerFaultTests
         Assert.Equal(2, h.Steps.Submitted.Select(j => j.CycleId).Distinct().Count());
     }
 
-    [Fact]
-    public async Task Manager_DeletedAndRestartedBlank_RebuildsItsStateFromTheStores()
+    [Theory]
+    [InlineData(Backend.InMemory)]
+    [InlineData(Backend.AzureStorage)]
+    public async Task Manager_DeletedAndRestartedBlank_RebuildsItsStateFromTheStores(Backend backend)
     {
-        await using var h = await StartAsync();
+        await using var h = await StartAsync(backend);
         await h.Manager.EnsureStartedAsync(Initial("restart"));
         await h.Manager.SignalAsync("restart", new ManagerSignal(SignalKind.TilesRegistered, Batch("a", 2)));
         var before = await h.WaitForAsync("restart", s => s.RecentCycles.Count == 1 && s.RunningCycle is null);
         string id = CycleManagerOrchestrator.InstanceIdFor("restart");
 
-        await h.Host.Client.TerminateInstanceAsync(id, "deleted by an operator");
-        await h.Host.Client.WaitForInstanceCompletionAsync(id, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
-        await h.Host.Client.PurgeInstanceAsync(id);
-        Assert.Null(await h.Host.Client.GetInstanceAsync(id));
+        await h.Client.TerminateInstanceAsync(id, "deleted by an operator");
+        await h.Client.WaitForInstanceCompletionAsync(id, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        await h.Client.PurgeInstanceAsync(id);
+        Assert.Null(await h.Client.GetInstanceAsync(id));
         h.Steps.UnfrozenTiles = 3;
 
         // What the first blob event or API call does: start a blank manager.

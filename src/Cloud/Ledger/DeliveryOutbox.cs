@@ -43,5 +43,34 @@ public sealed class DeliveryOutbox
         await _table.DeleteEntityAsync(Partition, RowKeyOf(blobName, version), cancellationToken: ct);
     }
 
+    /// <summary>The rows written before <paramref name="before"/>: their send failed, or its delivery is still running.</summary>
+    public async Task<IReadOnlyList<OwedMessage>> ListAsync(DateTimeOffset before, CancellationToken ct = default)
+    {
+        await _created.ReadyAsync(ct);
+        var rows = new List<OwedMessage>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: ct))
+        {
+            if (row.Timestamp is { } written && written >= before) continue;
+            rows.Add(new OwedMessage(row.GetString("BlobName") ?? "", row.GetString("Version") ?? "", row.GetString("Message") ?? "",
+                row.GetInt32("SendFailures") ?? 0, row.GetString("LastError")));
+        }
+        return rows;
+    }
+
+    /// <summary>Counts one more failed send of the row and returns how many it has had.</summary>
+    public async Task<int> RecordSendFailureAsync(OwedMessage owed, string error, CancellationToken ct = default)
+    {
+        await _created.ReadyAsync(ct);
+        int failures = owed.SendFailures + 1;
+        await _table.UpsertEntityAsync(new TableEntity(Partition, RowKeyOf(owed.BlobName, owed.Version))
+        {
+            ["SendFailures"] = failures, ["LastError"] = error.Length <= 4000 ? error : error[..4000],
+        }, TableUpdateMode.Merge, ct);
+        return failures;
+    }
+
     private static string RowKeyOf(string blobName, string version) => ContentHash.Of($"{blobName}\n{version}");
 }
+
+/// <summary>One outbox row: the message owed for a blob version, and how often re-sending it has failed.</summary>
+public sealed record OwedMessage(string BlobName, string Version, string Message, int SendFailures, string? LastError);

@@ -93,29 +93,12 @@ public sealed class BlobIngestionHandler(
 
     private async Task SendOwedAsync(DurableTaskClient durable, string blobName, ETag version, ManagerSignal signal, CancellationToken ct)
     {
-        await SignalManagerAsync(durable, signal, ct);
+        await ManagerSignals.SendAsync(durable, options, signal, ct);
         await outbox.DeleteAsync(blobName, version.ToString(), ct);
     }
 
-    private async Task SignalManagerAsync(DurableTaskClient durable, ManagerSignal signal, CancellationToken ct)
-    {
-        var manager = new CycleManagerClient(durable);
-        try
-        {
-            await manager.EnsureStartedAsync(options.InitialManagerState(), ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A concurrent delivery may have started the manager between our check and our start: then it is there,
-            // which is all we need; otherwise the failure stands (and the delivery is retried).
-            if (await manager.GetRuntimeStatusAsync(options.Project, ct) is not (OrchestrationRuntimeStatus.Running
-                or OrchestrationRuntimeStatus.Pending)) throw;
-        }
-        await manager.SignalAsync(options.Project, signal, ct);
-    }
-
     /// <summary>Removes the incoming blob unless it was overwritten meanwhile (a new version gets its own event).</summary>
-    private static async Task DeleteIfUnchangedAsync(BlobClient blob, ETag version, CancellationToken ct)
+    internal static async Task DeleteIfUnchangedAsync(BlobClient blob, ETag version, CancellationToken ct)
     {
         try
         {

@@ -2,7 +2,6 @@ using Azure.Storage.Blobs;
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Core.Tiles;
 using AutoRetrain.Functions.Ingestion;
-using Microsoft.DurableTask.Testing;
 
 namespace AutoRetrain.Functions.Tests.Ingestion;
 
@@ -68,9 +67,7 @@ public sealed class IngestIncomingBlobTests
     public async Task IngestIncomingBlob_ManagerUnreachableWhenTheTileWasLabelled_TheRedeliverySendsTheSignal()
     {
         await using var host = await PipelineTestHost.StartAsync();
-        var unreachable = await DurableTaskTestHost.StartAsync(_ => { });
-        var deadClient = unreachable.Client;
-        await unreachable.DisposeAsync();
+        var deadClient = await PipelineTestHost.UnreachableClientAsync();
         await host.DeliverAsync(await host.UploadAsync("late.labels.json", TestImages.Labels("late.png", 64, 48, ("ship", [1, 1, 9, 9]))));
         var image = await host.UploadAsync("late.png", TestImages.UniquePng());
 
