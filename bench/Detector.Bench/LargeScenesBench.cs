@@ -67,6 +67,7 @@ internal static class LargeScenesBench
                 ["seed"] = seed, ["sceneSize"] = size, ["scenesGenerated"] = Math.Max(scenes, trainScenes) + valScenes,
                 ["objectsPerClassInScenes"] = objects, ["generateSeconds"] = generateSeconds,
                 ["decodedScenesBudgetMB"] = options.DecodedScenesMegabytes, ["memory"] = memory,
+                ["memoryNote"] = "the first checkpoint also holds libtorch's first-use allocations (thread pools, kernels); compare the later ones",
                 ["trainScenes"] = trainScenes, ["valScenes"] = valScenes, ["architecture"] = options.Architecture,
                 ["inputSize"] = options.InputSize, ["inputScale"] = metadata.InputScale, ["budgetSeconds"] = options.TimeBudgetSeconds,
                 ["maxSteps"] = options.MaxSteps, ["epochsPlanned"] = options.Epochs, ["epochsRun"] = result.Epochs,
