@@ -29,13 +29,19 @@ internal static class Measurements
         return scenes.Count / clock.Elapsed.TotalSeconds;
     }
 
-    public static double PeakRssMegabytes()
-    {
+    public static double PeakRssMegabytes() =>
         // VmHWM is the resident set's high-water mark, native libtorch allocations included.
+        StatusMegabytes("VmHWM") ?? Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+
+    /// <summary>The resident set now (VmRSS).</summary>
+    public static double ResidentMegabytes() => StatusMegabytes("VmRSS") ?? Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
+
+    private static double? StatusMegabytes(string field)
+    {
         foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
                 return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
-        return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        return null;
     }
 
     /// <summary>

@@ -29,6 +29,10 @@ using static TorchSharp.torch;
 //            (the schedule planned to fit them) or --epochs, score val at scene level (COCO AP, AP50 per class); --evaluate-set <other set> adds a
 //            cross-set score on its val; --images N keeps the first N images of each split; --class-as <name> renames
 //            every class (for cross-set runs between sets that name the class differently); --input 256
+// large-scenes: --scenes N (200) generated --size (4096) px scenes; peak RSS growth of reading and briefly training on
+//            --checkpoints 50,100,200 of them (--rss-steps 20) through a --budget-mb (512) decoded-scene cache; then
+//            training on --train-scenes (20) for --minutes (15) or --epochs / --max-steps and scene-level mAP50 on
+//            --val-scenes (5) held-out scenes; --out <file name> (default large-scenes.json)
 string mode = args.FirstOrDefault() ?? "quality";
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
 int seed = Arg("--seed", 11), train = Arg("--train", 1000), validation = Arg("--val", 200);
@@ -55,6 +59,31 @@ if (mode == "inference")
     measured["loadAverageAtEnd"] = File.ReadAllText("/proc/loadavg").Trim();
     measured["machineShared"] = "other engineers' builds and tests ran on the same 2 cores; turns alternate so both sides see the same load";
     Write("detector-inference.json", measured);
+    return 0;
+}
+
+if (mode == "large-scenes")
+{
+    var largeOptions = new TrainerOptions
+    {
+        Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = Arg("--input", 256), LearningRate = 3e-3, Seed = seed,
+        Patience = 1000, TimeBudgetSeconds = minutes * 60, PlanScheduleForTimeBudget = !args.Contains("--epochs"),
+        MaxSteps = args.Contains("--max-steps") ? Arg("--max-steps", 0) : null, DecodedScenesMegabytes = Arg("--budget-mb", 512),
+    };
+    try
+    {
+        var measured = LargeScenesBench.Run(seed, Arg("--scenes", 200), Arg("--size", 4096),
+            (Text("--checkpoints") ?? "50,100,200").Split(',').Select(int.Parse).ToList(), Arg("--rss-steps", 20),
+            Arg("--train-scenes", 20), Arg("--val-scenes", 5), largeOptions, Path.Combine(work, "large-scenes"));
+        measured["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}";
+        measured["peakRssMB"] = Measurements.PeakRssMegabytes();
+        measured["machine"] = MachineState();
+        Write(Text("--out") ?? "large-scenes.json", measured);
+    }
+    finally
+    {
+        try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+    }
     return 0;
 }
 

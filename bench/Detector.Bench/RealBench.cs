@@ -48,7 +48,8 @@ internal static class RealBench
         }
     }
 
-    private static Dictionary<string, object?> Scores(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles)
+    /// <summary>Scene-level scores through the chip grid (shared with the large-scenes mode).</summary>
+    internal static Dictionary<string, object?> Scores(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles)
     {
         var clock = Stopwatch.StartNew();
         var e = DetectorEvaluator.Evaluate(model, metadata.InputSize, metadata.Normalisation, CPU, metadata.Classes, tiles, inputScale: metadata.InputScale);

@@ -43,6 +43,48 @@ public sealed class SyntheticGenerator
     {
         ArgumentNullException.ThrowIfNull(conditions);
         if (index < 0) throw new AutoRetrainException($"a tile index is ≥ 0, got {index}.");
+        return Options.TileSize > MosaicAbove ? GenerateMosaic(index, conditions) : GenerateTile(index, conditions);
+    }
+
+    /// <summary>Tiles larger than this are scenes composed of <see cref="BlockSize"/>-px blocks.</summary>
+    public const int MosaicAbove = 512;
+
+    /// <summary>The block of a large scene: one layout (roads, water, pads) and its object groups, as a 256-px tile.</summary>
+    public const int BlockSize = 256;
+
+    /// <summary>
+    /// A large scene (satellite or orthophoto sized): a grid of 256-px blocks, each laid out and populated as a tile of
+    /// its own, so object density, pixel sizes (10–56 px long at 0.5 m a pixel) and the class mix stay those of the
+    /// tiles whatever the scene size; one layout stretched over 4,096 px would hold a handful of objects. Roads and
+    /// rivers end at block edges. The right and bottom blocks are cropped when the size is not a multiple of 256, and
+    /// boxes with them (dropped under 3 visible pixels).
+    /// </summary>
+    private GeneratedTile GenerateMosaic(int index, TileConditions conditions)
+    {
+        int size = Options.TileSize, perRow = (size + BlockSize - 1) / BlockSize;
+        var blocks = new SyntheticGenerator(Options with { TileSize = BlockSize, Seed = SceneRandom.SeedFor(Options.Seed, index) });
+        var rgb = new byte[3L * size * size];
+        var objects = new List<LabelObject>[perRow * perRow];
+        var scene = new BoundingBox(0, 0, size, size);
+        Parallel.For(0, perRow * perRow, b =>
+        {
+            int x0 = b % perRow * BlockSize, y0 = b / perRow * BlockSize, width = Math.Min(BlockSize, size - x0);
+            var block = blocks.GenerateTile(b, conditions);
+            for (int y = 0; y < Math.Min(BlockSize, size - y0); y++)
+                Array.Copy(block.Rgb8, 3L * y * BlockSize, rgb, 3L * ((long)(y0 + y) * size + x0), 3L * width);
+            objects[b] = block.Labels.Objects
+                .Select(o => o with { Box = o.Bounds.Translate(x0, y0).Intersect(scene).ToArray() })
+                .Where(o => o.Bounds.Width >= MinimumVisiblePixels && o.Bounds.Height >= MinimumVisiblePixels).ToList();
+        });
+        var labels = new LabelFile
+        {
+            Image = NameOf(index) + ".png", Width = size, Height = size, Source = "synthetic", Objects = objects.SelectMany(o => o).ToList(),
+        };
+        return new GeneratedTile(index, NameOf(index), size, size, rgb, labels, GeoReferenceOf(index), conditions.Season);
+    }
+
+    private GeneratedTile GenerateTile(int index, TileConditions conditions)
+    {
         int size = Options.TileSize;
         var random = new SceneRandom(SceneRandom.SeedFor(Options.Seed, index));
         var palette = SeasonPalette.For(conditions.Season);

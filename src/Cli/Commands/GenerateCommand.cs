@@ -10,7 +10,7 @@ public static partial class Commands
     {
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed writes the same bytes.", DefaultValueFactory = _ => 1 };
         var tiles = new Option<int>("--tiles") { Description = "Number of tiles (per batch with --stream).", DefaultValueFactory = _ => 100 };
-        var size = new Option<int>("--size") { Description = "Tile width and height in pixels.", DefaultValueFactory = _ => 256 };
+        var size = new Option<int>("--size") { Description = "Tile width and height in pixels (64–4096); above 512 a scene is a mosaic of 256-px blocks, objects keep their pixel size.", DefaultValueFactory = _ => 256 };
         var stream = new Option<bool>("--stream") { Description = "Write batches batch-000/, batch-001/, ... with distribution drift and a stream.json manifest." };
         var batches = new Option<int>("--batches") { Description = "Number of batches in --stream mode.", DefaultValueFactory = _ => 5 };
         var format = new Option<string>("--format") { Description = "Image format: png, or tiff (GeoTIFF with georeference).", DefaultValueFactory = _ => "png" };

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using AutoRetrain.Detector.Artefact;
+using AutoRetrain.Detector.Data;
+using AutoRetrain.Detector.Training;
+using AutoRetrain.Synthetic;
+using static TorchSharp.torch;
+
+namespace AutoRetrain.Detector.Bench;
+
+/// <summary>
+/// Generated large scenes (issue 13): N scenes of --size px (4,096 by default: a mosaic of 256-px blocks, objects 10–56 px,
+/// 7 classes) written as PNG with sidecars, then
+/// <list type="bullet">
+/// <item>memory: for each checkpoint count (50, 100, 200 scenes), the peak RSS growth of reading those scenes through the
+/// decoded-scene cache (each decoded once, as an epoch does) and a short training run on them, the peak reset between
+/// checkpoints (<c>/proc/self/clear_refs</c>); with the cache it must not grow with the number of scenes;</item>
+/// <item>quality: training on the first --train-scenes within the budget (minutes, or --epochs / --max-steps) and scene-level
+/// mAP50 on --val-scenes held-out scenes (other generator indices), through the chip grid.</item>
+/// </list>
+/// </summary>
+internal static class LargeScenesBench
+{
+    public static Dictionary<string, object?> Run(int seed, int scenes, int size, IReadOnlyList<int> checkpoints, int rssSteps,
+        int trainScenes, int valScenes, TrainerOptions options, string work)
+    {
+        var clock = Stopwatch.StartNew();
+        var generator = new SyntheticGenerator(new GeneratorOptions { Seed = seed, TileSize = size, NamePrefix = "scene" });
+        var writer = new SyntheticDatasetWriter(generator, SyntheticImageFormat.Png);
+        string all = Path.Combine(work, "scenes");
+        var objects = writer.WriteTiles(all, 0, Math.Max(scenes, trainScenes));
+        writer.WriteTiles(Path.Combine(work, "quality", "val"), Math.Max(scenes, trainScenes), valScenes);
+        double generateSeconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"generated {Math.Max(scenes, trainScenes) + valScenes} scenes of {size} px in {generateSeconds:F0} s");
+
+        var memory = new List<Dictionary<string, object?>>();
+        foreach (int count in checkpoints.Where(c => c <= scenes))
+        {
+            string folder = Linked(all, Path.Combine(work, $"rss-{count}"), generator, count);
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            double before = Measurements.ResidentMegabytes();
+            var data = DatasetReader.ReadFolder(folder, options.DecodedScenesBytes);
+            var step = Stopwatch.StartNew();
+            long decoded = data.Train.Sum(t => t.Rgb.LongLength);
+            double readSeconds = step.Elapsed.TotalSeconds;
+            var train = new TileDataset($"rss-{count}", data.Train, data.Train.Take(1).ToList());
+            new Trainer(new ProgressWriter(TextWriter.Null)).Train(new TrainingRequest(train, Path.Combine(work, $"rss-model-{count}"),
+                options with { Epochs = 1, MaxSteps = rssSteps, TimeBudgetSeconds = null, PlanScheduleForTimeBudget = false }, CPU));
+            var cache = data.Train[0].PixelCache;
+            memory.Add(new Dictionary<string, object?>
+            {
+                ["scenes"] = count, ["decodedMB"] = decoded / 1048576.0, ["rssBeforeMB"] = before,
+                ["peakRssGrowthMB"] = Measurements.PeakRssMegabytes() - before, ["cachePeakMB"] = cache?.PeakResidentBytes / 1048576.0,
+                ["cacheDecodes"] = cache?.Decodes, ["readSeconds"] = readSeconds,
+            });
+            Console.WriteLine($"{count} scenes: peak RSS growth {memory[^1]["peakRssGrowthMB"]:F0} MB ({decoded >> 20} MB decoded)");
+        }
+
+        Linked(all, Path.Combine(work, "quality", "train"), generator, trainScenes);
+        var quality = DatasetReader.ReadFolder(Path.Combine(work, "quality"), options.DecodedScenesBytes);
+        string modelFolder = Path.Combine(work, "model");
+        var result = new Trainer(new ProgressWriter(Console.Out)).Train(new TrainingRequest(quality, modelFolder, options, CPU));
+        var (model, metadata) = ModelArtefact.Load(modelFolder);
+        using (model)
+            return new Dictionary<string, object?>
+            {
+                ["seed"] = seed, ["sceneSize"] = size, ["scenesGenerated"] = Math.Max(scenes, trainScenes) + valScenes,
+                ["objectsPerClassInScenes"] = objects, ["generateSeconds"] = generateSeconds,
+                ["decodedScenesBudgetMB"] = options.DecodedScenesMegabytes, ["memory"] = memory,
+                ["memoryNote"] = "the first checkpoint also holds libtorch's first-use allocations (thread pools, kernels); compare the later ones",
+                ["trainScenes"] = trainScenes, ["valScenes"] = valScenes, ["architecture"] = options.Architecture,
+                ["inputSize"] = options.InputSize, ["inputScale"] = metadata.InputScale, ["budgetSeconds"] = options.TimeBudgetSeconds,
+                ["maxSteps"] = options.MaxSteps, ["epochsPlanned"] = options.Epochs, ["epochsRun"] = result.Epochs,
+                ["stopReason"] = result.StopReason, ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
+                ["bestValMap50DuringTraining"] = result.BestValMap50,
+                ["sceneLevel"] = RealBench.Scores(model, metadata, quality.Validation),
+                ["target"] = "mAP50 >= 0.80 on held-out 4,096-px scenes in the 15-minute budget; peak RSS not growing with the scene count",
+            };
+    }
+
+    /// <summary>A folder holding the first <paramref name="count"/> scenes (links to the images and their sidecars).</summary>
+    private static string Linked(string source, string folder, SyntheticGenerator generator, int count)
+    {
+        Directory.CreateDirectory(folder);
+        for (int i = 0; i < count; i++)
+            foreach (string name in new[] { generator.NameOf(i) + ".png", Core.Labels.LabelFile.SidecarNameFor(generator.NameOf(i) + ".png") })
+                if (!File.Exists(Path.Combine(folder, name)))
+                    File.CreateSymbolicLink(Path.Combine(folder, name), Path.Combine(source, name));
+        return folder;
+    }
+}
