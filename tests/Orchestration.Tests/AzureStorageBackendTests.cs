@@ -82,7 +82,10 @@ public class AzureStorageBackendTests
         await first.WaitForExitAsync();
         Assert.Equal(137, first.ExitCode);
 
-        // Tiles that arrive while no worker runs wait in the task hub.
+        // Tiles that arrive while no worker runs wait in the task hub. The manager is paused first, so that they are
+        // counted and left pending rather than starting a second cycle as soon as the first one ends (which, on a slow
+        // machine, could happen before the status below is read).
+        await manager.SignalAsync("kill", new ManagerSignal(SignalKind.Pause));
         for (int i = 0; i < 5; i++)
             await manager.SignalAsync("kill", new ManagerSignal(SignalKind.TilesRegistered, Batch($"while-dead{i}", 1)));
 
@@ -92,7 +95,7 @@ public class AzureStorageBackendTests
         var resumedAfter = watch.Elapsed;
         File.WriteAllText(JournalingSteps.ReleaseFile(hub.Dir), "");
 
-        var status = await AzureStorageNodes.WaitForAsync(client.Client, "kill", s => s.RecentCycles.Count == 1 && s.SignalsReceived == 6);
+        var status = await AzureStorageNodes.WaitForAsync(client.Client, "kill", s => s.RecentCycles.Count == 1 && s.SignalsReceived == 7);
         journal = JournalingSteps.Read(hub.Dir);
         var cycle = Assert.Single(status.RecentCycles);
         Assert.Equal("Promoted", cycle.Outcome);
