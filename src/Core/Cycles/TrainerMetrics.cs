@@ -6,6 +6,9 @@ public static class TrainerMetrics
     /// <summary>Optimiser steps the trainer took to reach the model it kept: the cost of a candidate, in units that
     /// do not depend on the machine's speed (the strategy choice divides the validation gain by it).</summary>
     public const string TrainSteps = "trainSteps";
+
+    /// <summary>On a job's status: how many times the host started the trainer (present only when it was more than once).</summary>
+    public const string Attempts = "trainerAttempts";
 }
 
 /// <summary>How the trainer's error events begin when the host may act on them.</summary>

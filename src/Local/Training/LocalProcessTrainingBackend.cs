@@ -206,7 +206,7 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
                         final = final with
                         {
                             Message = $"{final.Message} (attempt {attempt} of {MaxAttempts}; the first ended: {earlierCause})",
-                            Metrics = new Dictionary<string, double>(final.Metrics ?? new Dictionary<string, double>()) { ["trainerAttempts"] = attempt },
+                            Metrics = new Dictionary<string, double>(final.Metrics ?? new Dictionary<string, double>()) { [Core.Cycles.TrainerMetrics.Attempts] = attempt },
                         };
                     // Everything a finished job leaves behind is written before anyone can see it finished.
                     try { Completed?.Invoke(final); }

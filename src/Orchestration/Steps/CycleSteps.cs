@@ -259,16 +259,15 @@ public sealed class CycleSteps(
         var index = categories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
         var groundTruth = await DetectionScoring.GroundTruthAsync(store, validation, index, ct);
 
-        async Task<CocoImageEvaluations> Evaluate(string modelId)
-        {
-            var model = await _registry.GetAsync(modelId, ct) ?? throw new AutoRetrainException($"model {modelId} is not registered.");
-            return await DetectionScoring.EvaluateAsync(predictor, model.ArtifactKey, validation, groundTruth, categories, ct);
-        }
+        async Task<ModelVersion> Model(string modelId) =>
+            await _registry.GetAsync(modelId, ct) ?? throw new AutoRetrainException($"model {modelId} is not registered.");
+        Task<CocoImageEvaluations> Evaluate(ModelVersion model) =>
+            DetectionScoring.EvaluateAsync(predictor, model.ArtifactKey, validation, groundTruth, categories, ct);
 
         var candidates = new List<(string Id, CocoImageEvaluations Eval, CocoMetrics Metrics)>();
         foreach (var id in input.CandidateModelIds)
         {
-            var eval = await Evaluate(id);
+            var eval = await Evaluate(await Model(id));
             candidates.Add((id, eval, eval.AccumulateAll()));
         }
         var best = candidates.OrderByDescending(c => c.Metrics.AP50).First();
@@ -281,9 +280,10 @@ public sealed class CycleSteps(
         }
         else
         {
-            var championEval = await Evaluate(input.ChampionModelId);
+            var champion = await Model(input.ChampionModelId);
+            var championEval = await Evaluate(champion);
             championMetrics = MetricsOf(championEval.AccumulateAll());
-            decision = gate.Decide(new PairedCocoScorer(championEval, best.Eval), await EarlierValidationAsync(input.ChampionModelId, validation, ct));
+            decision = gate.Decide(new PairedCocoScorer(championEval, best.Eval), await EarlierValidationAsync(champion, validation, ct));
         }
         var reasons = decision.Reasons.ToList();
         if (candidates.Count > 1)
@@ -306,10 +306,9 @@ public sealed class CycleSteps(
     /// Indices, in this cycle's validation list, of the tiles the champion was itself validated on (its snapshot's
     /// validation split): the earlier data the gate must not trade away. Null when the champion's snapshot is unknown.
     /// </summary>
-    private async Task<IReadOnlyList<int>?> EarlierValidationAsync(string championModelId, IReadOnlyList<SnapshotEntry> validation, CancellationToken ct)
+    private async Task<IReadOnlyList<int>?> EarlierValidationAsync(ModelVersion champion, IReadOnlyList<SnapshotEntry> validation, CancellationToken ct)
     {
-        var champion = await _registry.GetAsync(championModelId, ct);
-        if (champion?.SnapshotId is not { Length: > 0 } snapshotId) return null;
+        if (champion.SnapshotId is not { Length: > 0 } snapshotId) return null;
         var earlier = (await _snapshots.LoadAsync(StoreKeys.Snapshot(snapshotId), ct)).Validation.Select(e => e.TileId).ToHashSet(StringComparer.Ordinal);
         return validation.Select((e, i) => (e, i)).Where(x => earlier.Contains(x.e.TileId)).Select(x => x.i).ToList();
     }
