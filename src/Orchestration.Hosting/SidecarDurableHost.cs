@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +61,20 @@ public sealed class SidecarDurableHost : IAsyncDisposable
         var service = backend.CreateService(loggerFactory);
         await service.CreateIfNotExistsAsync();
         return await StartAsync(service, service, registry, configureServices, loggerFactory, ct, workerVersion, onCheckpoint);
+    }
+
+    /// <summary>
+    /// A node on the in-memory backend (nothing survives the process; the local default, and the tests' fast backend).
+    /// Messages addressed to an execution that has ended are dropped (<see cref="StaleExecutionMessageFilter"/>).
+    /// </summary>
+    public static Task<SidecarDurableHost> StartInMemoryAsync(Action<DurableTaskRegistry>? registry,
+        Action<IServiceCollection>? configureServices = null, ILoggerFactory? loggerFactory = null, CancellationToken ct = default,
+        Action<OrchestrationRuntimeState>? onCheckpoint = null)
+    {
+        loggerFactory ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        var memory = new InMemoryOrchestrationService(loggerFactory);
+        return StartAsync(new StaleExecutionMessageFilter(memory, loggerFactory.CreateLogger<StaleExecutionMessageFilter>()), memory,
+            registry, configureServices, loggerFactory, ct, onCheckpoint: onCheckpoint);
     }
 
     /// <summary>A node over any orchestration service (both interfaces are usually one object).</summary>

@@ -13,9 +13,9 @@ namespace AutoRetrain.Orchestration.Hosting;
 /// measure how long a generation's history grows).
 /// </summary>
 internal sealed class SidecarHistoryAdapter(IOrchestrationService inner, Action<OrchestrationRuntimeState>? onCheckpoint = null)
-    : IOrchestrationService
+    : OrchestrationServiceDecorator(inner)
 {
-    public Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState,
+    public override Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState,
         IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages,
         TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState)
     {
@@ -27,7 +27,7 @@ internal sealed class SidecarHistoryAdapter(IOrchestrationService inner, Action<
             onCheckpoint(workItem.OrchestrationRuntimeState);
             if (!ReferenceEquals(workItem.OrchestrationRuntimeState, newOrchestrationRuntimeState)) onCheckpoint(newOrchestrationRuntimeState);
         }
-        return inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages,
+        return base.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages,
             timerMessages, continuedAsNewMessage, orchestrationState);
     }
 
@@ -50,33 +50,4 @@ internal sealed class SidecarHistoryAdapter(IOrchestrationService inner, Action<
             }
         }
     }
-
-    public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
-    public int MaxConcurrentTaskOrchestrationWorkItems => inner.MaxConcurrentTaskOrchestrationWorkItems;
-    public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => inner.EventBehaviourForContinueAsNew;
-    public int TaskActivityDispatcherCount => inner.TaskActivityDispatcherCount;
-    public int MaxConcurrentTaskActivityWorkItems => inner.MaxConcurrentTaskActivityWorkItems;
-    public Task StartAsync() => inner.StartAsync();
-    public Task StopAsync() => inner.StopAsync();
-    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
-    public Task CreateAsync() => inner.CreateAsync();
-    public Task CreateAsync(bool recreateInstanceStore) => inner.CreateAsync(recreateInstanceStore);
-    public Task CreateIfNotExistsAsync() => inner.CreateIfNotExistsAsync();
-    public Task DeleteAsync() => inner.DeleteAsync();
-    public Task DeleteAsync(bool deleteInstanceStore) => inner.DeleteAsync(deleteInstanceStore);
-    public bool IsMaxMessageCountExceeded(int currentMessageCount, OrchestrationRuntimeState runtimeState) =>
-        inner.IsMaxMessageCountExceeded(currentMessageCount, runtimeState);
-    public int GetDelayInSecondsAfterOnProcessException(Exception exception) => inner.GetDelayInSecondsAfterOnProcessException(exception);
-    public int GetDelayInSecondsAfterOnFetchException(Exception exception) => inner.GetDelayInSecondsAfterOnFetchException(exception);
-    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
-    public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
-    public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
-    public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
-    public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => inner.RenewTaskActivityWorkItemLockAsync(workItem);
-    public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
-        inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
-    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => inner.AbandonTaskActivityWorkItemAsync(workItem);
 }

@@ -71,6 +71,15 @@ public sealed class AzureStorageNodes : IAsyncDisposable
         return node;
     }
 
+    /// <summary>A node in this process running the given orchestrators and activities.</summary>
+    public async Task<SidecarDurableHost> StartNodeAsync(string id, Action<Microsoft.DurableTask.DurableTaskRegistry> registry)
+    {
+        RequireAzurite();
+        var node = await SidecarDurableHost.StartAzureStorageAsync(Options(TaskHub, id), registry, loggerFactory: _logs);
+        _nodes.Add(node);
+        return node;
+    }
+
     /// <summary>A worker process (this test assembly's <see cref="WorkerProgram"/>), started and ready.</summary>
     public async Task<Process> StartWorkerProcessAsync(string id)
     {

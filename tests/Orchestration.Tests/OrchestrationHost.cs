@@ -3,7 +3,6 @@ using AutoRetrain.Orchestration.Contracts;
 using AutoRetrain.Orchestration.Hosting;
 using DurableTask.Core;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -44,8 +43,7 @@ public sealed class OrchestrationHost : IAsyncDisposable
         else
         {
             host._logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
-            var service = new InMemoryOrchestrationService(host._logs);
-            host.Host = await SidecarDurableHost.StartAsync(service, service, r => r.AddAutoRetrain(),
+            host.Host = await SidecarDurableHost.StartInMemoryAsync(r => r.AddAutoRetrain(),
                 s => s.AddSingleton<ICycleSteps>(host.Steps), host._logs, onCheckpoint: host.Observe);
         }
         host.Manager = new CycleManagerClient(host.Host.Client);

@@ -9,7 +9,6 @@ using AutoRetrain.Orchestration.Contracts;
 using AutoRetrain.Orchestration.Hosting;
 using AutoRetrain.Orchestration.Steps;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
 using Microsoft.DurableTask.Worker.Grpc;
 using Microsoft.DurableTask.Worker.Grpc.Internal;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,27 +76,13 @@ public sealed class LocalPipeline : IAsyncDisposable
             // receiving traffic"). The sidecar is in this process: there is no network to lose, so the check is off.
             services.ConfigureAll<GrpcDurableTaskWorkerOptions>(o => o.SetSilentDisconnectTimeout(TimeSpan.Zero));
         }
-        IAsyncDisposable host;
-        DurableTaskClient client;
-        if (durable.AzureStorageConnection is { } connection)
-        {
-            var node = await SidecarDurableHost.StartAzureStorageAsync(
+        // The same Durable node either way: the gRPC sidecar over the chosen backend, with the standard worker and client.
+        var host = durable.AzureStorageConnection is { } connection
+            ? await SidecarDurableHost.StartAzureStorageAsync(
                 new AzureStorageBackendOptions { ConnectionString = connection, TaskHub = DurableBackendChoice.TaskHubFor(project) },
-                r => r.AddAutoRetrain(), WorkerServices, logs);
-            (host, client) = (node, node.Client);
-        }
-        else
-        {
-            // The in-process sidecar is an ASP.NET host with its own configuration: quiet its per-request logging.
-            if (Environment.GetEnvironmentVariable("Logging__LogLevel__Default") is null)
-                Environment.SetEnvironmentVariable("Logging__LogLevel__Default", logLevel.ToString());
-            var memory = await DurableTaskTestHost.StartAsync(r => r.AddAutoRetrain(), new DurableTaskTestHostOptions
-            {
-                ConfigureServices = WorkerServices,
-                LoggerFactory = logs,
-            });
-            (host, client) = (memory, memory.Client);
-        }
+                r => r.AddAutoRetrain(), WorkerServices, logs)
+            : await SidecarDurableHost.StartInMemoryAsync(r => r.AddAutoRetrain(), WorkerServices, logs);
+        var client = host.Client;
         var manager = new CycleManagerClient(client);
         // On the durable backend a manager already in the task hub carries on with its own state, and a new one rebuilds
         // it from the stores itself (its first activity); in memory nothing survives, so the state is rebuilt here.
