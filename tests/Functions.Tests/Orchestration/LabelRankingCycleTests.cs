@@ -59,6 +59,11 @@ public sealed class LabelRankingCycleTests
         Assert.True(result.Status == CycleStatus.Promoted, string.Join("; ", result.Reasons));
         string champion = result.ChampionModelId!;
         Assert.Equal(CycleKeys.ModelId(request.CycleId, CycleKeys.CandidateName(request.Candidates[0], 0)), champion);
+        // The trainer's model.json, read through its typed contract: a non-finite metric is not registered.
+        var registered = (await host.Registry.GetVersionAsync(champion))!;
+        Assert.Equal(["ship"], registered.Classes);
+        Assert.Equal(0.8, registered.Metrics["valMap50"]);
+        Assert.DoesNotContain("loss", registered.Metrics.Keys);
         var ranking = await LabelRankingStep.ReadAsync(host.Store, champion, CancellationToken.None);
         Assert.NotNull(ranking);
         Assert.Equal(["undecided.png", "sure.png"], ranking.Tiles.Select(t => t.SourceName));
