@@ -38,10 +38,11 @@ public sealed class RecordingStep(IArtifactStore store, ICycleStore cycles, IExp
 
         await MergeSampleLedgerAsync(input, ct);
         await TrackAsync(input, record, ct);
-        // The new champion ranks the unlabelled tiles once, here, so the API serves the ranking without scoring.
+        if (observer is not null) await observer.CycleRecordedAsync(record, ct);
+        // Last, so that a failure to score leaves the record, tracking and report done (a retry finds them done): the new
+        // champion ranks the unlabelled tiles once, here, and the API serves that ranking without scoring.
         if (record.Status == CycleStatus.Promoted && record.CandidateModelId is { } promoted)
             await ranking.RankAsync(promoted, ct);
-        if (observer is not null) await observer.CycleRecordedAsync(record, ct);
     }
 
     private async Task MergeSampleLedgerAsync(RecordInput input, CancellationToken ct)

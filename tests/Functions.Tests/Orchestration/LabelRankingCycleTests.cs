@@ -40,22 +40,9 @@ public sealed class LabelRankingCycleTests
         {
             [sure.Id.Value] = [0.97], [undecided.Id.Value] = [0.5],
         });
-        var steps = new CycleSteps(host.Store, host.Ledger, host.Cycles, new WritesModelBackend(host.Store), predictor,
-            new NoTracker(), host.Registry, new TableSampleLedgerStore(host.Storage.Tables, Azurite.UniqueTablePrefix()), new CycleStepsOptions());
-        await using var durable = await DurableTaskTestHost.StartAsync(r => r.AddAutoRetrain(), new DurableTaskTestHostOptions
-        {
-            ConfigureServices = services => services.AddSingleton<ICycleSteps>(steps),
-            LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
-        });
-        var request = new CycleRequest(host.Project, $"{host.Project}-cycle-{Guid.NewGuid():N}", ["test"],
-            [new TrainingConfig { Sampler = "uniform" }], null, new ManagerConfig { PollInterval = TimeSpan.FromMilliseconds(100) });
+        var request = NewRequest(host);
+        var result = await RunCycleAsync(host, predictor, request);
 
-        await durable.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingCycleOrchestrator), request,
-            new StartOrchestrationOptions { InstanceId = request.CycleId });
-        var done = await durable.Client.WaitForInstanceCompletionAsync(request.CycleId, getInputsAndOutputs: true,
-            new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token);
-
-        var result = done.ReadOutputAs<CycleResult>()!;
         Assert.True(result.Status == CycleStatus.Promoted, string.Join("; ", result.Reasons));
         string champion = result.ChampionModelId!;
         Assert.Equal(CycleKeys.ModelId(request.CycleId, CycleKeys.CandidateName(request.Candidates[0], 0)), champion);
@@ -77,6 +64,45 @@ public sealed class LabelRankingCycleTests
         Assert.Equal(ranking.ComputedAt, body["rankedAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal(["sure.png"], body["tiles"]!.AsArray().Select(t => t!["sourceName"]!.GetValue<string>()));
         Assert.Equal(predictorCalls, predictor.Calls);
+    }
+
+    [Fact]
+    public async Task Cycle_RankingFails_PromotionAndRecordStandWithTheFailureInTheReasons()
+    {
+        await using var host = await PipelineTestHost.StartAsync();
+        for (int i = 0; i < 8; i++) await AddLabelledTileAsync(host, $"train{i}.png", i < 6 ? Split.Train : Split.Validation);
+        await AddTileAsync(host, "unlabelled.png");
+        var request = NewRequest(host) with { Config = new ManagerConfig { PollInterval = TimeSpan.FromMilliseconds(100), ActivityAttempts = 1 } };
+
+        var result = await RunCycleAsync(host, new EchoPredictor(host.Store, [], failOnUnlabelled: true), request);
+
+        Assert.Equal(CycleStatus.Promoted, result.Status);
+        Assert.Contains(result.Reasons, r => r.StartsWith("recording the cycle failed", StringComparison.Ordinal));
+        Assert.Equal(CycleStatus.Promoted, (await host.Cycles.GetAsync(request.CycleId))!.Status);
+        Assert.Equal(result.ChampionModelId, (await host.Registry.GetChampionAsync()).ModelId);
+        Assert.Null(await LabelRankingStep.ReadAsync(host.Store, result.ChampionModelId!, CancellationToken.None));
+    }
+
+    private static CycleRequest NewRequest(PipelineTestHost host) =>
+        new(host.Project, $"{host.Project}-cycle-{Guid.NewGuid():N}", ["test"],
+            [new TrainingConfig { Sampler = "uniform" }], null, new ManagerConfig { PollInterval = TimeSpan.FromMilliseconds(100) });
+
+    /// <summary>Runs one training cycle through the real steps in the in-process Durable host.</summary>
+    private static async Task<CycleResult> RunCycleAsync(PipelineTestHost host, IModelPredictor predictor, CycleRequest request)
+    {
+        var steps = new CycleSteps(host.Store, host.Ledger, host.Cycles, new WritesModelBackend(host.Store), predictor,
+            new NoTracker(), host.Registry, new TableSampleLedgerStore(host.Storage.Tables, Azurite.UniqueTablePrefix()), new CycleStepsOptions());
+        await using var durable = await DurableTaskTestHost.StartAsync(r => r.AddAutoRetrain(), new DurableTaskTestHostOptions
+        {
+            ConfigureServices = services => services.AddSingleton<ICycleSteps>(steps),
+            LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
+        });
+        await durable.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingCycleOrchestrator), request,
+            new StartOrchestrationOptions { InstanceId = request.CycleId });
+        var done = await durable.Client.WaitForInstanceCompletionAsync(request.CycleId, getInputsAndOutputs: true,
+            new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        return done.ReadOutputAs<CycleResult>()!;
     }
 
     private static async Task<TileRecord> AddTileAsync(PipelineTestHost host, string name, Split split = Split.Train)
@@ -114,7 +140,7 @@ public sealed class LabelRankingCycleTests
     }
 
     /// <summary>Finds exactly the labelled objects on labelled tiles; on the others, one ship per given score.</summary>
-    private sealed class EchoPredictor(IArtifactStore store, Dictionary<string, double[]> unlabelledScores) : IModelPredictor
+    private sealed class EchoPredictor(IArtifactStore store, Dictionary<string, double[]> unlabelledScores, bool failOnUnlabelled = false) : IModelPredictor
     {
         public int Calls { get; private set; }
 
@@ -129,6 +155,8 @@ public sealed class LabelRankingCycleTests
                     var labels = Json.Deserialize<LabelFile>(Encoding.UTF8.GetString(bytes), tile.LabelKey);
                     result.Add(new TilePredictions(tile.TileId, [.. labels.Objects.Select(o => new PredictedObject(o.Class, o.Box, 0.9))]));
                 }
+                else if (failOnUnlabelled)
+                    throw new InvalidOperationException("scoring the unlabelled tiles failed");
                 else
                     result.Add(new TilePredictions(tile.TileId,
                         [.. unlabelledScores.GetValueOrDefault(tile.TileId, []).Select(s => new PredictedObject("ship", [0, 0, 8, 8], s))]));
