@@ -1,6 +1,7 @@
 using AutoRetrain.Core.Cycles;
 using AutoRetrain.Orchestration.Activities;
 using AutoRetrain.Orchestration.Contracts;
+using AutoRetrain.Orchestration.Steps;
 using Microsoft.DurableTask;
 
 namespace AutoRetrain.Orchestration;
@@ -43,7 +44,7 @@ public sealed class TrainingCycleOrchestrator : TaskOrchestrator<CycleRequest, C
             t0 = context.CurrentUtcDateTime;
             var tasks = request.Candidates.Select((config, i) => context.CallSubOrchestratorAsync<TrainingJobResult>(
                 nameof(TrainingJobOrchestrator),
-                new TrainingJobInput(request.CycleId, CandidateName(config, i), prepared.SnapshotKey, request.ChampionModelId,
+                new TrainingJobInput(request.CycleId, CycleKeys.CandidateName(config, i), prepared.SnapshotKey, request.ChampionModelId,
                     prepared.WeightsKeys.ElementAtOrDefault(i), config, request.Config),
                 new SubOrchestrationOptions { InstanceId = JobInstanceId(request.CycleId, i) })).ToList();
             jobs = await Task.WhenAll(tasks);
@@ -100,8 +101,6 @@ public sealed class TrainingCycleOrchestrator : TaskOrchestrator<CycleRequest, C
             : metrics;
 
     public static string JobInstanceId(string cycleId, int candidate) => $"{cycleId}-job-{candidate}";
-
-    private static string CandidateName(TrainingConfig config, int index) => $"{index}-{config.Sampler}";
 
     private static DateTimeOffset Now(TaskOrchestrationContext context) => new(context.CurrentUtcDateTime, TimeSpan.Zero);
 

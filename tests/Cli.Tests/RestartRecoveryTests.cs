@@ -35,7 +35,7 @@ public class RestartRecoveryTests
         {
             Id = "p-cycle-0001", Project = "p", StartedAt = DateTimeOffset.UtcNow, Status = CycleStatus.Training,
         });
-        await workspace.Store.PutAsync(Containers.Runs, CycleSteps.RequestKey("p-cycle-0001"), Encoding.UTF8.GetBytes(Json.Serialize(request)));
+        await workspace.Store.PutAsync(Containers.Runs, CycleKeys.Request("p-cycle-0001"), Encoding.UTF8.GetBytes(Json.Serialize(request)));
 
         var config = new ManagerConfig { PollInterval = TimeSpan.FromSeconds(3) };
         var state = await LocalPipeline.RecoverStateAsync(workspace, "p", config);

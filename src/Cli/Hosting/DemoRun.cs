@@ -201,7 +201,7 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
         while (true)
         {
             if (await workspace.Cycles.GetAsync(cycleId, ct) is { IsFinished: true } record
-                && await workspace.Store.ExistsAsync(Containers.Runs, $"cycles/{cycleId}/mlflow-run-id", ct))
+                && await workspace.Store.ExistsAsync(Containers.Runs, AutoRetrain.Orchestration.Steps.CycleKeys.TrackingRunMarker(cycleId), ct))
                 return record;
             await Task.Delay(200, ct);
         }

@@ -37,7 +37,7 @@ public sealed class DashboardServer : IAsyncDisposable
     }
 
     /// <param name="manager">The cycle manager the commands go to; null serves the stores read-only.</param>
-    /// <param name="predictor">Scores unlabelled tiles for <c>/api/tiles/to-label</c>; null answers 503 there.</param>
+    /// <param name="predictor">Draws the champion's boxes on the report's sample tiles; null leaves them out.</param>
     public static async Task<DashboardServer> StartAsync(ServeOptions options, LocalWorkspace workspace, string project,
         CycleManagerClient? manager, IModelPredictor? predictor, TrainingProgress? progress, CancellationToken ct = default)
     {
@@ -66,7 +66,7 @@ public sealed class DashboardServer : IAsyncDisposable
         api.MapGet("/models", (CancellationToken ct) => Answer(c => ProjectApi.ModelsAsync(workspace.Registry, c), ct));
         api.MapGet("/quarantine", (string? reasonCode, CancellationToken ct) => Answer(c => ProjectApi.QuarantineAsync(workspace.Ledger, reasonCode, c), ct));
         api.MapGet("/tiles/to-label", (string? limit, CancellationToken ct) =>
-            Answer(c => ProjectApi.TilesToLabelAsync(workspace.Ledger, workspace.Registry, predictor, limit, c), ct));
+            Answer(c => ProjectApi.TilesToLabelAsync(workspace.Ledger, workspace.Registry, workspace.Store, limit, c), ct));
         foreach (var (route, kind) in new[] { ("/retrain", SignalKind.ForceRetrain), ("/pause", SignalKind.Pause), ("/resume", SignalKind.Resume) })
             api.MapPost(route, (HttpRequest request, CancellationToken ct) => Answer(async c =>
             {

@@ -55,7 +55,7 @@ public sealed class StrategySelector(double exploration = 1.0)
 
     /// <summary>
     /// The K candidate configurations of a cycle, trained in parallel: the base configuration with each chosen
-    /// sampler. All share the seed, so they differ in the sampler alone and the gate compares like with like.
+    /// sampler (the seed is the base one; <see cref="RetrainPlanner"/> gives each candidate its own).
     /// </summary>
     public IReadOnlyList<CandidatePlan> Candidates(TrainingConfig baseConfig, IReadOnlyList<string> strategies,
         IReadOnlyList<StrategyOutcome> history, int count) =>

@@ -121,7 +121,7 @@ public sealed class ReportWriter(LocalWorkspace workspace, string project, IMode
         foreach (var cycle in cycles)
         {
             string? run = null;
-            if (await workspace.Store.GetAsync(Containers.Runs, $"cycles/{cycle.Id}/mlflow-run-id", ct) is { } id
+            if (await workspace.Store.GetAsync(Containers.Runs, AutoRetrain.Orchestration.Steps.CycleKeys.TrackingRunMarker(cycle.Id), ct) is { } id
                 && Encoding.UTF8.GetString(id).Trim() is { Length: > 0 } runId && Directory.Exists(workspace.MlrunsFolder))
                 run = Directory.EnumerateDirectories(workspace.MlrunsFolder).Select(e => Path.Combine(e, runId)).FirstOrDefault(Directory.Exists);
             var model = versions.FirstOrDefault(v => v.Id == cycle.CandidateModelId);

@@ -47,8 +47,13 @@ public sealed record QuarantineResponse(int Count, IReadOnlyDictionary<string, i
 /// <summary><c>POST /api/retrain|pause|resume</c>: the command was handed to the cycle manager.</summary>
 public sealed record CommandAccepted(string Project, string Command, string? Reason);
 
-/// <summary><c>GET /api/tiles/to-label</c>.</summary>
-public sealed record TilesToLabelResponse(string ModelId, int UnlabelledTiles, int Scored, IReadOnlyList<TileToLabel> Tiles);
+/// <summary>
+/// <c>GET /api/tiles/to-label</c>: the champion's stored ranking (<paramref name="RankedAt"/> null and a <paramref name="Reason"/>
+/// when none is stored yet); <paramref name="LabelledSinceRanking"/> counts the ranked tiles passed over because they were
+/// labelled after the ranking was computed.
+/// </summary>
+public sealed record TilesToLabelResponse(string ModelId, DateTimeOffset? RankedAt, int UnlabelledTiles, int Scored,
+    int LabelledSinceRanking, IReadOnlyList<TileToLabel> Tiles, string? Reason);
 
 public sealed record TileToLabel(string TileId, string SourceName, string ImageKey, double Uncertainty, int Detections);
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using AutoRetrain.Core;
 using AutoRetrain.Core.Ports;
-using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Core.Tiles;
 using AutoRetrain.Orchestration.Contracts;
+using AutoRetrain.Orchestration.Steps;
 using Microsoft.DurableTask.Client;
 
 namespace AutoRetrain.Orchestration.Api;
@@ -17,7 +17,7 @@ namespace AutoRetrain.Orchestration.Api;
 /// </summary>
 public static class ProjectApi
 {
-    public const int DefaultToLabelLimit = 20, MaxToLabelLimit = 500, MaxTilesScored = 2000, MaxReasonLength = 500;
+    public const int DefaultToLabelLimit = 20, MaxToLabelLimit = 500, MaxReasonLength = 500;
 
     /// <summary><c>GET /api/status</c>: counts, pending tiles, the last decision and its reasons, the running cycle's progress.</summary>
     public static async Task<ApiAnswer> StatusAsync(string project, CycleManagerClient? manager, ITileLedger ledger, ICycleStore cycles,
@@ -90,10 +90,11 @@ public static class ProjectApi
     }
 
     /// <summary>
-    /// <c>GET /api/tiles/to-label[?limit=20]</c>: unlabelled tiles ranked by the champion's uncertainty
-    /// (<see cref="UncertaintyRanking"/>); the newest <see cref="MaxTilesScored"/> unlabelled tiles are scored on each call.
+    /// <c>GET /api/tiles/to-label[?limit=20]</c>: the unlabelled tiles ranked by the champion's uncertainty, as computed
+    /// once after its promotion (<see cref="LabelRankingStep"/>) and stored; tiles labelled since are left out. Nothing is
+    /// scored here: without a stored ranking for the champion the answer is an empty list with the reason.
     /// </summary>
-    public static async Task<ApiAnswer> TilesToLabelAsync(ITileLedger ledger, IModelRegistryStore registry, IModelPredictor? predictor,
+    public static async Task<ApiAnswer> TilesToLabelAsync(ITileLedger ledger, IModelRegistryStore registry, IArtifactStore store,
         string? limitText, CancellationToken ct)
     {
         int limit = DefaultToLabelLimit;
@@ -104,25 +105,21 @@ public static class ProjectApi
         if (champion.ModelId is not { } modelId)
             return ApiAnswer.Error(ApiAnswer.Conflict, "noChampion",
                 "tiles are ranked by the champion model's uncertainty, and no model has been promoted yet.");
-        var model = await registry.GetVersionAsync(modelId, ct);
-        if (model is null)
-            return ApiAnswer.Error(ApiAnswer.Conflict, "championMissing", $"the champion pointer names model {modelId}, which is not in the registry.");
-        if (predictor is null)
-            return ApiAnswer.Error(ApiAnswer.ServiceUnavailable, "noPredictor",
-                "this app has no model predictor registered (IModelPredictor), so it cannot score tiles.");
+        var counts = await ledger.GetCountsAsync(ct);
+        int unlabelled = counts.Tiles - counts.Labelled;
+        if (await LabelRankingStep.ReadAsync(store, modelId, ct) is not { } ranking)
+            return ApiAnswer.Success(new TilesToLabelResponse(modelId, null, unlabelled, 0, 0, [],
+                $"no ranking is stored for champion {modelId} yet: tiles are ranked once after each promotion, so the next promotion computes it."));
 
-        var unlabelled = (await ledger.ListTilesAsync(ct)).Where(t => t.LabelState == LabelState.Unlabelled).ToList();
-        var pool = unlabelled.OrderByDescending(t => t.ArrivedAt).Take(MaxTilesScored).ToList();
-        var bySource = pool.ToDictionary(t => t.Id.Value);
-        var predictions = pool.Count == 0 ? []
-            : await predictor.PredictAsync(model.ArtifactKey,
-                [.. pool.Select(t => new SnapshotEntry(t.Id.Value, "", t.Split, t.ImageKey, ""))], ct);
-
-        var ranked = UncertaintyRanking.Rank(predictions.Where(p => bySource.ContainsKey(p.TileId)), limit)
-            .Select(r => new TileToLabel(r.Tile.TileId, bySource[r.Tile.TileId].SourceName, bySource[r.Tile.TileId].ImageKey,
-                Math.Round(r.Uncertainty, 6), r.Tile.Objects.Count))
-            .ToList();
-        return ApiAnswer.Success(new TilesToLabelResponse(modelId, unlabelled.Count, pool.Count, ranked));
+        var tiles = new List<TileToLabel>(limit);
+        int labelledSince = 0;
+        foreach (var tile in ranking.Tiles)
+        {
+            if (tiles.Count == limit) break;
+            if (await ledger.GetTileAsync(new TileId(tile.TileId), ct) is { LabelState: LabelState.Unlabelled }) tiles.Add(tile);
+            else labelledSince++;
+        }
+        return ApiAnswer.Success(new TilesToLabelResponse(modelId, ranking.ComputedAt, unlabelled, ranking.Scored, labelledSince, tiles, null));
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ public sealed class ManagerStateRecovery(IArtifactStore store, ITileLedger ledge
 
         CycleRequest? resume = null;
         if (history.LastOrDefault(c => !c.IsFinished) is { } interrupted
-            && await store.GetAsync(Containers.Runs, CycleSteps.RequestKey(interrupted.Id), ct) is { } request)
+            && await store.GetAsync(Containers.Runs, CycleKeys.Request(interrupted.Id), ct) is { } request)
             resume = Json.Deserialize<CycleRequest>(Encoding.UTF8.GetString(request), interrupted.Id) with { Config = seed.Config };
 
         var recent = history.Where(c => c.IsFinished).TakeLast(Math.Max(0, seed.Config.RecentCyclesKept))

@@ -1,6 +1,7 @@
 using AutoRetrain.Core.Ports;
 using AutoRetrain.Local;
 using AutoRetrain.Local.Training;
+using AutoRetrain.Orchestration.Steps;
 
 namespace AutoRetrain.Core.Tests.Local;
 
@@ -37,7 +38,7 @@ public sealed class TrainerRetryTests : IDisposable
             esac
             """);
         var backend = new LocalProcessTrainingBackend(workspace, new TrainerLauncher("/bin/bash", [script]));
-        string job = await backend.SubmitAsync(new TrainingJobSpec { CycleId = "c-0001", Candidate = "0-uniform", SnapshotKey = "snapshots/s.json", OutputModelKey = "c-0001/0-uniform", Config = new Core.Cycles.TrainingConfig() });
+        string job = await backend.SubmitAsync(new TrainingJobSpec { CycleId = "c-0001", Candidate = "0-uniform", SnapshotKey = "snapshots/s.json", OutputModelKey = CycleKeys.Model("c-0001", "0-uniform"), Config = new Core.Cycles.TrainingConfig() });
         var until = DateTime.UtcNow.AddSeconds(60);
         TrainingJobStatus status;
         while (!(status = await backend.GetStatusAsync(job)).IsTerminal && DateTime.UtcNow < until) await Task.Delay(50);

@@ -16,7 +16,8 @@ public class RetrainPlannerTests
         var plan = Planner.Plan(input, [new StrategyOutcome("uniform", 0.01, 10_000)], new TrainingConfig());
         Assert.True(plan.Decision.Retrain);
         Assert.Equal(["repeat-factor", "active-bias"], plan.Candidates.Select(c => c.Config.Sampler));
-        Assert.Contains(plan.Reasons, r => r.StartsWith("candidate repeat-factor"));
+        Assert.Contains(plan.Reasons, r => r.StartsWith("strategy repeat-factor"));
+        Assert.Equal([42, 43], plan.Candidates.Select(c => c.Config.Seed));
     }
 
     [Fact]
@@ -25,5 +26,15 @@ public class RetrainPlannerTests
         var plan = Planner.Plan(new PolicyInput { Now = Now }, [], new TrainingConfig());
         Assert.False(plan.Decision.Retrain);
         Assert.Empty(plan.Candidates);
+    }
+
+    [Fact]
+    public void Plan_ForcedWhilePolicyWaits_RetrainsWithTheForceReasonFirst()
+    {
+        var plan = Planner.Plan(new PolicyInput { Now = Now }, [], new TrainingConfig(), forceReason: "operator asked");
+        Assert.False(plan.Decision.Retrain);
+        Assert.True(plan.Retrain);
+        Assert.Equal("operator asked", plan.Reasons[0]);
+        Assert.Equal(2, plan.Candidates.Count);
     }
 }

@@ -5,6 +5,7 @@ using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Core.Tiles;
 using AutoRetrain.Functions.Http;
 using AutoRetrain.Orchestration.Api;
+using AutoRetrain.Orchestration.Steps;
 using AutoRetrain.Functions.Tests.Ingestion;
 
 namespace AutoRetrain.Functions.Tests.Http;
@@ -169,7 +170,7 @@ public sealed class HttpApiTests
     public async Task TilesToLabel_BadLimit_IsABadRequest(string query)
     {
         await using var host = await PipelineTestHost.StartAsync();
-        var (code, body) = Api.Read(await new TilesToLabelFunction(host.Ledger, host.Registry).TilesToLabel(Api.Get(query)));
+        var (code, body) = Api.Read(await new TilesToLabelFunction(host.Ledger, host.Registry, host.Store).TilesToLabel(Api.Get(query)));
         Assert.Equal(400, code);
         Assert.Equal("invalidLimit", body["error"]!["code"]!.GetValue<string>());
     }
@@ -178,13 +179,30 @@ public sealed class HttpApiTests
     public async Task TilesToLabel_NoChampion_IsAConflict()
     {
         await using var host = await PipelineTestHost.StartAsync();
-        var (code, body) = Api.Read(await new TilesToLabelFunction(host.Ledger, host.Registry, new ScoresByTile([])).TilesToLabel(Api.Get()));
+        var (code, body) = Api.Read(await new TilesToLabelFunction(host.Ledger, host.Registry, host.Store).TilesToLabel(Api.Get()));
         Assert.Equal(409, code);
         Assert.Equal("noChampion", body["error"]!["code"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task TilesToLabel_WithChampion_RanksUnlabelledTilesMostUncertainFirst()
+    public async Task TilesToLabel_ChampionWithoutAStoredRanking_EmptyListWithTheReason()
+    {
+        await using var host = await PipelineTestHost.StartAsync();
+        string modelId = $"m-{Guid.NewGuid():N}";
+        await host.Registry.TryAddVersionAsync(Model(modelId, null));
+        await host.Registry.TrySetChampionAsync(new ChampionState { ModelId = modelId }, null);
+
+        var (code, body) = Api.Read(await new TilesToLabelFunction(host.Ledger, host.Registry, host.Store).TilesToLabel(Api.Get()));
+
+        Assert.Equal(200, code);
+        Assert.Equal(modelId, body["modelId"]!.GetValue<string>());
+        Assert.Empty(body["tiles"]!.AsArray());
+        Assert.Null(body["rankedAt"]);
+        Assert.Contains("no ranking is stored", body["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task TilesToLabel_StoredRanking_ServedMostUncertainFirstWithoutScoringAndWithoutTilesLabelledSince()
     {
         await using var host = await PipelineTestHost.StartAsync();
         var sure = TestTiles.New("sure.png");
@@ -193,28 +211,49 @@ public sealed class HttpApiTests
         var labelled = TestTiles.New("labelled.png");
         foreach (var tile in new[] { sure, undecided, empty, labelled }) await host.Ledger.AddTileAsync(tile);
         await host.Ledger.SetLabelsAsync(labelled.Id, new string('a', 64), "labels/aa/x.labels.json", new Dictionary<string, int> { ["ship"] = 1 }, At);
-        await host.Registry.TryAddVersionAsync(Model("m-1", null));
-        await host.Registry.TrySetChampionAsync(new ChampionState { ModelId = "m-1" }, null);
+        string modelId = $"m-{Guid.NewGuid():N}";
+        await host.Registry.TryAddVersionAsync(Model(modelId, null));
+        await host.Registry.TrySetChampionAsync(new ChampionState { ModelId = modelId }, null);
         var predictor = new ScoresByTile(new()
         {
             [sure.Id.Value] = [0.97, 0.02], [undecided.Id.Value] = [0.9, 0.55], [empty.Id.Value] = [], [labelled.Id.Value] = [0.5],
         });
+        var ranking = await new LabelRankingStep(host.Store, host.Ledger, host.Registry, predictor).RankAsync(modelId, CancellationToken.None);
+        Assert.Equal(3, ranking.Scored);
+        Assert.DoesNotContain(labelled.Id.Value, predictor.Asked);
+        var function = new TilesToLabelFunction(host.Ledger, host.Registry, host.Store);
 
-        var (code, body) = Api.Read(await new TilesToLabelFunction(host.Ledger, host.Registry, predictor).TilesToLabel(Api.Get("?limit=2")));
+        var (code, body) = Api.Read(await function.TilesToLabel(Api.Get("?limit=2")));
 
         Assert.Equal(200, code);
-        Assert.Equal("m-1", body["modelId"]!.GetValue<string>());
-        Assert.Equal(3, body["unlabelledTiles"]!.GetValue<int>());
+        Assert.Equal(modelId, body["modelId"]!.GetValue<string>());
+        Assert.Equal(ranking.ComputedAt, body["rankedAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal(["undecided.png", "sure.png"], body["tiles"]!.AsArray().Select(t => t!["sourceName"]!.GetValue<string>()));
         Assert.Equal(0.9, body["tiles"]![0]!["uncertainty"]!.GetValue<double>(), 6);
-        Assert.Equal("m-1", predictor.ModelKeys.Single());
-        Assert.DoesNotContain(labelled.Id.Value, predictor.Asked);
+
+        // Labelled after the ranking: passed over, the next one moves up; the predictor is never asked again.
+        await host.Ledger.SetLabelsAsync(undecided.Id, new string('b', 64), "labels/bb/y.labels.json", new Dictionary<string, int> { ["ship"] = 1 }, At);
+        (code, body) = Api.Read(await function.TilesToLabel(Api.Get("?limit=2")));
+        Assert.Equal(["sure.png", "empty.png"], body["tiles"]!.AsArray().Select(t => t!["sourceName"]!.GetValue<string>()));
+        Assert.Equal(1, body["labelledSinceRanking"]!.GetValue<int>());
+        Assert.Single(predictor.ModelKeys);
+
+        // A retried ranking step finds the stored ranking and scores nothing.
+        var again = await new LabelRankingStep(host.Store, host.Ledger, host.Registry, new ThrowingPredictor()).RankAsync(modelId, CancellationToken.None);
+        Assert.Equal(ranking.ComputedAt, again.ComputedAt);
     }
 
     private static ModelVersion Model(string id, string? parent) => new()
     {
         Id = id, ParentModelId = parent, SnapshotId = "s", CycleId = "c", CreatedAt = At.AddMinutes(id[^1]), Classes = ["ship"], ArtifactKey = id,
     };
+
+    /// <summary>Fails if asked: the API must never score.</summary>
+    internal sealed class ThrowingPredictor : IModelPredictor
+    {
+        public Task<IReadOnlyList<TilePredictions>> PredictAsync(string modelKey, IReadOnlyList<SnapshotEntry> tiles, CancellationToken ct = default) =>
+            throw new InvalidOperationException("the predictor was called");
+    }
 
     /// <summary>A predictor with fixed detection scores per tile (the detector itself is tested in the trainer's project).</summary>
     private sealed class ScoresByTile(Dictionary<string, double[]> scores) : IModelPredictor

@@ -3,6 +3,7 @@ using AutoRetrain.Cloud.MachineLearning;
 using AutoRetrain.Core;
 using AutoRetrain.Core.Cycles;
 using AutoRetrain.Core.Ports;
+using AutoRetrain.Orchestration.Steps;
 
 namespace AutoRetrain.Functions.Tests.MachineLearning;
 
@@ -17,7 +18,7 @@ public sealed class AzureMlTrainingBackendTests
         WeightsKey = weights,
         OutputModelKey = "m-0002",
         Config = new TrainingConfig { Sampler = "repeat-factor", Epochs = 12, LearningRate = 0.0005, Seed = 7 },
-        ConfigKey = "cycles/default-cycle-0002/repeat-factor/training-config.json",
+        ConfigKey = CycleKeys.TrainingConfig("default-cycle-0002", "repeat-factor"),
     };
 
     [Fact]

@@ -4,6 +4,7 @@ using AutoRetrain.Core.Registry;
 using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Orchestration;
 using AutoRetrain.Orchestration.Contracts;
+using AutoRetrain.Orchestration.Steps;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -36,22 +37,22 @@ public sealed class CloudStateRecoveryTests
         await provider.GetRequiredService<ICycleStore>().UpsertAsync(new CycleRecord
         {
             Id = cycleId, Project = "rec", StartedAt = now.AddHours(-3), EndedAt = now.AddHours(-2), Status = CycleStatus.Promoted,
-            SnapshotId = snapshot.Id, CandidateModelId = $"{cycleId}-0-uniform",
+            SnapshotId = snapshot.Id, CandidateModelId = CycleKeys.ModelId(cycleId, "0-uniform"),
         });
         var registry = new ModelRegistry(provider.GetRequiredService<IModelRegistryStore>());
         await registry.RegisterAsync(new ModelVersion
         {
-            Id = $"{cycleId}-0-uniform", SnapshotId = snapshot.Id, CycleId = cycleId, CreatedAt = now.AddHours(-2), Classes = ["ship"],
-            ArtifactKey = $"{cycleId}/0-uniform",
+            Id = CycleKeys.ModelId(cycleId, "0-uniform"), SnapshotId = snapshot.Id, CycleId = cycleId, CreatedAt = now.AddHours(-2), Classes = ["ship"],
+            ArtifactKey = CycleKeys.Model(cycleId, "0-uniform"),
         });
-        await registry.PromoteAsync($"{cycleId}-0-uniform", null, ["first model"], now.AddHours(-2));
+        await registry.PromoteAsync(CycleKeys.ModelId(cycleId, "0-uniform"), null, ["first model"], now.AddHours(-2));
         for (int i = 6; i < 10; i++) await AddAsync(i);
 
         var state = await provider.GetRequiredService<ICycleSteps>().RecoverStateAsync(new ManagerState { Project = "rec" }, CancellationToken.None);
 
         Assert.True(state.Recovered);
         Assert.Equal(1, state.CyclesStarted);
-        Assert.Equal($"{cycleId}-0-uniform", state.ChampionModelId);
+        Assert.Equal(CycleKeys.ModelId(cycleId, "0-uniform"), state.ChampionModelId);
         Assert.Equal(4, state.Pending.NewTiles);
         Assert.Equal(8, state.Pending.NewObjectsPerClass["ship"]);
         Assert.Equal(cycleId, Assert.Single(state.RecentCycles).CycleId);
