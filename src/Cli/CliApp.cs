@@ -6,6 +6,12 @@ namespace AutoRetrain.Cli;
 /// <summary>The <c>autoretrain</c> command tree. Each command lives in Commands/, one per file.</summary>
 public static class CliApp
 {
+    /// <summary>How long a command may take to stop cleanly after SIGINT or SIGTERM.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>The exit code of a command stopped by a signal before it finished (128 + SIGINT, as shells report it).</summary>
+    public const int InterruptedExitCode = 130;
+
     public static RootCommand Build()
     {
         var root = new RootCommand("AutoRetrain: keeps an overhead-imagery object detector up to date as labelled imagery arrives.");
@@ -18,8 +24,19 @@ public static class CliApp
     {
         try
         {
-            // System.CommandLine would otherwise print the stack trace of every exception itself.
-            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // System.CommandLine would otherwise print the stack trace of every exception itself. On SIGINT or SIGTERM it
+            // cancels the command's token and waits for the command to finish: long enough for a host to stop its trainer
+            // and record the job as interrupted (the trainers are also killed when the process exits without that).
+            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = ShutdownGrace,
+            });
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || ex is Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled })
+        {
+            Console.Error.WriteLine("stopped: interrupted before the command finished.");
+            return InterruptedExitCode;
         }
         catch (AutoRetrainException ex)
         {
