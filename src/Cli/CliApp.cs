@@ -6,7 +6,7 @@ namespace AutoRetrain.Cli;
 /// <summary>The <c>autoretrain</c> command tree. Each command lives in Commands/, one per file.</summary>
 public static class CliApp
 {
-    /// <summary>How long a command may take to stop cleanly after SIGINT or SIGTERM.</summary>
+    /// <summary>How long a hosting command (watch, serve, demo) may take to stop cleanly after SIGINT or SIGTERM.</summary>
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(30);
 
     /// <summary>The exit code of a command stopped by a signal before it finished (128 + SIGINT, as shells report it).</summary>
@@ -25,13 +25,13 @@ public static class CliApp
         try
         {
             // System.CommandLine would otherwise print the stack trace of every exception itself. On SIGINT or SIGTERM it
-            // cancels the command's token and waits for the command to finish: long enough for a host to stop its trainer
-            // and record the job as interrupted (the trainers are also killed when the process exits without that).
-            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration
-            {
-                EnableDefaultExceptionHandler = false,
-                ProcessTerminationTimeout = ShutdownGrace,
-            });
+            // cancels the command's token and waits for the command to finish: for a host, long enough to stop its trainer
+            // and record the job as interrupted (its trainers are also killed when the process exits without that); other
+            // commands keep the library's short wait, so Ctrl-C on one that does not watch its token still ends it soon.
+            var parse = Build().Parse(args);
+            var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            if (parse.CommandResult.Command.Name is "watch" or "serve" or "demo") configuration.ProcessTerminationTimeout = ShutdownGrace;
+            return await parse.InvokeAsync(configuration);
         }
         catch (Exception ex) when (ex is OperationCanceledException || ex is Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled })
         {
