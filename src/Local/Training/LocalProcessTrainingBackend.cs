@@ -65,8 +65,9 @@ public sealed record TrainerEvent(string JobId, string Event, JsonElement Payloa
 /// The local training backend: the trainer command line as a child process on this machine, followed through
 /// its JSON-lines stdout. Submit is idempotent per job id (cycle + candidate), so a retried activity does not
 /// start a second training. A job's final status is written to <c>runs/jobs/&lt;id&gt;/status.json</c>; a job
-/// that was running when the host stopped reads back as interrupted (not completed), so the restarted host's resumed
-/// cycle trains it again. Disposing the backend (the host stopping: SIGTERM, Ctrl-C) kills every trainer process tree and
+/// that was running when the host stopped reads back as interrupted (not completed), so the restarted host trains it
+/// again: the in-memory host's resumed cycle submits it anew, and on the durable backend, where the cycle's orchestration
+/// survives and keeps polling, reading its status restarts it from its saved spec (<c>spec.json</c>). Disposing the backend (the host stopping: SIGTERM, Ctrl-C) kills every trainer process tree and
 /// records its job as interrupted; a process that exits without disposing it still kills them (ProcessExit).
 /// </summary>
 public sealed class LocalProcessTrainingBackend : ITrainingBackend, IAsyncDisposable
@@ -97,7 +98,7 @@ public sealed class LocalProcessTrainingBackend : ITrainingBackend, IAsyncDispos
     {
         string jobId = JobIdFor(spec);
         // A job that already completed (before a restart, say) is not trained again.
-        if (!_jobs.ContainsKey(jobId) && (await GetStatusAsync(jobId, ct)).State == TrainingJobState.Completed) return jobId;
+        if (!_jobs.ContainsKey(jobId) && (await SavedStatusAsync(jobId, ct)).State == TrainingJobState.Completed) return jobId;
         // A host that is stopping starts nothing: the cycle that asked is resumed, and submits again, after the restart.
         if (_stopping) return jobId;
         _jobs.GetOrAdd(jobId, id => Start(id, spec));
@@ -107,6 +108,10 @@ public sealed class LocalProcessTrainingBackend : ITrainingBackend, IAsyncDispos
     public async Task<TrainingJobStatus> GetStatusAsync(string jobId, CancellationToken ct = default)
     {
         var status = _jobs.TryGetValue(jobId, out var job) ? job.Status : await SavedStatusAsync(jobId, ct);
+        // A job an earlier host was running when it stopped (or was killed): its cycle is still waiting for it (the durable
+        // backend kept the cycle's orchestration), so it is trained again here from the spec it was submitted with.
+        if (job is null && !_stopping && status.Message == InterruptedMessage && await SavedSpecAsync(jobId, ct) is { } spec)
+            status = _jobs.GetOrAdd(jobId, id => Start(id, spec)).Status;
         // While the host stops, no unfinished job reads as ended: the cycle must not be recorded as failed because its
         // trainer was killed by the shutdown; it stays unfinished and the restarted host runs it again.
         return _stopping && status.State != TrainingJobState.Completed
@@ -181,6 +186,13 @@ public sealed class LocalProcessTrainingBackend : ITrainingBackend, IAsyncDispos
 
     private static string StatusKey(string jobId) => $"jobs/{jobId}/status.json";
 
+    private static string SpecKey(string jobId) => $"jobs/{jobId}/spec.json";
+
+    private async Task<TrainingJobSpec?> SavedSpecAsync(string jobId, CancellationToken ct) =>
+        await workspace.Store.GetAsync(Containers.Runs, SpecKey(jobId), ct) is { } saved
+            ? Json.Deserialize<TrainingJobSpec>(System.Text.Encoding.UTF8.GetString(saved), SpecKey(jobId))
+            : null;
+
     private Job Start(string jobId, TrainingJobSpec spec)
     {
         var info = new ProcessStartInfo(launcher.FileName)
@@ -190,6 +202,8 @@ public sealed class LocalProcessTrainingBackend : ITrainingBackend, IAsyncDispos
             UseShellExecute = false,
         };
         foreach (var a in ArgumentsFor(spec)) info.ArgumentList.Add(a);
+        // What a later host needs to train the job again if this one stops while it runs.
+        workspace.Store.PutAsync(Containers.Runs, SpecKey(jobId), System.Text.Encoding.UTF8.GetBytes(Json.Serialize(spec))).GetAwaiter().GetResult();
         // TorchSharp 0.107 turns numbers passed to ops (BatchNorm's num_batches_tracked.add_(1), optimiser steps) into
         // native Scalars that only a finaliser frees, with nothing keeping them alive during the native call; a
         // collection at that moment frees one under the call (seen as trainer crashes, exit 134, in BatchNorm.forward).
