@@ -26,6 +26,8 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
         state = state with { Generation = state.Generation + 1, Version = context.Version };
         // Versioned behaviour: a generation begun by older code replays by the rule its history was written with.
         bool timeoutsCount = OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.TimeoutsCountTowardsTheCap);
+        bool forcedNow = OrchestrationVersions.AtLeast(context.Version, OrchestrationVersions.DrainedCommandsDecideAtOnce);
+        bool forcedTried = false; // once per generation, so a decision that keeps failing waits for the next check
         int handled = 0;
         bool stop = false;
         SetStatus(context, state, running: null);
@@ -66,8 +68,10 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
         while (!stop && handled < state.Config.MaxSignalsPerGeneration)
         {
             // Paused: only signals matter (resume, stop); the timer path waits its own interval.
+            // A forced retrain drained into the state (sent while the last cycle finished) is a command: decided now.
+            bool forced = forcedNow && !forcedTried && !state.Paused && state.ForceReason is not null;
             var due = state.Paused ? now + state.Config.CheckInterval
-                : state.UndecidedTiles >= state.Config.DecisionBatchTiles ? now
+                : state.UndecidedTiles >= state.Config.DecisionBatchTiles || forced ? now
                 : Earliest(state.DecideBy, state.NextCheckAt!.Value);
             var timeout = due - now;
             ManagerSignal? signal = null;
@@ -99,6 +103,11 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
             else if (state.Paused)
             {
                 state = state with { NextCheckAt = now + state.Config.CheckInterval };
+            }
+            else if (forced)
+            {
+                trigger = DecisionTrigger.Command;
+                forcedTried = true;
             }
             else if (state.NextCheckAt <= now)
             {

@@ -16,10 +16,16 @@ public static class OrchestrationVersions
     /// The version this code starts instances with; host.json's <c>defaultVersion</c> must equal it (tested). Always
     /// major.minor: such strings compare as versions ("10.0" after "2.0"), while bare "10" and "2" compare as text.
     /// </summary>
-    public const string Current = "2.0";
+    public const string Current = "2.1";
 
     /// <summary>Timeouts count towards a manager generation's cap (before: only signals did, and an idle manager's history grew).</summary>
     public const string TimeoutsCountTowardsTheCap = "2.0";
+
+    /// <summary>
+    /// A forced retrain already in the state (a command drained while a cycle finished) is decided at once (before: it
+    /// waited for the next check interval, 30 minutes by default, because only a command received by the wait triggered).
+    /// </summary>
+    public const string DrainedCommandsDecideAtOnce = "2.1";
 
     /// <summary>True when the instance's version is at least <paramref name="version"/>; an unversioned instance (started
     /// before versioning) is older than every version.</summary>

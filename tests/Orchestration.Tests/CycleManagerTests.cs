@@ -115,6 +115,27 @@ public class CycleManagerTests
     }
 
     [Fact]
+    public async Task Manager_ForceRetrainSentWhileACycleRuns_StartsTheNextCycleWithoutWaitingForTheCheck()
+    {
+        // The dashboard's button pressed while the first cycle still finishes: the signal waits in the buffer, is drained
+        // into the state at the end of the generation, and must trigger a decision at once, not at the next check (1 hour).
+        await using var h = await StartAsync(s =>
+        {
+            s.RetrainAtTiles = 4;
+            s.Behaviour = ScriptedSteps.JobBehaviour.WaitForRelease;
+        });
+        await h.Manager.EnsureStartedAsync(Initial("force-during"));
+        await h.Manager.SignalAsync("force-during", new ManagerSignal(SignalKind.TilesRegistered, Batch("a", 4)));
+        await h.Steps.TrainingStarted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await h.Manager.SignalAsync("force-during", new ManagerSignal(SignalKind.ForceRetrain, Reason: "pressed during the cycle"));
+        h.Steps.Release.SetResult();
+
+        var status = await h.WaitForAsync("force-during", s => s.CyclesStarted == 2);
+        Assert.Contains(h.Steps.Decisions, d => d.State.ForceReason == "pressed during the cycle");
+        Assert.Equal(2, status.CyclesStarted);
+    }
+
+    [Fact]
     public async Task Manager_Stop_CompletesTheOrchestration()
     {
         await using var h = await StartAsync(s => s.RetrainAtTiles = int.MaxValue);

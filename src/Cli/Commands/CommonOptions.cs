@@ -36,18 +36,23 @@ internal sealed class TrainingOptions
         command.Options.Add(Config);
     }
 
+    /// <summary>The configuration key each option sets.</summary>
+    private (string Key, Option Option)[] Keyed => [("Training:Epochs", Epochs), ("Training:InputSize", ImageSize), ("Trainer:BatchSize", Batch), ("Trainer:Device", Device)];
+
     /// <summary>The options given on the command line, as configuration keys (the last layer).</summary>
-    public Dictionary<string, string?> ToConfiguration(ParseResult parse) => new()
+    public Dictionary<string, string?> ToConfiguration(ParseResult parse) => Keyed.ToDictionary(k => k.Key, k => k.Option switch
     {
-        ["Training:Epochs"] = Text(parse.GetValue(Epochs)),
-        ["Training:InputSize"] = Text(parse.GetValue(ImageSize)),
-        ["Trainer:BatchSize"] = Text(parse.GetValue(Batch)),
-        ["Trainer:Device"] = parse.GetValue(Device),
-    };
+        Option<int?> number => Text(parse.GetValue(number)),
+        Option<string?> text => parse.GetValue(text),
+        _ => throw new InvalidOperationException($"option {k.Option.Name} has no configuration text"),
+    });
+
+    /// <summary>The option behind each configuration key, for errors that name where a value came from.</summary>
+    public Dictionary<string, string> OptionNames() => Keyed.ToDictionary(k => k.Key, k => k.Option.Name, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The effective settings of a command: its defaults, the file, the environment, these options.</summary>
     public Configuration.LocalConfiguration Load(ParseResult parse, string? workdir, Configuration.LocalSettings defaults) =>
-        Configuration.LocalConfiguration.Load(workdir, parse.GetValue(Config), defaults, ToConfiguration(parse));
+        Configuration.LocalConfiguration.Load(workdir, parse.GetValue(Config), defaults, ToConfiguration(parse), OptionNames());
 
     private static string? Text(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

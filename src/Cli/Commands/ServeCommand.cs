@@ -70,6 +70,14 @@ public static partial class Commands
                 int scan = 0;
                 while (!ct.IsCancellationRequested)
                 {
+                    // Stopped (SIGTERM, Ctrl-C) anywhere in the loop: a service asked to stop ends normally, after the finally.
+                    try { await ScanAndSignalAsync(); }
+                    catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or Grpc.Core.RpcException) { break; }
+                    try { await Task.Delay(watcher?.PollInterval ?? TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { break; }
+                }
+
+                async Task ScanAndSignalAsync()
+                {
                     if (watcher is not null && pipeline is not null)
                     {
                         var outcomes = await watcher.ScanOnceAsync(ct: ct);
@@ -80,7 +88,6 @@ public static partial class Commands
                             AnsiConsole.MarkupLineInterpolated($"ingested {outcomes.Count} files; cycle manager told: {tiles.NewTiles} newly labelled tiles");
                         }
                     }
-                    try { await Task.Delay(watcher?.PollInterval ?? TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { break; }
                 }
             }
             finally

@@ -64,8 +64,8 @@ public static partial class Commands
             FolderWatcher.EnsureOutsideStore(watched, workspace.Root, workspace.IncomingFolder);
             var watcher = new FolderWatcher(watched, workspace.CreateIngestion(new IngestionOptions { ClosedClassSet = closed }));
             string name = parse.GetValue(project)!;
+            var (options, trainer) = training.Load(parse, workspace.Root, DefaultsFor(name)).Bind(); // refused before any work
             AnsiConsole.MarkupLineInterpolated($"Watching [bold]{watcher.Folder}[/] → store [bold]{workspace.Root}[/]");
-            var (options, trainer) = training.Load(parse, workspace.Root, DefaultsFor(name)).Bind();
             LocalPipeline? pipeline = parse.GetValue(ingestOnly) ? null
                 : await LocalPipeline.StartAsync(workspace, name, options,
                     new ManagerConfig { PollInterval = TimeSpan.FromSeconds(1), MaxPollInterval = TimeSpan.FromSeconds(5) }, trainer,
@@ -95,6 +95,10 @@ public static partial class Commands
                 }
                 while (!ct.IsCancellationRequested);
                 if (pipeline is not null && parse.GetValue(once)) await WaitUntilIdleAsync(pipeline, name, decisionsBefore + sent, report, ct);
+            }
+            catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or Grpc.Core.RpcException)
+            {
+                // Stopped by SIGTERM or Ctrl-C: a service asked to stop ends normally, its trainer stopped by the finally.
             }
             finally
             {

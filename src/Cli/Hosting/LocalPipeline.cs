@@ -105,20 +105,26 @@ public sealed class LocalPipeline : IAsyncDisposable
             .RecoverAsync(new ManagerState { Project = project, Config = config });
 
     /// <summary>
-    /// In memory: stops the manager (it completes its orchestration cleanly), then the host. On the durable backend the
-    /// manager stays in the task hub (a cycle in flight included) and the next start carries on with it.
+    /// First the trainer: its process tree is killed and its job recorded as interrupted, while the cycle stays
+    /// unfinished (Training) so that the next start runs it again under its own id. Then, in memory, an idle manager is
+    /// stopped (it completes its orchestration cleanly; one in a cycle is abandoned with the process), then the host. On the
+    /// durable backend the manager stays in the task hub (a cycle in flight included) and the next start carries on with it.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        await Backend.DisposeAsync();
         if (!Durable)
         {
             try
             {
-                await Manager.SignalAsync(Project, new ManagerSignal(SignalKind.Stop));
                 using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await Client.WaitForInstanceCompletionAsync(CycleManagerOrchestrator.InstanceIdFor(Project), wait.Token);
+                if (await Manager.GetStatusAsync(Project, wait.Token) is not { RunningCycle: not null })
+                {
+                    await Manager.SignalAsync(Project, new ManagerSignal(SignalKind.Stop), wait.Token);
+                    await Client.WaitForInstanceCompletionAsync(CycleManagerOrchestrator.InstanceIdFor(Project), wait.Token);
+                }
             }
-            catch (OperationCanceledException) { /* a manager busy in a cycle is abandoned with the process */ }
+            catch (OperationCanceledException) { /* a manager that does not stop in time is abandoned with the process */ }
         }
         await Host.DisposeAsync();
         Predictor.Dispose();

@@ -20,12 +20,7 @@ public sealed class PromotionGate
 
     public PromotionGate(PromotionGateOptions options)
     {
-        if (options.BootstrapResamples < 100)
-            throw new AutoRetrainException($"Promotion gate: {options.BootstrapResamples} bootstrap resamples are too few for a percentile interval; use at least 100 (1000 is usual).");
-        if (options.Confidence is <= 0 or >= 1)
-            throw new AutoRetrainException($"Promotion gate: confidence {options.Confidence} must lie strictly between 0 and 1.");
-        if (options.MinMapGain < 0 || options.ClassRegressionTolerance < 0 || options.EarlierDataTolerance < 0)
-            throw new AutoRetrainException("Promotion gate: the mAP margin and the class and earlier-data tolerances must be ≥ 0.");
+        if (options.Problems().FirstOrDefault() is { } problem) throw new AutoRetrainException(problem.Describe("Promotion gate"));
         _options = options;
     }
 

@@ -24,4 +24,21 @@ public sealed record PromotionGateOptions
     public int BootstrapResamples { get; init; } = 1000;
     public double Confidence { get; init; } = 0.95;
     public int Seed { get; init; } = 17;
+
+    /// <summary>Every value outside its range, keyed as configuration names it (<c>Gate:Confidence</c>); the gate refuses
+    /// the first, the CLI lists them all at start-up.</summary>
+    public IEnumerable<SettingProblem> Problems()
+    {
+        static string T(double v) => SettingProblem.Text(v);
+        if (BootstrapResamples < 100)
+            yield return new("Gate:BootstrapResamples", T(BootstrapResamples), "at least 100 (too few for a percentile interval; 1000 is usual)");
+        if (Confidence is not (> 0 and < 1)) yield return new("Gate:Confidence", T(Confidence), "in (0, 1)");
+        foreach (var (key, value) in new[]
+        {
+            ("Gate:MinMapGain", MinMapGain), ("Gate:ClassRegressionTolerance", ClassRegressionTolerance),
+            ("Gate:FirstModelMinMap", FirstModelMinMap), ("Gate:EarlierDataTolerance", EarlierDataTolerance),
+        })
+            if (!(value >= 0 && value <= 1)) yield return new(key, T(value), "in [0, 1] (mAP points)");
+        if (EarlierDataMinTiles < 0) yield return new("Gate:EarlierDataMinTiles", T(EarlierDataMinTiles), "0 or more");
+    }
 }

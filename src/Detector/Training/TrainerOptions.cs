@@ -40,34 +40,40 @@ public sealed record TrainerOptions : TrainingConfig
         return Json.Deserialize<TrainerOptions>(File.ReadAllText(path), path).Validated(path);
     }
 
-    public TrainerOptions Validated(string source)
+    /// <summary>The configuration, refused with the first value outside its range, named with <paramref name="source"/>.</summary>
+    public TrainerOptions Validated(string source) =>
+        Problems(this).FirstOrDefault() is { } problem ? throw new AutoRetrainException(problem.Describe(source)) : this;
+
+    /// <summary>
+    /// Every value of a training configuration outside what the trainer accepts, keyed by its JSON name; the one
+    /// place these ranges are written (the trainer's <c>--config</c>, and the CLI's configuration at start-up).
+    /// </summary>
+    public static IEnumerable<SettingProblem> Problems(TrainingConfig c)
     {
-        if (Epochs < 1) throw new AutoRetrainException($"{source}: epochs must be at least 1, got {Epochs}.");
-        if (MaxSteps is < 1) throw new AutoRetrainException($"{source}: maxSteps must be at least 1, got {MaxSteps}.");
-        if (BatchSize < 1) throw new AutoRetrainException($"{source}: batchSize must be at least 1, got {BatchSize}.");
-        if (InputSize < 32 || InputSize % 16 != 0) throw new AutoRetrainException($"{source}: inputSize must be a multiple of 16 and at least 32, got {InputSize}.");
-        if (!(LearningRate > 0)) throw new AutoRetrainException($"{source}: learningRate must be positive, got {LearningRate}.");
-        if (TimeBudgetSeconds is { } budget && !(budget > 0))
-            throw new AutoRetrainException($"{source}: timeBudgetSeconds must be positive, got {budget}.");
-        if (PlanScheduleForTimeBudget && TimeBudgetSeconds is null)
-            throw new AutoRetrainException($"{source}: planScheduleForTimeBudget needs a timeBudgetSeconds.");
-        if (!(WarmStartEpochFraction > 0 && WarmStartEpochFraction <= 1))
-            throw new AutoRetrainException($"{source}: warmStartEpochFraction must lie in (0, 1], got {WarmStartEpochFraction}.");
-        if (!(WarmStartLearningRateFactor > 0 && WarmStartLearningRateFactor <= 1))
-            throw new AutoRetrainException($"{source}: warmStartLearningRateFactor must lie in (0, 1], got {WarmStartLearningRateFactor}.");
-        if (!(WeightAverageDecay >= 0 && WeightAverageDecay < 1))
-            throw new AutoRetrainException($"{source}: weightAverageDecay must lie in [0, 1), got {WeightAverageDecay}.");
-        if (!(ClassBalancedLossBeta >= 0 && ClassBalancedLossBeta < 1))
-            throw new AutoRetrainException($"{source}: classBalancedLossBeta must lie in [0, 1), got {ClassBalancedLossBeta}.");
-        if (!(BackgroundWindowFraction >= 0 && BackgroundWindowFraction <= 1))
-            throw new AutoRetrainException($"{source}: backgroundWindowFraction must lie in [0, 1], got {BackgroundWindowFraction}.");
-        if (InputScale is { } inputScale && !(inputScale >= Data.InputScale.Min && inputScale <= Data.InputScale.Max))
-            throw new AutoRetrainException($"{source}: inputScale must lie in [{Data.InputScale.Min}, {Data.InputScale.Max}], got {inputScale}.");
-        if (!(GiouWeight >= 0 && double.IsFinite(GiouWeight)))
-            throw new AutoRetrainException($"{source}: giouWeight must be 0 or positive, got {GiouWeight}.");
-        if (DecodedScenesMegabytes < 1)
-            throw new AutoRetrainException($"{source}: decodedScenesMegabytes must be at least 1, got {DecodedScenesMegabytes}.");
-        return this;
+        static string T(double v) => SettingProblem.Text(v);
+        if (c.Epochs < 1) yield return new("epochs", T(c.Epochs), "at least 1");
+        if (c.MaxSteps is { } steps && steps < 1) yield return new("maxSteps", T(steps), "at least 1");
+        if (c.BatchSize < 1) yield return new("batchSize", T(c.BatchSize), "at least 1");
+        if (c.InputSize < 32 || c.InputSize % 16 != 0) yield return new("inputSize", T(c.InputSize), "a multiple of 16 and at least 32");
+        if (!(c.LearningRate > 0)) yield return new("learningRate", T(c.LearningRate), "positive");
+        if (!(c.WeightDecay >= 0)) yield return new("weightDecay", T(c.WeightDecay), "0 or positive");
+        if (c.Patience < 0) yield return new("patience", T(c.Patience), "0 or more");
+        if (c.TimeBudgetSeconds is { } budget && !(budget > 0)) yield return new("timeBudgetSeconds", T(budget), "positive");
+        if (c.PlanScheduleForTimeBudget && c.TimeBudgetSeconds is null)
+            yield return new("planScheduleForTimeBudget", "true", "false unless a timeBudgetSeconds is given");
+        if (!(c.WarmStartEpochFraction > 0 && c.WarmStartEpochFraction <= 1))
+            yield return new("warmStartEpochFraction", T(c.WarmStartEpochFraction), "in (0, 1]");
+        if (!(c.WarmStartLearningRateFactor > 0 && c.WarmStartLearningRateFactor <= 1))
+            yield return new("warmStartLearningRateFactor", T(c.WarmStartLearningRateFactor), "in (0, 1]");
+        if (!(c.WeightAverageDecay >= 0 && c.WeightAverageDecay < 1)) yield return new("weightAverageDecay", T(c.WeightAverageDecay), "in [0, 1)");
+        if (!(c.ClassBalancedLossBeta >= 0 && c.ClassBalancedLossBeta < 1))
+            yield return new("classBalancedLossBeta", T(c.ClassBalancedLossBeta), "in [0, 1)");
+        if (!(c.BackgroundWindowFraction >= 0 && c.BackgroundWindowFraction <= 1))
+            yield return new("backgroundWindowFraction", T(c.BackgroundWindowFraction), "in [0, 1]");
+        if (c.InputScale is { } inputScale && !(inputScale >= Data.InputScale.Min && inputScale <= Data.InputScale.Max))
+            yield return new("inputScale", T(inputScale), $"in [{T(Data.InputScale.Min)}, {T(Data.InputScale.Max)}]");
+        if (!(c.GiouWeight >= 0 && double.IsFinite(c.GiouWeight))) yield return new("giouWeight", T(c.GiouWeight), "0 or positive");
+        if (c.DecodedScenesMegabytes < 1) yield return new("decodedScenesMegabytes", T(c.DecodedScenesMegabytes), "at least 1");
     }
 
     /// <summary><see cref="TrainingConfig.DecodedScenesMegabytes"/> in bytes.</summary>

@@ -65,13 +65,29 @@ public sealed record TrainerEvent(string JobId, string Event, JsonElement Payloa
 /// The local training backend: the trainer command line as a child process on this machine, followed through
 /// its JSON-lines stdout. Submit is idempotent per job id (cycle + candidate), so a retried activity does not
 /// start a second training. A job's final status is written to <c>runs/jobs/&lt;id&gt;/status.json</c>; a job
-/// that was running when the host stopped reads back as failed ("interrupted").
+/// that was running when the host stopped reads back as interrupted (not completed), so the restarted host trains it
+/// again: the in-memory host's resumed cycle submits it anew, and on the durable backend, where the cycle's orchestration
+/// survives and keeps polling, reading its status restarts it from its saved spec (<c>spec.json</c>). Disposing the backend (the host stopping: SIGTERM, Ctrl-C) kills every trainer process tree and
+/// records its job as interrupted; a process that exits without disposing it still kills them (ProcessExit).
 /// </summary>
-public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, TrainerLauncher launcher, TrainerSettings? settings = null) : ITrainingBackend
+public sealed class LocalProcessTrainingBackend : ITrainingBackend, IAsyncDisposable
 {
-    private readonly TrainerSettings _settings = settings ?? new TrainerSettings();
+    /// <summary>The message of a job the host stopped while it ran.</summary>
+    public const string InterruptedMessage = "interrupted: the host stopped while this job ran";
 
+    private readonly LocalWorkspace workspace;
+    private readonly TrainerLauncher launcher;
+    private readonly TrainerSettings _settings;
     private readonly ConcurrentDictionary<string, Job> _jobs = new();
+    private volatile bool _stopping;
+
+    public LocalProcessTrainingBackend(LocalWorkspace workspace, TrainerLauncher launcher, TrainerSettings? settings = null)
+    {
+        this.workspace = workspace;
+        this.launcher = launcher;
+        _settings = settings ?? new TrainerSettings();
+        AppDomain.CurrentDomain.ProcessExit += KillAllOnExit;
+    }
 
     /// <summary>Every JSON line any job prints (progress, epochs, metrics), for live views.</summary>
     public event Action<TrainerEvent>? EventReceived;
@@ -82,18 +98,58 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
     {
         string jobId = JobIdFor(spec);
         // A job that already completed (before a restart, say) is not trained again.
-        if (!_jobs.ContainsKey(jobId) && (await GetStatusAsync(jobId, ct)).State == TrainingJobState.Completed) return jobId;
+        if (!_jobs.ContainsKey(jobId) && (await SavedStatusAsync(jobId, ct)).State == TrainingJobState.Completed) return jobId;
+        // A host that is stopping starts nothing: the cycle that asked is resumed, and submits again, after the restart.
+        if (_stopping) return jobId;
         _jobs.GetOrAdd(jobId, id => Start(id, spec));
         return jobId;
     }
 
     public async Task<TrainingJobStatus> GetStatusAsync(string jobId, CancellationToken ct = default)
     {
-        if (_jobs.TryGetValue(jobId, out var job)) return job.Status;
+        var status = _jobs.TryGetValue(jobId, out var job) ? job.Status : await SavedStatusAsync(jobId, ct);
+        // A job an earlier host was running when it stopped (or was killed): its cycle is still waiting for it (the durable
+        // backend kept the cycle's orchestration), so it is trained again here from the spec it was submitted with.
+        if (job is null && !_stopping && status.Message == InterruptedMessage && await SavedSpecAsync(jobId, ct) is { } spec)
+            status = _jobs.GetOrAdd(jobId, id => Start(id, spec)).Status;
+        // While the host stops, no unfinished job reads as ended: the cycle must not be recorded as failed because its
+        // trainer was killed by the shutdown; it stays unfinished and the restarted host runs it again.
+        return _stopping && status.State != TrainingJobState.Completed
+            ? status with { State = TrainingJobState.Running, Message = "the host is stopping; the job runs again after a restart" }
+            : status;
+    }
+
+    private async Task<TrainingJobStatus> SavedStatusAsync(string jobId, CancellationToken ct)
+    {
         var saved = await workspace.Store.GetAsync(Containers.Runs, StatusKey(jobId), ct);
         return saved is not null
             ? Json.Deserialize<TrainingJobStatus>(System.Text.Encoding.UTF8.GetString(saved), StatusKey(jobId))
-            : new TrainingJobStatus(jobId, TrainingJobState.Failed, 0, "interrupted: the host stopped while this job ran");
+            : new TrainingJobStatus(jobId, TrainingJobState.Failed, 0, InterruptedMessage);
+    }
+
+    /// <summary>
+    /// The host stops: every running trainer's process tree is killed, and each job's status is written as interrupted
+    /// (state Canceled) before this returns, waiting at most <paramref name="timeout"/> for the writes.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        _stopping = true;
+        var running = _jobs.Values.ToList();
+        foreach (var job in running) job.Interrupt();
+        await Task.WhenAny(Task.WhenAll(running.Select(j => j.Finished)), Task.Delay(timeout));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(15));
+        AppDomain.CurrentDomain.ProcessExit -= KillAllOnExit;
+    }
+
+    /// <summary>The last resort when the process ends without disposing the backend: no trainer outlives its host.</summary>
+    private void KillAllOnExit(object? sender, EventArgs e)
+    {
+        _stopping = true;
+        foreach (var job in _jobs.Values) job.Interrupt();
     }
 
     public Task CancelAsync(string jobId, CancellationToken ct = default)
@@ -130,6 +186,13 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
 
     private static string StatusKey(string jobId) => $"jobs/{jobId}/status.json";
 
+    private static string SpecKey(string jobId) => $"jobs/{jobId}/spec.json";
+
+    private async Task<TrainingJobSpec?> SavedSpecAsync(string jobId, CancellationToken ct) =>
+        await workspace.Store.GetAsync(Containers.Runs, SpecKey(jobId), ct) is { } saved
+            ? Json.Deserialize<TrainingJobSpec>(System.Text.Encoding.UTF8.GetString(saved), SpecKey(jobId))
+            : null;
+
     private Job Start(string jobId, TrainingJobSpec spec)
     {
         var info = new ProcessStartInfo(launcher.FileName)
@@ -139,6 +202,8 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
             UseShellExecute = false,
         };
         foreach (var a in ArgumentsFor(spec)) info.ArgumentList.Add(a);
+        // What a later host needs to train the job again if this one stops while it runs.
+        workspace.Store.PutAsync(Containers.Runs, SpecKey(jobId), System.Text.Encoding.UTF8.GetBytes(Json.Serialize(spec))).GetAwaiter().GetResult();
         // TorchSharp 0.107 turns numbers passed to ops (BatchNorm's num_batches_tracked.add_(1), optimiser steps) into
         // native Scalars that only a finaliser frees, with nothing keeping them alive during the native call; a
         // collection at that moment frees one under the call (seen as trainer crashes, exit 134, in BatchNorm.forward).
@@ -170,16 +235,19 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
         public const int MaxAttempts = 2;
         private readonly Queue<string> _stderrTail = new();
         private volatile TrainingJobStatus _status = new(id, TrainingJobState.Running);
-        private volatile bool _cancelled;
+        private volatile bool _cancelled, _interrupted;
         private volatile Process? _process;
 
         public TrainingJobStatus Status => _status;
         public event Action<TrainingJobStatus>? Completed;
         public event Action<string, JsonElement>? Line;
 
+        /// <summary>Completes once the job's final status is recorded.</summary>
+        public Task Finished { get; private set; } = Task.CompletedTask;
+
         public void Follow()
         {
-            _ = Task.Run(async () =>
+            Finished = Task.Run(async () =>
             {
                 string? earlierCause = null;
                 for (int attempt = 1; ; attempt++)
@@ -188,7 +256,8 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
                     string tail;
                     lock (_stderrTail) tail = string.Join("\n", _stderrTail);
                     TrainingJobStatus final;
-                    if (_cancelled) final = _status with { State = TrainingJobState.Canceled, Message = "cancelled" };
+                    if (_interrupted) final = _status with { State = TrainingJobState.Canceled, Message = InterruptedMessage };
+                    else if (_cancelled) final = _status with { State = TrainingJobState.Canceled, Message = "cancelled" };
                     else if (exitCode == 0) final = _status with { State = TrainingJobState.Completed, Progress = 1 };
                     else
                     {
@@ -225,7 +294,7 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
         {
             using var process = start();
             _process = process;
-            if (_cancelled) Kill(process);
+            if (_cancelled || _interrupted) Kill(process);
             var stderr = Task.Run(async () =>
             {
                 while (await process.StandardError.ReadLineAsync() is { } line)
@@ -262,12 +331,20 @@ public sealed class LocalProcessTrainingBackend(LocalWorkspace workspace, Traine
 
         private static void Kill(Process process)
         {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { /* already exited */ }
+            try { process.Kill(entireProcessTree: true); }
+            catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException) { /* already exited */ }
         }
 
         public void Cancel()
         {
             _cancelled = true;
+            if (_process is { } process) Kill(process);
+        }
+
+        /// <summary>The host stops: the trainer is killed and the job ends interrupted (never retried here).</summary>
+        public void Interrupt()
+        {
+            _interrupted = true;
             if (_process is { } process) Kill(process);
         }
     }

@@ -46,6 +46,44 @@ public sealed class TrainerRetryTests : IDisposable
     }
 
     [Fact]
+    public async Task Backend_StoppedWhileTraining_KillsTheTrainerRecordsInterruptedAndTheNextHostTrainsItAgain()
+    {
+        var workspace = new LocalWorkspace(_root);
+        string counter = Path.Combine(_root, "starts"), pids = Path.Combine(_root, "pids");
+        string script = Path.Combine(_root, "trainer.sh");
+        await File.WriteAllTextAsync(script, $"""
+            #!/bin/bash
+            n=$(( $(cat '{counter}' 2>/dev/null || echo 0) + 1 )); echo $n > '{counter}'
+            case $n in
+              1) sleep 300 & echo $! > '{pids}'; wait ;;
+              2) {Done} ;;
+            esac
+            """);
+        var spec = new TrainingJobSpec { CycleId = "c-0002", Candidate = "0-uniform", SnapshotKey = "snapshots/s.json", OutputModelKey = "c-0002/0-uniform", Config = new Core.Cycles.TrainingConfig() };
+        var first = new LocalProcessTrainingBackend(workspace, new TrainerLauncher("/bin/bash", [script]));
+        string job = await first.SubmitAsync(spec);
+        for (var until = DateTime.UtcNow.AddSeconds(30); !File.Exists(pids) && DateTime.UtcNow < until;) await Task.Delay(50);
+        int grandchild = int.Parse((await File.ReadAllTextAsync(pids)).Trim());
+
+        await first.DisposeAsync(); // the host stops
+
+        Assert.False(Directory.Exists($"/proc/{grandchild}") && !File.ReadAllText($"/proc/{grandchild}/stat").Contains(") Z", StringComparison.Ordinal),
+            "the trainer's own child outlived the stop (the process tree was not killed)");
+        Assert.Equal(TrainingJobState.Running, (await first.GetStatusAsync(job)).State); // not ended while the host stops
+        string saved = await File.ReadAllTextAsync(workspace.Store.PathOf(Containers.Runs, $"jobs/{job}/status.json"));
+        Assert.Contains(LocalProcessTrainingBackend.InterruptedMessage, saved);
+
+        // The next host: the cycle's monitor asks for the job's status, and the job is trained again.
+        var second = new LocalProcessTrainingBackend(workspace, new TrainerLauncher("/bin/bash", [script]));
+        TrainingJobStatus status;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(status = await second.GetStatusAsync(job)).IsTerminal && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal(TrainingJobState.Completed, status.State);
+        Assert.Equal("2", (await File.ReadAllTextAsync(counter)).Trim());
+        await second.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Trainer_KilledBySignalThenSucceeds_RunOnceMoreAndCompletedWithTheFirstCause()
     {
         var (status, starts) = await RunAsync(Abort, Done);
