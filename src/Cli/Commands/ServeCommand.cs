@@ -67,16 +67,13 @@ public static partial class Commands
                 string url = server.Address + (options.Token is null ? "" : "?token=<token>");
                 AnsiConsole.MarkupLineInterpolated($"Serving [bold]{workspace.Root}[/] (project {name}) at [link]{url}[/]");
                 Console.Out.Flush();
-                int scan = 0;
                 while (!ct.IsCancellationRequested)
                 {
                     if (watcher is not null && pipeline is not null)
                     {
                         var outcomes = await watcher.ScanOnceAsync(ct: ct);
-                        if (outcomes.Any(o => o.NewlyLabelled is not null))
+                        if (await pipeline.Arrivals.NotifyAsync(outcomes, ct) is { } tiles)
                         {
-                            var tiles = TilesRegistered.From($"serve-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{++scan}", outcomes);
-                            await pipeline.Manager.SignalAsync(name, new ManagerSignal(SignalKind.TilesRegistered, tiles), ct);
                             AnsiConsole.MarkupLineInterpolated($"ingested {outcomes.Count} files; cycle manager told: {tiles.NewTiles} newly labelled tiles");
                         }
                     }
