@@ -75,7 +75,7 @@ public class PrivateNetworkingTemplateTests(MainTemplateFixture fixture)
         Assert.Contains("parameters('denyPublicNetworkAccess')", account.Text("properties.networkAcls.resourceAccessRules"));
         Assert.Contains("Microsoft.MachineLearningServices/workspaces",
             module.Find("properties.parameters.trustedResourceIds.value")!.ToJsonString());
-        Assert.Equal(false, template.Module("pipeline-storage").Find("properties.template.parameters.denyPublicNetworkAccess.defaultValue")!.GetValue<bool>());
+        Assert.False(module.Find("properties.template.parameters.denyPublicNetworkAccess.defaultValue")!.GetValue<bool>());
     }
 
     [Fact]
