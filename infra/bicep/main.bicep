@@ -72,6 +72,12 @@ param apiClientId string = ''
 @description('Optional. Digest (sha256:...) of the pushed trainer image, recorded by the postprovision hook (TRAINER_IMAGE_DIGEST); the Azure ML environment pins the image by it and takes its version from it. Empty before the first push.')
 param trainerImageDigest string = ''
 
+@description('Optional. Keep the pipeline storage account off the public network: a virtual network, private endpoints (blob, queue, table) with their private DNS zones, the function app integrated with the network, the account\'s firewall closed to every public caller but trusted Azure services, and the Azure ML workspace reaching it through a managed network. Off by default.')
+param enablePrivateNetworking bool = false
+
+@description('Optional. Address space of that virtual network (/16 to /22): the function app takes its first /24, the private endpoints its second.')
+param virtualNetworkAddressPrefix string = '10.40.0.0/16'
+
 @description('Optional. Address that receives the alert rules (orchestration failed, cycle failed, poison queue, Event Grid dead letters); empty: the alerts show in the portal only.')
 param alertEmail string = ''
 
@@ -99,6 +105,9 @@ var names = {
   workspaceStorage: 'stml${resourceToken}'
   containerRegistry: 'cr${resourceToken}'
   compute: 'gpu-cluster'
+  virtualNetwork: 'vnet-${resourceToken}'
+  functionSubnet: 'snet-functions'
+  privateEndpointSubnet: 'snet-private-endpoints'
 }
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
@@ -152,7 +161,28 @@ module storage 'modules/storage/pipelineStorage.bicep' = {
     deploymentContainerName: deploymentContainerName
     deadLetterContainerName: deadLetterContainerName
     quarantineRetentionDays: quarantineRetentionDays
+    denyPublicNetworkAccess: enablePrivateNetworking
+    trustedResourceIds: [
+      resourceId(subscription().subscriptionId, resourceGroup.name, 'Microsoft.MachineLearningServices/workspaces', names.workspace)
+    ]
   }
+}
+
+module privateNetwork 'modules/network/privateNetwork.bicep' = if (enablePrivateNetworking) {
+  name: 'private-network'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    virtualNetworkName: names.virtualNetwork
+    addressPrefix: virtualNetworkAddressPrefix
+    functionSubnetName: names.functionSubnet
+    privateEndpointSubnetName: names.privateEndpointSubnet
+    storageAccountName: names.storageAccount
+  }
+  dependsOn: [
+    storage
+  ]
 }
 
 module systemTopic 'modules/events/storageSystemTopic.bicep' = {
@@ -186,6 +216,7 @@ module machineLearning 'modules/machinelearning/workspace.bicep' = {
     computeMaxNodes: computeMaxNodes
     computeIdleTimeBeforeScaleDown: computeIdleTimeBeforeScaleDown
     computeLowPriority: computeLowPriority
+    pipelineStorageAccountId: enablePrivateNetworking ? storage.outputs.storageAccountId : ''
   }
   dependsOn: [
     identities
@@ -215,6 +246,7 @@ module machineLearningDatastores 'modules/machinelearning/datastores.bicep' = {
 // Settings the function app reads besides the host's own (see docs/deploy.md, "App settings").
 var pipelineAppSettings = {
   PipelineStorage__blobServiceUri: storage.outputs.blobEndpoint
+  PipelineStorage__queueServiceUri: storage.outputs.queueEndpoint
   PipelineStorage__tableServiceUri: storage.outputs.tableEndpoint
   PipelineStorage__credential: 'managedidentity'
   PipelineStorage__clientId: identities.outputs.functionClientId
@@ -245,11 +277,15 @@ module functionApp 'modules/functions/functionApp.bicep' = {
     dotnetVersion: dotnetVersion
     additionalAppSettings: pipelineAppSettings
     apiClientId: apiClientId
+    virtualNetworkSubnetId: enablePrivateNetworking
+      ? resourceId(subscription().subscriptionId, resourceGroup.name, 'Microsoft.Network/virtualNetworks/subnets', names.virtualNetwork, names.functionSubnet)
+      : ''
   }
-  // The host starts as soon as the app exists; without its data roles it would fail to reach storage.
+  // The host starts as soon as the app exists; without its data roles (and, when private, its network) it would fail to reach storage.
   dependsOn: [
     pipelineStorageRoles
     monitoringRoles
+    privateNetwork
   ]
 }
 
@@ -408,6 +444,9 @@ output WORKBOOK_ID string = workbook.outputs.workbookId
 
 @description('App roles of the HTTP API (infra/auth/api-app-roles.json): the preprovision hook puts them on the app registration.')
 output API_APP_ROLES array = loadJsonContent('../auth/api-app-roles.json')
+
+@description('Whether the pipeline storage account is reached through private endpoints (enablePrivateNetworking).')
+output PRIVATE_NETWORKING bool = enablePrivateNetworking
 
 @description('Durable Functions backend in use: the Azure Storage provider on the storage account (the Durable Task Scheduler needs a worker extension this build cannot restore).')
 output DURABLE_BACKEND string = 'AzureStorage'

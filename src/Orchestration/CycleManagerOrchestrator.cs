@@ -20,6 +20,9 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
 {
     public static string InstanceIdFor(string project) => $"cycle-manager-{project}";
 
+    /// <summary>A cycle runs as the manager's sub-orchestration under its own id.</summary>
+    public static string CycleInstanceIdFor(string cycleId) => cycleId;
+
     public override async Task<ManagerState> RunAsync(TaskOrchestrationContext context, ManagerState state)
     {
         var logger = context.CreateReplaySafeLogger<CycleManagerOrchestrator>();
@@ -201,7 +204,7 @@ public sealed class CycleManagerOrchestrator : TaskOrchestrator<ManagerState, Ma
         try
         {
             var result = await context.CallSubOrchestratorAsync<CycleResult>(nameof(TrainingCycleOrchestrator), request,
-                new SubOrchestrationOptions { InstanceId = cycleId });
+                new SubOrchestrationOptions { InstanceId = CycleInstanceIdFor(cycleId) });
             summary = new CycleSummary(result.CycleId, result.Status.ToString(), result.StartedAt, result.EndedAt,
                 result.Reasons, result.CandidateMap, result.ChampionModelId);
             champion = result.ChampionModelId ?? champion;

@@ -67,7 +67,6 @@ public static partial class Commands
                 string url = server.Address + (options.Token is null ? "" : "?token=<token>");
                 AnsiConsole.MarkupLineInterpolated($"Serving [bold]{workspace.Root}[/] (project {name}) at [link]{url}[/]");
                 Console.Out.Flush();
-                int scan = 0;
                 while (!ct.IsCancellationRequested)
                 {
                     // Stopped (SIGTERM, Ctrl-C) anywhere in the loop: a service asked to stop ends normally, after the finally.
@@ -81,10 +80,8 @@ public static partial class Commands
                     if (watcher is not null && pipeline is not null)
                     {
                         var outcomes = await watcher.ScanOnceAsync(ct: ct);
-                        if (outcomes.Any(o => o.NewlyLabelled is not null))
+                        if (await pipeline.Arrivals.NotifyAsync(outcomes, ct) is { } tiles)
                         {
-                            var tiles = TilesRegistered.From($"serve-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{++scan}", outcomes);
-                            await pipeline.Manager.SignalAsync(name, new ManagerSignal(SignalKind.TilesRegistered, tiles), ct);
                             AnsiConsole.MarkupLineInterpolated($"ingested {outcomes.Count} files; cycle manager told: {tiles.NewTiles} newly labelled tiles");
                         }
                     }

@@ -78,14 +78,11 @@ public static partial class Commands
             if (pipeline is not null) pipeline.Backend.EventReceived += view.TrainerEvent;
             try
             {
-                int scan = 0;
                 do
                 {
                     var outcomes = await ScanWithProgressAsync(watcher, ct);
-                    if (pipeline is not null && outcomes.Any(o => o.NewlyLabelled is not null))
+                    if (pipeline is not null && await pipeline.Arrivals.NotifyAsync(outcomes, ct) is { } tiles)
                     {
-                        var tiles = TilesRegistered.From($"watch-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{++scan}", outcomes);
-                        await pipeline.Manager.SignalAsync(name, new ManagerSignal(SignalKind.TilesRegistered, tiles), ct);
                         sent++;
                         AnsiConsole.MarkupLineInterpolated($"cycle manager told: {tiles.NewTiles} newly labelled tiles");
                     }
@@ -138,10 +135,11 @@ public static partial class Commands
         }
     }
 
+    /// <summary>Every cycle's orchestration has finished: its last activity saves the record, then its MLflow run.</summary>
     private static async Task<bool> AllTrackedAsync(LocalPipeline pipeline, IReadOnlyList<Core.Cycles.CycleRecord> cycles, CancellationToken ct)
     {
         foreach (var c in cycles)
-            if (!await pipeline.Workspace.Store.ExistsAsync(Core.Ports.Containers.Runs, $"cycles/{c.Id}/mlflow-run-id", ct)) return false;
+            if (await pipeline.Manager.IsCycleRunningAsync(c.Id, ct)) return false;
         return true;
     }
 

@@ -141,16 +141,16 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
             ct.ThrowIfCancellationRequested();
             source.WriteBatch(batch, Path.Combine(workspace.IncomingFolder, batch.Folder));
             var outcomes = await watcher.ScanOnceAsync(ct: ct);
-            var signal = TilesRegistered.From($"{Project}-{batch.Folder}", outcomes);
-            view.BatchArrived(batch, signal, outcomes.Count(o => o.Kind == IngestKind.Quarantined));
-
             int decisionsBefore = (await workspace.Cycles.ListDecisionsAsync(Project, ct)).Count;
-            await pipeline.Manager.SignalAsync(Project, new ManagerSignal(SignalKind.TilesRegistered, signal), ct);
+            var signal = await pipeline.Arrivals.NotifyAsync(outcomes, ct);
+            view.BatchArrived(batch, signal ?? TilesRegistered.From("", outcomes), outcomes.Count(o => o.Kind == IngestKind.Quarantined));
+            if (signal is null) continue; // no tile became labelled: nothing for the manager to decide on
+
             var decision = await WaitForDecisionAsync(workspace, decisionsBefore, ct);
             view.Decided(decision);
             if (!decision.Retrain) continue;
 
-            var record = await WaitForCycleAsync(workspace, decision.CycleId!, ct);
+            var record = await WaitForCycleAsync(pipeline, decision.CycleId!, ct);
             var champion = (await workspace.Registry.GetChampionAsync(ct)).ModelId;
             (double? map, IReadOnlyDictionary<string, double> perClass) = champion is null
                 ? (null, new Dictionary<string, double>())
@@ -196,15 +196,12 @@ public sealed class DemoRun(DemoSettings settings, string workdir, IDemoView vie
         throw new AutoRetrainException("the cycle manager made no decision within 30 minutes.");
     }
 
-    private static async Task<CycleRecord> WaitForCycleAsync(LocalWorkspace workspace, string cycleId, CancellationToken ct)
+    /// <summary>The cycle's record once the manager client reports its orchestration finished (every step done).</summary>
+    private static async Task<CycleRecord> WaitForCycleAsync(LocalPipeline pipeline, string cycleId, CancellationToken ct)
     {
-        while (true)
-        {
-            if (await workspace.Cycles.GetAsync(cycleId, ct) is { IsFinished: true } record
-                && await workspace.Store.ExistsAsync(Containers.Runs, AutoRetrain.Orchestration.Steps.CycleKeys.TrackingRunMarker(cycleId), ct))
-                return record;
-            await Task.Delay(200, ct);
-        }
+        var result = await pipeline.Manager.WaitForCycleAsync(cycleId, ct);
+        return await pipeline.Workspace.Cycles.GetAsync(cycleId, ct) is { IsFinished: true } record ? record
+            : throw new AutoRetrainException($"the cycle {cycleId} ended {result.Status} but its record was not saved: {string.Join("; ", result.Reasons)}");
     }
 
     private sealed record Holdout(IReadOnlyList<SnapshotEntry> Tiles, IArtifactStore Store, IReadOnlyList<string> Classes)

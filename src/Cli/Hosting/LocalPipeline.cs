@@ -5,6 +5,7 @@ using AutoRetrain.Local.Reporting;
 using AutoRetrain.Local.Tracking;
 using AutoRetrain.Local.Training;
 using AutoRetrain.Orchestration;
+using AutoRetrain.Orchestration.Arrival;
 using AutoRetrain.Orchestration.Contracts;
 using AutoRetrain.Orchestration.Hosting;
 using AutoRetrain.Orchestration.Steps;
@@ -43,6 +44,9 @@ public sealed class LocalPipeline : IAsyncDisposable
     public required ReportWriter Report { get; init; }
     public required DetectorPredictor Predictor { get; init; }
     public required CycleManagerClient Manager { get; init; }
+
+    /// <summary>Where arrived files are reported to the manager (the shared arrival path; starts the manager when it is not running).</summary>
+    public required ArrivalNotifier Arrivals { get; init; }
     private IAsyncDisposable Host { get; init; } = null!;
     private DurableTaskClient Client { get; init; } = null!;
     private bool Durable { get; init; }
@@ -86,13 +90,14 @@ public sealed class LocalPipeline : IAsyncDisposable
         var manager = new CycleManagerClient(client);
         // On the durable backend a manager already in the task hub carries on with its own state, and a new one rebuilds
         // it from the stores itself (its first activity); in memory nothing survives, so the state is rebuilt here.
-        await manager.EnsureStartedAsync(durable.IsAzureStorage
+        var arrivals = new ArrivalNotifier(manager, project, async _ => durable.IsAzureStorage
             ? new ManagerState { Project = project, Config = managerConfig }
             : await RecoverStateAsync(workspace, project, managerConfig));
+        await arrivals.EnsureManagerAsync();
         return new LocalPipeline
         {
             Workspace = workspace, Project = project, Backend = backend, Report = report, Predictor = predictor,
-            Manager = manager, Host = host, Client = client, Durable = durable.IsAzureStorage,
+            Manager = manager, Arrivals = arrivals, Host = host, Client = client, Durable = durable.IsAzureStorage,
         };
     }
 

@@ -21,8 +21,13 @@ public enum IngestKind
     Quarantined,
 }
 
-/// <summary>A tile that has just become labelled (or whose labels changed), for the cycle manager's counts.</summary>
-public sealed record NewlyLabelledTile(TileId TileId, Split Split, IReadOnlyDictionary<string, int> ClassCounts, bool Relabelled);
+/// <summary>
+/// A tile that has just become labelled (or whose labels changed), for the cycle manager's counts. <see cref="LabelHash"/>
+/// (the SHA-256 of the label file now attached) makes the change identifiable by content: the same labels reported again
+/// are the same change.
+/// </summary>
+public sealed record NewlyLabelledTile(TileId TileId, Split Split, IReadOnlyDictionary<string, int> ClassCounts, bool Relabelled,
+    string LabelHash);
 
 /// <summary>What one delivery did. <see cref="NewlyLabelled"/> is set only by the delivery that changed the ledger.</summary>
 public sealed record IngestOutcome(

@@ -161,7 +161,7 @@ public sealed class IngestionService
         bool changed = await _ledger.SetLabelsAsync(tile.Id, labelHash, labelKey, counts, _clock.UtcNow, ct);
         return changed
             ? new IngestOutcome(IngestKind.LabelsAttached, sourceName, tile.Id,
-                new NewlyLabelledTile(tile.Id, tile.Split, counts, Relabelled: tile.LabelHash is not null))
+                new NewlyLabelledTile(tile.Id, tile.Split, counts, Relabelled: tile.LabelHash is not null, labelHash))
             : new IngestOutcome(IngestKind.LabelsUnchanged, sourceName, tile.Id);
     }
 

@@ -5,8 +5,7 @@ using AutoRetrain.Cloud.Ledger;
 using AutoRetrain.Cloud.Telemetry;
 using AutoRetrain.Core;
 using AutoRetrain.Core.Ingestion;
-using AutoRetrain.Core.Tiles;
-using AutoRetrain.Orchestration;
+using AutoRetrain.Orchestration.Arrival;
 using AutoRetrain.Orchestration.Contracts;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -73,7 +72,7 @@ public sealed class BlobIngestionHandler(
         }
 
         Record(outcome);
-        if (IngestionSignals.For(outcome, ContentHash.Of(content.ToMemory().Span)) is { } signal)
+        if (ArrivalNotifier.SignalFor([outcome]) is { } signal)
         {
             await outbox.PutAsync(blob.Name, version.ToString(), Json.Serialize(signal, indented: false), ct);
             await SendOwedAsync(durable, blob.Name, version, signal, ct);
@@ -93,7 +92,7 @@ public sealed class BlobIngestionHandler(
 
     private async Task SendOwedAsync(DurableTaskClient durable, string blobName, ETag version, ManagerSignal signal, CancellationToken ct)
     {
-        await ManagerSignals.SendAsync(durable, options, signal, ct);
+        await ManagerSignals.Arrivals(durable, options).SendAsync(signal, ct);
         await outbox.DeleteAsync(blobName, version.ToString(), ct);
     }
 

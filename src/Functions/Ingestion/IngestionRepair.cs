@@ -58,7 +58,7 @@ public sealed class IngestionRepair(
             try
             {
                 var signal = Json.Deserialize<ManagerSignal>(owed.Message, $"outbox of {owed.BlobName}");
-                await ManagerSignals.SendAsync(durable, options, signal, ct);
+                await ManagerSignals.Arrivals(durable, options).SendAsync(signal, ct);
                 await outbox.DeleteAsync(owed.BlobName, owed.Version, ct);
                 resent++;
                 continue;

@@ -1,26 +1,13 @@
 using AutoRetrain.Orchestration;
-using AutoRetrain.Orchestration.Contracts;
+using AutoRetrain.Orchestration.Arrival;
 using Microsoft.DurableTask.Client;
 
 namespace AutoRetrain.Functions.Ingestion;
 
-/// <summary>Hands a signal to the project's cycle manager, starting the manager when absent (the blob trigger, the repair timer).</summary>
+/// <summary>The shared arrival path (<see cref="ArrivalNotifier"/>) on the function app's Durable client: the blob trigger and the repair timer.</summary>
 public static class ManagerSignals
 {
-    public static async Task SendAsync(DurableTaskClient durable, PipelineOptions options, ManagerSignal signal, CancellationToken ct)
-    {
-        var manager = new CycleManagerClient(durable);
-        try
-        {
-            await manager.EnsureStartedAsync(options.InitialManagerState(), ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A concurrent delivery may have started the manager between our check and our start: then it is there,
-            // which is all we need; otherwise the failure stands (and the delivery is retried).
-            if (await manager.GetRuntimeStatusAsync(options.Project, ct) is not (OrchestrationRuntimeStatus.Running
-                or OrchestrationRuntimeStatus.Pending)) throw;
-        }
-        await manager.SignalAsync(options.Project, signal, ct);
-    }
+    /// <summary>A manager this path starts begins blank and rebuilds its state from the stores itself (its first activity).</summary>
+    public static ArrivalNotifier Arrivals(DurableTaskClient durable, PipelineOptions options) =>
+        new(new CycleManagerClient(durable), options.Project, _ => Task.FromResult(options.InitialManagerState()));
 }

@@ -1,7 +1,12 @@
 using Azure.Storage.Blobs;
+using AutoRetrain.Core;
+using AutoRetrain.Core.Ingestion;
 using AutoRetrain.Core.Ports;
+using AutoRetrain.Core.Snapshots;
 using AutoRetrain.Core.Tiles;
 using AutoRetrain.Functions.Ingestion;
+using AutoRetrain.Orchestration.Arrival;
+using AutoRetrain.Orchestration.Contracts;
 
 namespace AutoRetrain.Functions.Tests.Ingestion;
 
@@ -78,6 +83,36 @@ public sealed class IngestIncomingBlobTests
         var status = await host.WaitForManagerAsync(s => s.Pending.NewTiles >= 1);
         Assert.Equal(1, status.Pending.NewTiles);
         Assert.False(await image.ExistsAsync());
+    }
+
+    [Fact]
+    public async Task IngestIncomingBlob_OwedSignalSentTwice_TheManagerIsStartedAndCountsItOnce()
+    {
+        await using var host = await PipelineTestHost.StartAsync();
+        var png = TestImages.UniquePng();
+        var labels = TestImages.Labels("twice.png", 64, 48, ("ship", [1, 1, 9, 9]));
+        await host.DeliverAsync(await host.UploadAsync("twice.labels.json", labels));
+        var image = await host.UploadAsync("twice.png", png);
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+            await host.Function.IngestIncomingBlob(image, await PipelineTestHost.UnreachableClientAsync(), CancellationToken.None));
+
+        // The signal the blob path owes carries the shared arrival rule's batch id: the tile and its labels' content.
+        var owed = Assert.Single(await host.Outbox.ListAsync(DateTimeOffset.MaxValue));
+        var signal = Json.Deserialize<ManagerSignal>(owed.Message, "outbox");
+        Assert.Equal(ArrivalNotifier.BatchIdFor([new NewlyLabelledTile(TileId.Of(png), Split.Train, new Dictionary<string, int>(), false,
+            ContentHash.Of(labels))]), signal.Tiles!.BatchId);
+        Assert.Null(await host.Manager.GetRuntimeStatusAsync(host.Project));
+
+        // The repair timer and the redelivery both send it (the first send's outbox delete was lost): counted once.
+        await ManagerSignals.Arrivals(host.Durable.Client, host.Options).SendAsync(signal);
+        await host.DeliverAsync(image);
+        await host.DeliverAsync(await host.UploadAsync("marker.labels.json", TestImages.Labels("marker.png", 64, 48, ("ship", [1, 1, 9, 9]))));
+        await host.DeliverAsync(await host.UploadAsync("marker.png", TestImages.UniquePng()));
+        var status = await host.WaitForManagerAsync(s => s.Pending.NewTiles >= 2);
+
+        Assert.Equal(2, status.Pending.NewTiles);
+        Assert.Equal(2, status.Pending.Batches);
+        Assert.Empty(await host.Outbox.ListAsync(DateTimeOffset.MaxValue));
     }
 
     [Fact]

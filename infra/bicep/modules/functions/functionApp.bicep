@@ -54,6 +54,9 @@ param additionalAppSettings object = {}
 @description('Optional. Client id of the Entra app registration that protects the HTTP API (App Service Authentication). Empty: authentication is still required, so every API call is refused until it is set.')
 param apiClientId string = ''
 
+@description('Optional. Resource id of the subnet (delegated to Microsoft.App/environments) the app integrates with, so that it reaches the storage account through its private endpoints; empty: no virtual network.')
+param virtualNetworkSubnetId string = ''
+
 resource storageAccount 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
 }
@@ -108,7 +111,10 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Stays reachable from the internet even with private networking: Event Grid delivers BlobCreated to the blob
+    // extension's webhook from outside any virtual network; every other call is refused by App Service Authentication.
     publicNetworkAccess: 'Enabled'
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'

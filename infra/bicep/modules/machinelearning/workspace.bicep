@@ -44,6 +44,9 @@ param computeIdleTimeBeforeScaleDown string = 'PT10M'
 @description('Optional. Use low-priority (evictable, cheaper) nodes.')
 param computeLowPriority bool = false
 
+@description('Optional. Resource id of the pipeline storage account when it is closed to the public network: the workspace then gets a managed network with a private endpoint to its blobs, which the training jobs read and write. Empty: no managed network.')
+param pipelineStorageAccountId string = ''
+
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
@@ -119,6 +122,21 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2025-09-01' = {
     systemDatastoresAuthMode: 'identity'
     publicNetworkAccess: 'Enabled'
     v1LegacyMode: false
+    managedNetwork: empty(pipelineStorageAccountId)
+      ? null
+      : {
+          isolationMode: 'AllowInternetOutbound'
+          outboundRules: {
+            'pipeline-storage-blob': {
+              type: 'PrivateEndpoint'
+              destination: {
+                serviceResourceId: pipelineStorageAccountId
+                subresourceTarget: 'blob'
+                sparkEnabled: false
+              }
+            }
+          }
+        }
   }
 }
 

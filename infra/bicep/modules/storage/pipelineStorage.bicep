@@ -26,6 +26,12 @@ param quarantineRetentionDays int = 90
 @minValue(1)
 param quarantineCoolAfterDays int = 7
 
+@description('Optional. Close the account\'s firewall to the public network (private networking): callers come through private endpoints, or are trusted Azure services (Event Grid delivering dead letters with its identity) or the resources of trustedResourceIds. publicNetworkAccess stays Enabled so those exceptions apply: Disabled would refuse them too.')
+param denyPublicNetworkAccess bool = false
+
+@description('Optional. Resource ids whose managed identities may pass the closed firewall (the Azure ML workspace), as resource instance rules.')
+param trustedResourceIds array = []
+
 @description('Optional. Storage redundancy.')
 @allowed([
   'Standard_LRS'
@@ -63,8 +69,14 @@ resource storageAccount 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     allowCrossTenantReplication: false
     publicNetworkAccess: 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
+      defaultAction: denyPublicNetworkAccess ? 'Deny' : 'Allow'
       bypass: 'AzureServices'
+      resourceAccessRules: denyPublicNetworkAccess
+        ? map(trustedResourceIds, id => {
+            tenantId: tenant().tenantId
+            resourceId: id
+          })
+        : []
     }
   }
 }
