@@ -11,7 +11,8 @@ using AutoRetrain.Functions.Ingestion;
 using AutoRetrain.Orchestration;
 using AutoRetrain.Orchestration.Contracts;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
+using AutoRetrain.Orchestration.Hosting;
+using AutoRetrain.Orchestration.Recovery;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,7 +33,7 @@ public sealed class PipelineTestHost : IAsyncDisposable
     public TableCycleStore Cycles { get; }
     public TableModelRegistryStore Registry { get; }
     public IngestIncomingBlobFunction Function { get; private set; } = null!;
-    public DurableTaskTestHost Durable { get; private set; } = null!;
+    public SidecarDurableHost Durable { get; private set; } = null!;
     public CycleManagerClient Manager { get; private set; } = null!;
     public PipelineMetrics Metrics { get; } = new();
 
@@ -80,11 +81,11 @@ public sealed class PipelineTestHost : IAsyncDisposable
             new FailedIngestionQuarantine(host.Store, host.Ledger, SystemClock.Instance),
             options, host.Metrics, NullLogger<BlobIngestionHandler>.Instance);
         host.Function = new IngestIncomingBlobFunction(handler);
-        host.Durable = await DurableTaskTestHost.StartAsync(r => r.AddAutoRetrain(), new DurableTaskTestHostOptions
-        {
-            ConfigureServices = services => services.AddSingleton<ICycleSteps>(new WaitingSteps()),
-            LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
-        });
+        // The manager rebuilds its state from this pipeline's stores when it starts, as in the app.
+        var recovery = new ManagerStateRecovery(host.Store, host.Ledger, host.Cycles, host.Registry);
+        host.Durable = await SidecarDurableHost.StartInMemoryAsync(r => r.AddAutoRetrain(),
+            services => services.AddSingleton<ICycleSteps>(new WaitingSteps(recovery)),
+            LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)));
         host.Manager = new CycleManagerClient(host.Durable.Client);
         return host;
     }
@@ -102,7 +103,7 @@ public sealed class PipelineTestHost : IAsyncDisposable
     /// <summary>A client of a Durable host that is gone: every call fails, as when the manager cannot be reached.</summary>
     public static async Task<DurableTaskClient> UnreachableClientAsync()
     {
-        var unreachable = await DurableTaskTestHost.StartAsync(_ => { });
+        var unreachable = await SidecarDurableHost.StartInMemoryAsync(registry: null);
         var client = unreachable.Client;
         await unreachable.DisposeAsync();
         return client;
@@ -129,10 +130,9 @@ public sealed class PipelineTestHost : IAsyncDisposable
     }
 
     /// <summary>A policy that always waits: these tests look at the signals, not at training.</summary>
-    private sealed class WaitingSteps : ICycleSteps
+    private sealed class WaitingSteps(ManagerStateRecovery recovery) : ICycleSteps
     {
-        public Task<ManagerState> RecoverStateAsync(ManagerState seed, CancellationToken ct) =>
-            Task.FromResult(seed with { Recovered = true });
+        public Task<ManagerState> RecoverStateAsync(ManagerState seed, CancellationToken ct) => recovery.RecoverAsync(seed, ct);
 
         public Task<RetrainDecision> DecideAsync(DecideInput input, CancellationToken ct) =>
             Task.FromResult(new RetrainDecision(false, ["waiting for more data"], []));

@@ -33,7 +33,9 @@ public sealed class ArrivalNotifier(CycleManagerClient manager, string project, 
     /// <summary>Sends a signal built by <see cref="SignalFor"/> (or kept in an outbox since), starting the manager first when needed.</summary>
     public async Task SendAsync(ManagerSignal signal, CancellationToken ct = default)
     {
-        await EnsureManagerAsync(ct);
+        // A manager this call started builds its pending counts from the stores, and the ledger already holds these tiles
+        // (ingestion wrote it before the signal): the signal then only wakes it, under the same batch id, without counts.
+        if (await EnsureManagerAsync(ct) && signal.Tiles is { } tiles) signal = signal with { Tiles = tiles.WithoutCounts() };
         await manager.SignalAsync(project, signal, ct);
     }
 

@@ -17,6 +17,12 @@ public sealed record TilesRegistered(
     int Relabelled,
     IReadOnlyDictionary<string, int> NewObjectsPerClass)
 {
+    /// <summary>The same batch with nothing to count: it wakes a manager whose counts already include it.</summary>
+    public TilesRegistered WithoutCounts() => this with
+    {
+        NewTiles = 0, NewTrainTiles = 0, NewValidationTiles = 0, Relabelled = 0, NewObjectsPerClass = new Dictionary<string, int>(),
+    };
+
     /// <summary>What a set of ingestion outcomes adds up to; only deliveries that changed the ledger count.</summary>
     public static TilesRegistered From(string batchId, IEnumerable<IngestOutcome> outcomes)
     {

@@ -17,6 +17,8 @@ public sealed record PendingCounts
 
     public PendingCounts Add(TilesRegistered t)
     {
+        // A batch without counts only woke a manager whose rebuilt counts already hold it (ArrivalNotifier).
+        if (t.NewTiles == 0 && t.Relabelled == 0) return this;
         var perClass = new Dictionary<string, int>(NewObjectsPerClass);
         foreach (var (cls, n) in t.NewObjectsPerClass) perClass[cls] = perClass.GetValueOrDefault(cls) + n;
         return new PendingCounts

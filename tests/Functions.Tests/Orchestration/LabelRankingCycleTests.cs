@@ -13,7 +13,7 @@ using AutoRetrain.Orchestration.Contracts;
 using AutoRetrain.Orchestration.Steps;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
+using AutoRetrain.Orchestration.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -92,11 +92,8 @@ public sealed class LabelRankingCycleTests
     {
         var steps = new CycleSteps(host.Store, host.Ledger, host.Cycles, new WritesModelBackend(host.Store), predictor,
             new NoTracker(), host.Registry, new TableSampleLedgerStore(host.Storage.Tables, Azurite.UniqueTablePrefix()), new CycleStepsOptions());
-        await using var durable = await DurableTaskTestHost.StartAsync(r => r.AddAutoRetrain(), new DurableTaskTestHostOptions
-        {
-            ConfigureServices = services => services.AddSingleton<ICycleSteps>(steps),
-            LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
-        });
+        await using var durable = await SidecarDurableHost.StartInMemoryAsync(r => r.AddAutoRetrain(),
+            services => services.AddSingleton<ICycleSteps>(steps), LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)));
         await durable.Client.ScheduleNewOrchestrationInstanceAsync(nameof(TrainingCycleOrchestrator), request,
             new StartOrchestrationOptions { InstanceId = request.CycleId });
         var done = await durable.Client.WaitForInstanceCompletionAsync(request.CycleId, getInputsAndOutputs: true,
