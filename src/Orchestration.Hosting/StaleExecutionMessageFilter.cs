@@ -21,12 +21,11 @@ internal sealed class StaleExecutionMessageFilter(IOrchestrationService inner, I
     }
 
     /// <summary>Removes the responses (timer, activity, sub-orchestration) addressed to another execution than the current one.</summary>
-    internal int DropStale(TaskOrchestrationWorkItem workItem)
+    private void DropStale(TaskOrchestrationWorkItem workItem)
     {
         string? current = workItem.NewMessages.Select(m => m.Event).OfType<ExecutionStartedEvent>().LastOrDefault()?.OrchestrationInstance?.ExecutionId
             ?? workItem.OrchestrationRuntimeState?.OrchestrationInstance?.ExecutionId;
-        if (current is null) return 0;
-        int dropped = 0;
+        if (current is null) return;
         for (int i = workItem.NewMessages.Count - 1; i >= 0; i--)
         {
             var message = workItem.NewMessages[i];
@@ -35,9 +34,7 @@ internal sealed class StaleExecutionMessageFilter(IOrchestrationService inner, I
             logger.LogDebug("Dropped {Event} for ended execution {Execution} of {Instance} (current {Current})",
                 message.Event.EventType, execution, workItem.InstanceId, current);
             workItem.NewMessages.RemoveAt(i);
-            dropped++;
         }
-        return dropped;
     }
 
     private static bool IsResponse(HistoryEvent e) => e.EventType is EventType.TimerFired or EventType.TaskCompleted or EventType.TaskFailed

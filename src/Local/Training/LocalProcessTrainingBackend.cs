@@ -101,6 +101,9 @@ public sealed class LocalProcessTrainingBackend : ITrainingBackend, IAsyncDispos
         if (!_jobs.ContainsKey(jobId) && (await SavedStatusAsync(jobId, ct)).State == TrainingJobState.Completed) return jobId;
         // A host that is stopping starts nothing: the cycle that asked is resumed, and submits again, after the restart.
         if (_stopping) return jobId;
+        if (!_jobs.ContainsKey(jobId))
+            // What a later host needs to train the job again if this one stops while it runs.
+            await workspace.Store.PutAsync(Containers.Runs, SpecKey(jobId), System.Text.Encoding.UTF8.GetBytes(Json.Serialize(spec)), ct: ct);
         _jobs.GetOrAdd(jobId, id => Start(id, spec));
         return jobId;
     }
@@ -133,10 +136,17 @@ public sealed class LocalProcessTrainingBackend : ITrainingBackend, IAsyncDispos
     /// </summary>
     public async Task StopAsync(TimeSpan timeout)
     {
+        var running = InterruptAll();
+        await Task.WhenAny(Task.WhenAll(running.Select(j => j.Finished)), Task.Delay(timeout));
+    }
+
+    /// <summary>Starts nothing more and kills every running trainer; returns the jobs it interrupted.</summary>
+    private List<Job> InterruptAll()
+    {
         _stopping = true;
         var running = _jobs.Values.ToList();
         foreach (var job in running) job.Interrupt();
-        await Task.WhenAny(Task.WhenAll(running.Select(j => j.Finished)), Task.Delay(timeout));
+        return running;
     }
 
     public async ValueTask DisposeAsync()
@@ -146,11 +156,7 @@ public sealed class LocalProcessTrainingBackend : ITrainingBackend, IAsyncDispos
     }
 
     /// <summary>The last resort when the process ends without disposing the backend: no trainer outlives its host.</summary>
-    private void KillAllOnExit(object? sender, EventArgs e)
-    {
-        _stopping = true;
-        foreach (var job in _jobs.Values) job.Interrupt();
-    }
+    private void KillAllOnExit(object? sender, EventArgs e) => InterruptAll();
 
     public Task CancelAsync(string jobId, CancellationToken ct = default)
     {
@@ -202,8 +208,6 @@ public sealed class LocalProcessTrainingBackend : ITrainingBackend, IAsyncDispos
             UseShellExecute = false,
         };
         foreach (var a in ArgumentsFor(spec)) info.ArgumentList.Add(a);
-        // What a later host needs to train the job again if this one stops while it runs.
-        workspace.Store.PutAsync(Containers.Runs, SpecKey(jobId), System.Text.Encoding.UTF8.GetBytes(Json.Serialize(spec))).GetAwaiter().GetResult();
         // TorchSharp 0.107 turns numbers passed to ops (BatchNorm's num_batches_tracked.add_(1), optimiser steps) into
         // native Scalars that only a finaliser frees, with nothing keeping them alive during the native call; a
         // collection at that moment frees one under the call (seen as trainer crashes, exit 134, in BatchNorm.forward).
