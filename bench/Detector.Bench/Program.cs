@@ -25,6 +25,8 @@ using static TorchSharp.torch;
 // inference: the forward pass against the same architecture in PyTorch (pytorch_reference.py, python3-torch), taking
 //            turns in one run; then one --scene-size (10,000) px scene through the chip grid: megapixels/s, peak RSS.
 //            --thread-counts 1,2 --rounds 7 --forwards 5 --batch 16 --classes 6 [--model <folder>]
+// heapcheck: with the heap mitigation off, forward and backward of every architecture on a heap filled with freed
+//            NaN buffers; counts the tries with NaN (the evidence for DetectorArchitecture.PadsChannels). --tries 6 --input 64
 // real:      --set <folder with train/ and val/> (make-realdata.sh's layout): import, train on train for --minutes (15)
 //            (the schedule planned to fit them) or --epochs, score val at scene level (COCO AP, AP50 per class); --evaluate-set <other set> adds a
 //            cross-set score on its val; --images N keeps the first N images of each split; --class-as <name> renames
@@ -45,6 +47,15 @@ string results = Path.Combine(FindRepoRoot(), "bench", "results");
 Directory.CreateDirectory(results);
 string work = Path.Combine(Path.GetTempPath(), $"detector-bench-{Environment.ProcessId}");
 const string BenchResultFile = "bench-result.json"; // a cached run's TrainingResult, next to its model
+
+if (mode == "heapcheck")
+{
+    var measured = HeapCheck.Run(Arg("--tries", 6), Arg("--input", 64), Arg("--batch", 4));
+    measured["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}";
+    measured["machine"] = MachineState();
+    Write("heap-check.json", measured);
+    return 0;
+}
 
 if (mode == "inference")
 {

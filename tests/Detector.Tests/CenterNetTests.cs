@@ -8,6 +8,25 @@ namespace AutoRetrain.Detector.Tests;
 
 public class CenterNetTests
 {
+    [Theory]
+    [InlineData("nano", false)]
+    [InlineData("tiny", true)]
+    [InlineData("small", false)]
+    [InlineData("medium", false)]
+    public void PadsChannels_OnlyWidthsOtherThanEightOrMultiplesOfSixteen_NeedTheZeroedHeap(string name, bool expected)
+    {
+        var architecture = DetectorArchitecture.Named(name);
+        Assert.Equal(expected, architecture.PadsChannels);
+        Assert.Equal(expected, NativeHeap.Needed(architecture));
+    }
+
+    [Fact]
+    public void ZeroFreshAllocations_TinyModelBuilt_TurnsTheMitigationOn()
+    {
+        using var model = new CenterNet(DetectorArchitecture.Tiny, classCount: 1);
+        Assert.Equal(OperatingSystem.IsLinux(), NativeHeap.Zeroing);
+    }
+
     [Fact]
     public void Forward_64x64Batch_GivesClassesPlusFourChannelsAtStrideFour()
     {

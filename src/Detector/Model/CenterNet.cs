@@ -39,11 +39,10 @@ public sealed class CenterNet : Module<Tensor, Tensor>
     public int ClassCount { get; }
     public DetectorArchitecture Architecture { get; }
 
-    static CenterNet() => NativeHeap.ZeroFreshAllocations();
-
     public CenterNet(DetectorArchitecture architecture, int classCount) : base(nameof(CenterNet))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        NativeHeap.ZeroFreshAllocationsFor(architecture);
         Architecture = architecture;
         ClassCount = classCount;
         var (c4, c8, c16, ch) = (architecture.Stride4Channels, architecture.Stride8Channels, architecture.Stride16Channels, architecture.HeadChannels);

@@ -16,6 +16,17 @@ public sealed record DetectorArchitecture(string Name, int Stride4Channels, int 
     public static readonly DetectorArchitecture Small = new("small", 32, 64, 128, 64);
     public static readonly DetectorArchitecture Medium = new("medium", 64, 128, 256, 128);
 
+    /// <summary>Channels of the stem's first convolution (half the stride-4 width).</summary>
+    public int StemChannels => Stride4Channels / 2;
+
+    /// <summary>
+    /// True when a convolution width is neither 8 nor a multiple of 16, so that oneDNN's AVX-512 kernels pad it to their
+    /// 16-channel blocks: "tiny" (12, 24). Measured (bench heapcheck): on a heap poisoned with NaN, "tiny"'s forward
+    /// gives NaN on every try and "nano", "small" and "medium" never do. Such a model needs the heap zeroed (NativeHeap).
+    /// </summary>
+    public bool PadsChannels => new[] { StemChannels, Stride4Channels, Stride8Channels, Stride16Channels, HeadChannels }
+        .Any(c => c != 8 && c % 16 != 0);
+
     public static IReadOnlyList<DetectorArchitecture> Known { get; } = [Nano, Tiny, Small, Medium];
 
     public static DetectorArchitecture Named(string name) =>

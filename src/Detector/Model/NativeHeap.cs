@@ -3,26 +3,44 @@ using System.Runtime.InteropServices;
 namespace AutoRetrain.Detector.Model;
 
 /// <summary>
-/// Mitigation for an open defect (docs/trainer.md, "Known issue"): on this CPU libtorch 2.10's forward now and then
-/// reads heap memory it never wrote; when a freed buffer left a NaN bit pattern there, the output is NaN (NaN × 0 is
-/// NaN) and training diverges, at random for one seed. glibc's perturb option makes every block malloc hands out
-/// start zeroed (and fills freed ones), which is what the kernel's multiply-by-zero assumes: with it the same runs are
-/// finite and repeatable. Set once per process before the first model is built; a no-op where glibc is absent.
+/// Mitigation for an open defect (docs/trainer.md, "Known issue"): with a convolution width that oneDNN pads to its
+/// 16-channel blocks (<see cref="DetectorArchitecture.PadsChannels"/>: "tiny"'s 12 and 24), libtorch 2.10's CPU forward
+/// on this machine reads channel padding it never wrote; when a freed buffer left a NaN bit pattern there, the output
+/// is NaN (NaN × 0 is NaN) and training diverges, at random for one seed. glibc's perturb option makes every block
+/// malloc hands out start zeroed (and fills freed ones), which is what the kernel's multiply-by-zero assumes: with it
+/// the same runs are finite and repeatable. It costs a memset per allocation and per free (a nano training step
+/// 1.3–1.6× slower, measured), so it is set only for the architectures that need it, once per process, before their
+/// first model; a no-op where glibc is absent.
+/// <para><c>AUTORETRAIN_ZERO_HEAP</c> overrides the choice: <c>always</c> (every architecture, e.g. on another CPU
+/// where a width that is safe here is not) or <c>never</c> (to measure, as <c>bench heapcheck</c> does).</para>
 /// </summary>
 internal static partial class NativeHeap
 {
+    public const string OverrideVariable = "AUTORETRAIN_ZERO_HEAP";
     private const int PerturbOption = -6; // M_PERTURB in glibc's malloc.h
     private const int PerturbByte = 0xFF; // malloc fills new blocks with PerturbByte ^ 0xFF = 0, free fills with 0xFF
     private static int applied;
 
-    [LibraryImport("libc", EntryPoint = "mallopt")]
-    private static partial int Mallopt(int option, int value);
+    /// <summary>True once the process zeroes fresh allocations.</summary>
+    public static bool Zeroing => Volatile.Read(ref applied) == 1;
 
-    public static void ZeroFreshAllocations()
+    /// <summary>Whether a model of this architecture needs the heap zeroed, after the override.</summary>
+    public static bool Needed(DetectorArchitecture architecture) =>
+        Environment.GetEnvironmentVariable(OverrideVariable)?.Trim().ToLowerInvariant() switch
+        {
+            "always" => true,
+            "never" => false,
+            _ => architecture.PadsChannels,
+        };
+
+    public static void ZeroFreshAllocationsFor(DetectorArchitecture architecture)
     {
-        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref applied, 1) == 1) return;
+        if (!Needed(architecture) || !OperatingSystem.IsLinux() || Interlocked.Exchange(ref applied, 1) == 1) return;
         try { Mallopt(PerturbOption, PerturbByte); }
         catch (DllNotFoundException) { }
         catch (EntryPointNotFoundException) { }
     }
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int Mallopt(int option, int value);
 }
