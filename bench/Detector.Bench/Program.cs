@@ -23,14 +23,17 @@ using static TorchSharp.torch;
 //            --variants uniform,repeat-factor,class-balanced-loss,both (default uniform,repeat-factor; "both" is
 //            repeat-factor sampling with the class-balanced loss) --out <file name>
 // inference: the forward pass against the same architecture in PyTorch (pytorch_reference.py, python3-torch), taking
-//            turns in one run; then one --scene-size (10,000) px scene through the chip grid: megapixels/s, peak RSS.
+//            turns in one run (run with OMP_WAIT_POLICY=PASSIVE, so the idle side's OpenMP workers do not spin, and
+//            GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432, the allocator
+//            settings the .NET side sets for itself); then one --scene-size (10,000) px scene through the chip grid: megapixels/s, peak RSS.
 //            --thread-counts 1,2 --rounds 7 --forwards 5 --batch 16 --classes 6 [--model <folder>]
 // heapcheck: with the heap mitigation off, forward and backward of every architecture on a heap filled with freed
 //            NaN buffers; counts the tries with NaN (the evidence for DetectorArchitecture.PadsChannels). --tries 6 --input 64
 // real:      --set <folder with train/ and val/> (make-realdata.sh's layout): import, train on train for --minutes (15)
 //            (the schedule planned to fit them) or --epochs, score val at scene level (COCO AP, AP50 per class); --evaluate-set <other set> adds a
 //            cross-set score on its val; --images N keeps the first N images of each split; --class-as <name> renames
-//            every class (for cross-set runs between sets that name the class differently); --input 256
+//            every class (for cross-set runs between sets that name the class differently); --input 256; --giou W adds
+//            the GIoU box term with weight W (0, off)
 // large-scenes: --scenes N (200) generated --size (4096) px scenes; peak RSS growth of reading and briefly training on
 //            --checkpoints 50,100,200 of them (--rss-steps 20) through a --budget-mb (512) decoded-scene cache; then
 //            training on --train-scenes (20) for --minutes (15) or --epochs / --max-steps and scene-level mAP50 on
@@ -63,6 +66,11 @@ if (mode == "inference")
     var threadCounts = (Text("--thread-counts") ?? "1,2").Split(',').Select(int.Parse).ToList();
     var measured = InferenceBench.Run(architecture, Arg("--classes", 6), Arg("--batch", 16), Arg("--chip", 256), threadCounts,
         Arg("--rounds", 7), Arg("--forwards", 5), Arg("--scene-size", 10_000), threads, Text("--model"));
+    // Taking turns on shared cores: an idle side whose OpenMP workers spin (the default wait policy) slows the side
+    // running, so the figures are taken with OMP_WAIT_POLICY=PASSIVE; and the Python side is given the allocator
+    // settings this process sets itself (NativeHeap.KeepFreedMemory) through GLIBC_TUNABLES. Both are recorded here.
+    measured["ompWaitPolicy"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");
+    measured["glibcTunables"] = Environment.GetEnvironmentVariable("GLIBC_TUNABLES");
     measured["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}";
     measured["target"] = "TorchSharp forward <= 1.1 x PyTorch on the same architecture and input";
     measured["peakRssMB"] = Measurements.PeakRssMegabytes();
@@ -104,7 +112,7 @@ if (mode == "real")
     var realOptions = new TrainerOptions
     {
         Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = Arg("--input", 256), LearningRate = 3e-3, Seed = seed,
-        Patience = 1000, TimeBudgetSeconds = minutes * 60,
+        Patience = 1000, TimeBudgetSeconds = minutes * 60, GiouWeight = Number("--giou", 0),
         // A minutes budget without --epochs plans the schedule for the time left after the first epoch, so the run
         // anneals inside its budget (the figure is then machine-dependent, and the JSON says so: "schedule": "time").
         PlanScheduleForTimeBudget = !args.Contains("--epochs"),

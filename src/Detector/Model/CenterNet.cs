@@ -42,6 +42,7 @@ public sealed class CenterNet : Module<Tensor, Tensor>
     public CenterNet(DetectorArchitecture architecture, int classCount) : base(nameof(CenterNet))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        NativeHeap.KeepFreedMemory();
         NativeHeap.ZeroFreshAllocationsFor(architecture);
         Architecture = architecture;
         ClassCount = classCount;

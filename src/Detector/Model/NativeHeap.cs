@@ -41,6 +41,35 @@ internal static partial class NativeHeap
         catch (EntryPointNotFoundException) { }
     }
 
+    /// <summary>
+    /// Keeps freed tensor memory in the process instead of handing it back to the system: glibc by default serves large
+    /// blocks with fresh mappings (mmap) and returns heap tops above 128 KB (trim), so each forward faults its buffers
+    /// in again, page by page (bench inference: 7,000–20,000 minor faults per forward of 16 × 256 px and a nano forward
+    /// 2.5–5× PyTorch's, against 0 faults and 1.03–1.16× with these settings). Blocks up to 32 MiB (glibc's largest
+    /// threshold on 64-bit) come from the heap, up to 1 GiB of free heap top is kept, and every thread allocates from
+    /// the main heap (one arena: a thread's own arena unmaps a sub-heap as soon as it is wholly free, whatever the
+    /// thresholds, so a forward on a worker thread faulted as before). The resident size stays at its high-water mark. Set once per process, before its first model; a no-op where glibc is absent.
+    /// </summary>
+    public static void KeepFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref kept, 1) == 1) return;
+        try
+        {
+            Mallopt(MmapThresholdOption, MmapThresholdBytes);
+            Mallopt(TrimThresholdOption, TrimThresholdBytes);
+            Mallopt(ArenaMaxOption, 1);
+        }
+        catch (DllNotFoundException) { }
+        catch (EntryPointNotFoundException) { }
+    }
+
+    private const int TrimThresholdOption = -1; // M_TRIM_THRESHOLD
+    private const int ArenaMaxOption = -8; // M_ARENA_MAX
+    private const int MmapThresholdOption = -3; // M_MMAP_THRESHOLD
+    private const int MmapThresholdBytes = 32 << 20;
+    private const int TrimThresholdBytes = 1 << 30;
+    private static int kept;
+
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int Mallopt(int option, int value);
 }
