@@ -43,6 +43,21 @@ public class TrainingBudgetTests
     }
 
     [Fact]
+    public void FitToTime_LaterFitMeasuresAFasterSpeed_LengthensTheEarlyFitUpToTheStartingBudget()
+    {
+        var plan = new SchedulePlan(100, 10, "epochs");
+
+        var early = plan.FitToTime(stepsDone: 2, secondsSoFar: 4, budgetSeconds: 40);   // 2 s a step: 19 more steps
+        var afterEpoch = early.FitToTime(stepsDone: 10, secondsSoFar: 10, budgetSeconds: 40); // 1 s a step
+        var veryFast = early.FitToTime(stepsDone: 10, secondsSoFar: 1, budgetSeconds: 40);
+
+        Assert.Equal(2 + (int)Math.Floor(36 * SchedulePlan.TimeFill / 2), early.TotalSteps);
+        Assert.Equal(10 + (int)Math.Floor(30 * SchedulePlan.TimeFill), afterEpoch.TotalSteps);
+        Assert.Equal(100, veryFast.TotalSteps);
+        Assert.Equal(100, afterEpoch.Ceiling);
+    }
+
+    [Fact]
     public void LearningRateAt_LastStepOfThePlan_HasDecayedToTheFloor()
     {
         var options = new TrainerOptions { LearningRate = 1e-3 };
