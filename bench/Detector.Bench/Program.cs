@@ -31,7 +31,7 @@ using static TorchSharp.torch;
 //            NaN buffers; counts the tries with NaN (the evidence for DetectorArchitecture.PadsChannels). --tries 6 --input 64
 // real:      --set <folder with train/ and val/> (make-realdata.sh's layout): import, train on train for --minutes (15)
 //            (the schedule planned to fit them) or --epochs, score val at scene level (COCO AP, AP50 per class); --evaluate-set <other set> adds a
-//            cross-set score on its val; --images N keeps the first N images of each split; --class-as <name> renames
+//            cross-set score on its val; --max-steps N the schedule of N steps (another run's plan); --images N keeps the first N images of each split; --class-as <name> renames
 //            every class (for cross-set runs between sets that name the class differently); --input 256; --giou W adds
 //            the GIoU box term with weight W (0, off)
 // large-scenes: --scenes N (200) generated --size (4096) px scenes; peak RSS growth of reading and briefly training on
@@ -113,9 +113,11 @@ if (mode == "real")
     {
         Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = Arg("--input", 256), LearningRate = 3e-3, Seed = seed,
         Patience = 1000, TimeBudgetSeconds = minutes * 60, GiouWeight = Number("--giou", 0),
-        // A minutes budget without --epochs plans the schedule for the time left after the first epoch, so the run
-        // anneals inside its budget (the figure is then machine-dependent, and the JSON says so: "schedule": "time").
-        PlanScheduleForTimeBudget = !args.Contains("--epochs"),
+        MaxSteps = args.Contains("--max-steps") ? Arg("--max-steps", 0) : null,
+        // A minutes budget without --epochs or --max-steps plans the schedule for the time left after the first epoch, so
+        // the run anneals inside its budget (the figure is then machine-dependent, and the JSON says so: "schedule": "time").
+        // --max-steps replays another run's planned steps exactly (an A/B at the same schedule, on a busy machine too).
+        PlanScheduleForTimeBudget = !args.Contains("--epochs") && !args.Contains("--max-steps"),
     };
     string realWork = Path.Combine(work, "real");
     try
