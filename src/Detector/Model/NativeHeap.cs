@@ -35,10 +35,7 @@ internal static partial class NativeHeap
 
     public static void ZeroFreshAllocationsFor(DetectorArchitecture architecture)
     {
-        if (!Needed(architecture) || !OperatingSystem.IsLinux() || Interlocked.Exchange(ref applied, 1) == 1) return;
-        try { Mallopt(PerturbOption, PerturbByte); }
-        catch (DllNotFoundException) { }
-        catch (EntryPointNotFoundException) { }
+        if (Needed(architecture)) SetOnce(ref applied, (PerturbOption, PerturbByte));
     }
 
     /// <summary>
@@ -48,16 +45,20 @@ internal static partial class NativeHeap
     /// 2.5–5× PyTorch's, against 0 faults and 1.03–1.16× with these settings). Blocks up to 32 MiB (glibc's largest
     /// threshold on 64-bit) come from the heap, up to 1 GiB of free heap top is kept, and every thread allocates from
     /// the main heap (one arena: a thread's own arena unmaps a sub-heap as soon as it is wholly free, whatever the
-    /// thresholds, so a forward on a worker thread faulted as before). The resident size stays at its high-water mark. Set once per process, before its first model; a no-op where glibc is absent.
+    /// thresholds, so a forward on a worker thread faulted as before). The resident size stays at its high-water
+    /// mark. Set once per process, before its first model; a no-op where glibc is absent.
     /// </summary>
-    public static void KeepFreedMemory()
+    public static void KeepFreedMemory() =>
+        SetOnce(ref kept, (MmapThresholdOption, MmapThresholdBytes), (TrimThresholdOption, TrimThresholdBytes), (ArenaMaxOption, 1));
+
+    /// <summary>The one place glibc's malloc options are set: once per flag and process, only on Linux, and nothing
+    /// where glibc is absent.</summary>
+    private static void SetOnce(ref int flag, params (int Option, int Value)[] options)
     {
-        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref kept, 1) == 1) return;
+        if (!OperatingSystem.IsLinux() || Interlocked.Exchange(ref flag, 1) == 1) return;
         try
         {
-            Mallopt(MmapThresholdOption, MmapThresholdBytes);
-            Mallopt(TrimThresholdOption, TrimThresholdBytes);
-            Mallopt(ArenaMaxOption, 1);
+            foreach (var (option, value) in options) Mallopt(option, value);
         }
         catch (DllNotFoundException) { }
         catch (EntryPointNotFoundException) { }
