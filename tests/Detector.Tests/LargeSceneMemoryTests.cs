@@ -108,7 +108,7 @@ public class LargeSceneMemoryTests
 
     private static void ResetPeakResidentSet() => File.WriteAllText("/proc/self/clear_refs", "5");
 
-    private static long ProcStatusBytes(string field)
+    internal static long ProcStatusBytes(string field)
     {
         string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
         return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;

@@ -5,6 +5,8 @@ using AutoRetrain.Detector.Artefact;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Inference;
 using AutoRetrain.Detector.Training;
+using AutoRetrain.Detector.Decoding;
+using AutoRetrain.Imagery.Rasters;
 
 namespace AutoRetrain.Detector.CommandLine;
 
@@ -50,9 +52,8 @@ public static partial class TrainerCommands
                     new PredictionOptions { MinScore = min }, metadata.InputScale);
                 for (int i = 0; i < files.Count; i++)
                 {
-                    byte[] rgb;
-                    int width, height;
-                    try { rgb = DatasetReader.LoadRgb(files[i], out width, out height); }
+                    IReadOnlyList<Detection> detections;
+                    try { detections = PredictScene(predictor, files[i], (i + 0.0) / files.Count, 1.0 / files.Count); }
                     catch (Exception ex) when (BadInputMessage(ex) is { } why)
                     {
                         // One unreadable scene is reported and skipped; the others are still scored.
@@ -62,7 +63,7 @@ public static partial class TrainerCommands
                         skipped++;
                         continue;
                     }
-                    foreach (var d in predictor.Predict([new SceneImage(rgb, width, height)])[0])
+                    foreach (var d in detections)
                         results.Add(new CocoResult(i + 1, Path.GetFileName(files[i]), d.ClassIndex + 1, metadata.Classes[d.ClassIndex],
                             [d.Box.XMin, d.Box.YMin, d.Box.Width, d.Box.Height], d.Score));
                     ProgressWriter.Console.Write("predicted", new Dictionary<string, object?>
@@ -84,5 +85,50 @@ public static partial class TrainerCommands
             return Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// One scene's detections: decoded whole when the readers accept it (<see cref="ImageLimits.Default"/>), else, for a
+    /// TIFF, read by windows one row of chips at a time (<see cref="TiffWindowReader"/>, up to its own limits), with
+    /// progress and an ETA, since such a scene takes minutes. A PNG or JPEG above the limits is refused by the reader.
+    /// </summary>
+    private static IReadOnlyList<Detection> PredictScene(ScenePredictor predictor, string file, double progressBefore, double progressShare)
+    {
+        if (OpenLargeTiff(file) is { } large)
+            using (large)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                double lastReport = 0;
+                return predictor.PredictByWindows(large, done =>
+                {
+                    if (clock.Elapsed.TotalSeconds - lastReport < 5 && done < 1) return;
+                    lastReport = clock.Elapsed.TotalSeconds;
+                    ProgressWriter.Console.Write("predicting", new Dictionary<string, object?>
+                    {
+                        ["image"] = Path.GetFileName(file), ["width"] = large.Width, ["height"] = large.Height, ["sceneProgress"] = done,
+                        ["progress"] = progressBefore + done * progressShare,
+                        ["etaSeconds"] = done > 0 ? Math.Round(clock.Elapsed.TotalSeconds * (1 - done) / done) : null,
+                    });
+                });
+            }
+        byte[] rgb = DatasetReader.LoadRgb(file, out int width, out int height);
+        return predictor.Predict([new SceneImage(rgb, width, height)])[0];
+    }
+
+    /// <summary>A window reader for a TIFF larger than whole decoding accepts; null for any other file.</summary>
+    private static TiffWindowReader? OpenLargeTiff(string file)
+    {
+        var header = new byte[8];
+        long length;
+        using (var stream = File.OpenRead(file))
+        {
+            length = stream.Length;
+            if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length) return null;
+        }
+        if (ImageReader.Sniff(header) != Core.Tiles.ImageFormat.Tiff) return null;
+        var reader = TiffWindowReader.Open(file);
+        if (reader.Info.PixelCount > Core.Tiles.ImageLimits.Default.MaxPixels || length > Core.Tiles.ImageLimits.Default.MaxBytes) return reader;
+        reader.Dispose();
+        return null;
     }
 }

@@ -1,4 +1,5 @@
 using AutoRetrain.Imagery.Chips;
+using AutoRetrain.Imagery.Rasters;
 using AutoRetrain.Core.Labels;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Decoding;
@@ -37,36 +38,80 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
 
     public IReadOnlyList<Detection>[] Predict(IReadOnlyList<SceneImage> scenes)
     {
-        int region = InputScale.RegionFor(chipSize, inputScale);
-        double scale = (double)chipSize / region;
-        int overlap = Math.Clamp((int)Math.Round(options.Overlap / scale), 0, region - 1);
-        var jobs = scenes.SelectMany((s, i) => ChipGrid.For(s.Width, s.Height, region, overlap).Select(c => (Scene: i, c.X, c.Y))).ToList();
+        var (region, scale, overlap) = Geometry();
+        var jobs = scenes.SelectMany((s, i) => ChipGrid.For(s.Width, s.Height, region, overlap).Select(c => new ChipJob(i, s, c.X, c.Y, 0))).ToList();
         var perScene = scenes.Select(_ => new List<ChipDetections>()).ToArray();
-        int image = 3 * chipSize * chipSize;
-        int batchSize = Math.Max(1, Math.Min(options.BatchSize, jobs.Count));
-        // One buffer for every batch, shared with the input tensor (from_array copies nothing); the folded copy is made
-        // per call, since the trainer predicts with weights that change between calls.
-        var pixels = new float[batchSize * image];
+        model.eval();
+        // Folded per call: the trainer predicts with weights that change between calls.
+        using var folded = model.FoldForInference();
+        foreach (var (job, detections) in Detect(folded, jobs, scale, BatchBuffer(jobs.Count)))
+            perScene[job.Scene].Add(detections);
+        return perScene.Select((chips, i) => Stitch(chips, scenes[i].Width, scenes[i].Height, options.NmsIoU)).ToArray();
+    }
+
+    /// <summary>
+    /// A scene too large to hold decoded (<see cref="TiffWindowReader"/>): the same chip grid as <see cref="Predict"/>, read
+    /// one row of chips at a time (a band of the scene's width and one region's height), and one cross-chip NMS at the
+    /// end, so the detections are those of <see cref="Predict"/> on the whole scene while memory holds one band.
+    /// <paramref name="progress"/> gets the fraction of chip rows done.
+    /// </summary>
+    public IReadOnlyList<Detection> PredictByWindows(IRgbWindowSource scene, Action<double>? progress = null)
+    {
+        var (region, scale, overlap) = Geometry();
+        var rows = ChipGrid.For(scene.Width, scene.Height, region, overlap).GroupBy(c => c.Y).ToList();
+        var chips = new List<ChipDetections>();
         model.eval();
         using var folded = model.FoldForInference();
+        // One band buffer for every row: a band of a wide scene is tens of megabytes.
+        var rgb = new byte[checked(scene.Width * Math.Min(region, scene.Height) * 3)];
+        var pixels = BatchBuffer(rows.Max(r => r.Count()));
+        for (int r = 0; r < rows.Count; r++)
+        {
+            int y = rows[r].Key, height = Math.Min(region, scene.Height - y);
+            scene.ReadRgb8(0, y, scene.Width, height, rgb);
+            var band = new SceneImage(rgb, scene.Width, height);
+            chips.AddRange(Detect(folded, rows[r].Select(c => new ChipJob(0, band, c.X, 0, y)).ToList(), scale, pixels).Select(d => d.Detections));
+            progress?.Invoke((r + 1.0) / rows.Count);
+        }
+        return Stitch(chips, scene.Width, scene.Height, options.NmsIoU);
+    }
+
+    /// <summary>The scene region one chip covers, the chip's scale (chip pixels per scene pixel) and the overlap in scene pixels.</summary>
+    private (int Region, double Scale, int Overlap) Geometry()
+    {
+        int region = InputScale.RegionFor(chipSize, inputScale);
+        double scale = (double)chipSize / region;
+        return (region, scale, Math.Clamp((int)Math.Round(options.Overlap / scale), 0, region - 1));
+    }
+
+    /// <summary>A chip to detect in: its origin in <see cref="Image"/>, and how far that image sits down its scene.</summary>
+    private sealed record ChipJob(int Scene, SceneImage Image, int X, int Y, int ImageOffsetY);
+
+    /// <summary>A buffer for one batch of chips, shared with the input tensor (from_array copies nothing).</summary>
+    private float[] BatchBuffer(int chips) => new float[Math.Max(1, Math.Min(options.BatchSize, chips)) * 3 * chipSize * chipSize];
+
+    private List<(ChipJob Job, ChipDetections Detections)> Detect(InferenceCenterNet folded, List<ChipJob> jobs, double scale, float[] pixels)
+    {
+        var results = new List<(ChipJob, ChipDetections)>(jobs.Count);
+        int image = 3 * chipSize * chipSize;
+        int batchSize = pixels.Length / image;
         for (int start = 0; start < jobs.Count; start += batchSize)
         {
             var slice = jobs.GetRange(start, Math.Min(batchSize, jobs.Count - start));
             Parallel.For(0, slice.Count, i =>
             {
-                var (scene, x, y) = slice[i];
-                var s = scenes[scene];
-                var t = ChipTransform.Identity with { OriginX = x, OriginY = y, Scale = scale };
-                ChipRenderer.Render(s.Rgb, s.Width, s.Height, t, chipSize, norm, pixels.AsSpan(i * image, image));
+                var job = slice[i];
+                var t = ChipTransform.Identity with { OriginX = job.X, OriginY = job.Y, Scale = scale };
+                ChipRenderer.Render(job.Image.Rgb, job.Image.Width, job.Image.Height, t, chipSize, norm, pixels.AsSpan(i * image, image));
             });
             using var scope = NewDisposeScope();
             var input = from_array(pixels).narrow(0, 0, (long)slice.Count * image).reshape(slice.Count, 3, chipSize, chipSize).to(device);
             var output = folded.Forward(input);
             var decoded = PeakDecoder.Decode(output, model.ClassCount, DetectorArchitecture.OutputStride, options.TopK, options.MinScore);
             for (int i = 0; i < slice.Count; i++)
-                perScene[slice[i].Scene].Add(new ChipDetections(slice[i].X, slice[i].Y, decoded[i], scale));
+                results.Add((slice[i], new ChipDetections(slice[i].X, slice[i].Y + slice[i].ImageOffsetY, decoded[i], scale)));
         }
-        return perScene.Select((chips, i) => Stitch(chips, scenes[i].Width, scenes[i].Height, options.NmsIoU)).ToArray();
+        return results;
     }
 
     /// <summary>Moves chip detections into scene coordinates, clips them to the scene and merges overlaps across chips.</summary>

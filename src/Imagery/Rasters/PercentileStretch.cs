@@ -21,7 +21,13 @@ internal static class PercentileStretch
         long count = 0;
         for (long i = band; i < samples.LongLength; i += bands, count++)
             histogram[samples[i]]++;
+        return FromHistogram(histogram, count);
+    }
 
+    /// <summary>The lookup from a band's histogram of 16-bit samples (<paramref name="count"/> samples in all); a scene
+    /// read by windows accumulates it block by block and gets the same lookup as when decoded whole.</summary>
+    public static byte[] FromHistogram(long[] histogram, long count)
+    {
         int low = ValueAtRank(histogram, (long)Math.Floor(LowPercentile * (count - 1)));
         int high = ValueAtRank(histogram, (long)Math.Ceiling(HighPercentile * (count - 1)));
         if (high <= low) high = low + 1;   // a flat band: everything at or below it is black

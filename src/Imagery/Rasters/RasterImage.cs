@@ -48,30 +48,36 @@ public sealed class RasterImage
     /// <summary>
     /// Interleaved 8-bit RGB for display and training: one band is repeated as grey, three are
     /// kept, a fourth (alpha or near-infrared) is dropped. 16-bit samples go through a per-band
-    /// 2 %–98 % percentile stretch (<see cref="PercentileStretch"/>).
+    /// 2 %–98 % percentile stretch (<see cref="PercentileStretch"/>) over the whole scene.
     /// </summary>
     public byte[] ToRgb8()
     {
-        int pixels = checked(Width * Height);
         var lookups = new byte[Math.Min(Bands, 3)][];
         for (int band = 0; band < lookups.Length; band++)
             lookups[band] = BitsPerSample == 8 ? PercentileStretch.Identity8 : PercentileStretch.For16BitBand(Samples, Bands, band);
+        var rgb = new byte[checked(Width * Height * 3)];
+        MapToRgb8(Samples, Bands, lookups, rgb);
+        return rgb;
+    }
 
-        var rgb = new byte[checked(pixels * 3)];
-        for (int p = 0, s = 0, o = 0; p < pixels; p++, s += Bands, o += 3)
+    /// <summary>Maps interleaved samples of <paramref name="bands"/> bands to interleaved RGB bytes through one lookup per
+    /// kept band (grey repeated, a fourth band dropped): the one mapping of whole scenes and of windows.</summary>
+    internal static void MapToRgb8(ReadOnlySpan<ushort> samples, int bands, byte[][] lookups, Span<byte> rgb)
+    {
+        int pixels = rgb.Length / 3;
+        for (int p = 0, s = 0, o = 0; p < pixels; p++, s += bands, o += 3)
         {
-            if (Bands == 1)
+            if (bands == 1)
             {
-                byte grey = lookups[0][Samples[s]];
+                byte grey = lookups[0][samples[s]];
                 rgb[o] = grey; rgb[o + 1] = grey; rgb[o + 2] = grey;
             }
             else
             {
-                rgb[o] = lookups[0][Samples[s]];
-                rgb[o + 1] = lookups[1][Samples[s + 1]];
-                rgb[o + 2] = lookups[2][Samples[s + 2]];
+                rgb[o] = lookups[0][samples[s]];
+                rgb[o + 1] = lookups[1][samples[s + 1]];
+                rgb[o + 2] = lookups[2][samples[s + 2]];
             }
         }
-        return rgb;
     }
 }

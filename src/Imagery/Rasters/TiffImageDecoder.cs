@@ -33,7 +33,7 @@ internal static class TiffImageDecoder
         return new RasterImage(info, samples);
     }
 
-    private static ImageInfo Describe(Tiff tif, string sourceName, ImageLimits limits)
+    internal static ImageInfo Describe(Tiff tif, string sourceName, ImageLimits limits)
     {
         int width = Field(tif, TiffTag.IMAGEWIDTH, sourceName);
         int height = Field(tif, TiffTag.IMAGELENGTH, sourceName);
@@ -60,7 +60,7 @@ internal static class TiffImageDecoder
     }
 
     /// <summary>A file cut short still has its directory when it was written first; its strips then point past the end.</summary>
-    private static void CheckDataInsideFile(Tiff tif, long fileLength, string sourceName)
+    internal static void CheckDataInsideFile(Tiff tif, long fileLength, string sourceName)
     {
         bool tiled = tif.IsTiled();
         var offsets = ToLongs(tif.GetField(tiled ? TiffTag.TILEOFFSETS : TiffTag.STRIPOFFSETS));
@@ -118,7 +118,7 @@ internal static class TiffImageDecoder
     }
 
     /// <summary>LibTiff hands 16-bit samples over in the machine's byte order.</summary>
-    private static void CopySamples(ReadOnlySpan<byte> source, int bytesPerSample, Span<ushort> target)
+    internal static void CopySamples(ReadOnlySpan<byte> source, int bytesPerSample, Span<ushort> target)
     {
         if (bytesPerSample == 1)
             for (int i = 0; i < target.Length; i++) target[i] = source[i];
@@ -126,7 +126,7 @@ internal static class TiffImageDecoder
             MemoryMarshal.Cast<byte, ushort>(source[..(target.Length * 2)]).CopyTo(target);
     }
 
-    private static int Field(Tiff tif, TiffTag tag, string sourceName) =>
+    internal static int Field(Tiff tif, TiffTag tag, string sourceName) =>
         tif.GetField(tag) is { } value ? value[0].ToInt()
             : throw new ImageDecodeException(ProblemCode.CorruptImage, sourceName, $"the TIFF directory lacks the required {tag} tag.");
 
@@ -143,24 +143,43 @@ internal static class TiffImageDecoder
         new(ProblemCode.UnsupportedFormat, sourceName, $"the TIFF uses {what}.");
 
     /// <summary>One open file: the LibTiff handle, its stream and the error log that explains failures.</summary>
-    private sealed class TiffSession : IDisposable
+    internal sealed class TiffSession : IDisposable
     {
-        private readonly MemoryStream _stream;
+        private readonly Stream _stream;
         private readonly TiffErrorLog _log;
         private readonly string _sourceName;
         public Tiff Tiff { get; }
 
-        private TiffSession(Tiff tiff, MemoryStream stream, TiffErrorLog log, string sourceName)
+        private TiffSession(Tiff tiff, Stream stream, TiffErrorLog log, string sourceName)
         {
             Tiff = tiff; _stream = stream; _log = log; _sourceName = sourceName;
         }
 
         public static TiffSession Open(ReadOnlyMemory<byte> bytes, string sourceName)
         {
-            CheckFirstDirectoryInsideFile(bytes.Span, sourceName);
+            CheckFirstDirectoryInsideFile(bytes.Span, bytes.Length, sourceName);
             var stream = MemoryMarshal.TryGetArray(bytes, out var segment)
                 ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
                 : new MemoryStream(bytes.ToArray(), writable: false);
+            return Open(stream, sourceName);
+        }
+
+        /// <summary>Opens a TIFF from a seekable stream, which the session then owns; the header is checked first.</summary>
+        public static TiffSession Open(Stream stream, string sourceName)
+        {
+            var header = new byte[16];
+            stream.Position = 0;
+            int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            stream.Position = 0;
+            try
+            {
+                CheckFirstDirectoryInsideFile(header.AsSpan(0, read), stream.Length, sourceName);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
             var log = new TiffErrorLog();
             Tiff? tiff;
             try
@@ -190,8 +209,10 @@ internal static class TiffImageDecoder
         }
 
         /// <summary>The header's pointer to the first directory must land inside the file, else the file was cut.</summary>
-        private static void CheckFirstDirectoryInsideFile(ReadOnlySpan<byte> bytes, string sourceName)
+        private static void CheckFirstDirectoryInsideFile(ReadOnlySpan<byte> bytes, long fileLength, string sourceName)
         {
+            if (bytes.Length < 4 || ImageMagic.Sniff(bytes) != ImageFormat.Tiff)
+                throw new ImageDecodeException(ProblemCode.UnsupportedFormat, sourceName, "not a TIFF (the file does not start with a TIFF header).");
             bool littleEndian = bytes[0] == (byte)'I';
             bool bigTiff = (littleEndian ? bytes[2] : bytes[3]) == 0x2B;
             int headerLength = bigTiff ? 16 : 8;
@@ -202,9 +223,9 @@ internal static class TiffImageDecoder
                 : (littleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]) : BinaryPrimitives.ReadUInt32BigEndian(bytes[4..]));
             if (offset < (ulong)headerLength)
                 throw new ImageDecodeException(ProblemCode.CorruptImage, sourceName, $"the TIFF header points its first directory at byte {offset}, inside the header.");
-            if (offset + 2 > (ulong)bytes.Length)
+            if (offset + 2 > (ulong)fileLength)
                 throw new ImageDecodeException(ProblemCode.TruncatedImage, sourceName,
-                    $"the TIFF is cut short: its directory starts at byte {offset:N0} but the file has {bytes.Length:N0} bytes.");
+                    $"the TIFF is cut short: its directory starts at byte {offset:N0} but the file has {fileLength:N0} bytes.");
         }
     }
 }
