@@ -68,6 +68,9 @@ public static partial class Commands
     {
         Console.WriteLine($"{report.Format}: {report.ImagesInSource} images in the source, {report.ImagesCopied} copied into {Core.Ports.StoreKeys.Printable(target)}, " +
                           $"{report.SidecarsWritten} label sidecars written, {report.Objects} objects.");
+        if (report.ScenesCut > 0)
+            Console.WriteLine($"{report.ScenesCut} scenes too large to decode whole were cut into {report.BlocksWritten} overlapping blocks of at most " +
+                              $"{SceneCutting.Default.BlockSize} px (8-bit RGB GeoTIFF, labels clipped to each).");
         foreach (var (cls, count) in report.ObjectsPerClass.OrderByDescending(kv => kv.Value))
             Console.WriteLine($"  {count,8}  {Core.Ports.StoreKeys.Printable(cls)}");
         foreach (var (reason, count) in report.SkippedObjects)

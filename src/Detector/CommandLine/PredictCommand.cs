@@ -94,7 +94,7 @@ public static partial class TrainerCommands
     /// </summary>
     private static IReadOnlyList<Detection> PredictScene(ScenePredictor predictor, string file, double progressBefore, double progressShare)
     {
-        if (OpenLargeTiff(file) is { } large)
+        if (TiffWindowReader.OpenWhenBeyond(Core.Tiles.ImageLimits.Default, file) is { } large)
             using (large)
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -113,22 +113,5 @@ public static partial class TrainerCommands
             }
         byte[] rgb = DatasetReader.LoadRgb(file, out int width, out int height);
         return predictor.Predict([new SceneImage(rgb, width, height)])[0];
-    }
-
-    /// <summary>A window reader for a TIFF larger than whole decoding accepts; null for any other file.</summary>
-    private static TiffWindowReader? OpenLargeTiff(string file)
-    {
-        var header = new byte[8];
-        long length;
-        using (var stream = File.OpenRead(file))
-        {
-            length = stream.Length;
-            if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length) return null;
-        }
-        if (ImageReader.Sniff(header) != Core.Tiles.ImageFormat.Tiff) return null;
-        var reader = TiffWindowReader.Open(file);
-        if (reader.Info.PixelCount > Core.Tiles.ImageLimits.Default.MaxPixels || length > Core.Tiles.ImageLimits.Default.MaxBytes) return reader;
-        reader.Dispose();
-        return null;
     }
 }

@@ -12,6 +12,10 @@ public sealed record ImportReport(
     IReadOnlyList<ImportProblem> Problems)
 {
     public int Objects => ObjectsPerClass.Values.Sum();
+
+    /// <summary>Scenes too large to decode whole that were cut into blocks (<see cref="SceneCutting"/>), and the blocks written.</summary>
+    public int ScenesCut { get; init; }
+    public int BlocksWritten { get; init; }
 }
 
 public enum ImportFormat { Coco, Yolo, Xview, Dota }

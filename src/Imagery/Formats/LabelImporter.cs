@@ -6,28 +6,51 @@ using AutoRetrain.Core.Labels;
 namespace AutoRetrain.Imagery.Formats;
 
 /// <summary>
+/// How <c>import</c> cuts a scene too large to decode whole (a (Geo)TIFF beyond <see cref="WholeDecode"/>) into blocks
+/// that every later step reads whole: <see cref="BlockSize"/>-px blocks overlapping by <see cref="Overlap"/> px, as the
+/// DOTA split tools cut large scenes into overlapping patches. An overlap at least as large as the largest object
+/// (300 px in the imagery we target) leaves every object whole in at least one block; an object cut by a block keeps
+/// its clipped box when at least <see cref="MinVisibleFraction"/> of it is inside, as the chipper does.
+/// </summary>
+public sealed record SceneCutting
+{
+    public static readonly SceneCutting Default = new();
+
+    /// <summary>8,192 px: 67 MP, 200 MB of RGB decoded, within the whole-decode limit and ten to the trainer's default cache.</summary>
+    public int BlockSize { get; init; } = 8192;
+    public int Overlap { get; init; } = 512;
+    public double MinVisibleFraction { get; init; } = 0.5;
+    public ImageLimits WholeDecode { get; init; } = ImageLimits.Default;
+}
+
+/// <summary>
 /// Runs an import: the format's reader describes images and objects, and this copies each image into the
 /// incoming folder and writes its <c>name.labels.json</c> sidecar. Nothing in the source stops the import:
-/// a bad line, a missing image or an unsafe name is reported and the rest goes on.
+/// a bad line, a missing image or an unsafe name is reported and the rest goes on. A (Geo)TIFF too large to decode
+/// whole is cut into overlapping blocks (<see cref="SceneCutting"/>), each an 8-bit RGB GeoTIFF with its own sidecar:
+/// 16-bit bands are stretched by the whole scene's percentiles, as <c>predict</c> does on the whole scene, so training
+/// on the blocks and predicting on the scene see the same pixels.
 /// </summary>
 public static class LabelImporter
 {
     /// <param name="imagesFolder">Where COCO's and xView's images are, when not next to the JSON file.</param>
     public static ImportReport Run(
-        ImportFormat format, string source, string into, string? imagesFolder = null, IProgress<ImportProgress>? progress = null)
+        ImportFormat format, string source, string into, string? imagesFolder = null, IProgress<ImportProgress>? progress = null,
+        SceneCutting? cutting = null)
     {
+        cutting ??= SceneCutting.Default;
         var log = new ImportLog();
         var images = Read(format, source, imagesFolder, log);
         Directory.CreateDirectory(into);
 
         var perClass = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var written = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        int copied = 0, sidecars = 0;
+        int copied = 0, sidecars = 0, scenesCut = 0, blocks = 0;
         for (int i = 0; i < images.Count; i++)
         {
             var image = images[i];
             progress?.Report(new ImportProgress(i, images.Count, image.Name));
-            var labels = Import(image, into, written, log);
+            var labels = Import(image, into, written, log, cutting, ref scenesCut, ref blocks);
             if (labels is null) continue;
             copied++;
             if (image.Objects is null) continue;
@@ -36,8 +59,12 @@ public static class LabelImporter
                 perClass[o.Class] = perClass.GetValueOrDefault(o.Class) + 1;
         }
         progress?.Report(new ImportProgress(images.Count, images.Count, ""));
-        return new ImportReport(format, images.Count, copied, sidecars, perClass, log.Skipped, log.Problems);
+        return new ImportReport(format, images.Count, copied, sidecars, perClass, log.Skipped, log.Problems)
+        {
+            ScenesCut = scenesCut, BlocksWritten = blocks,
+        };
     }
+
 
     private static IReadOnlyList<SourceImage> Read(ImportFormat format, string source, string? imagesFolder, ImportLog log) => format switch
     {
@@ -50,7 +77,8 @@ public static class LabelImporter
 
     /// <summary>Copies one image and writes its sidecar; the labels written (an empty file for an unlabelled
     /// image), or null when the image could not be imported.</summary>
-    private static LabelFile? Import(SourceImage image, string into, Dictionary<string, string> written, ImportLog log)
+    private static LabelFile? Import(SourceImage image, string into, Dictionary<string, string> written, ImportLog log, SceneCutting cutting,
+        ref int scenesCut, ref int blocks)
     {
         if (SafeNames.Problem(image.Name) is string unsafeName)
         {
@@ -79,6 +107,24 @@ public static class LabelImporter
         }
         written[stem] = image.Name;
 
+        TiffWindowReader? large;
+        try
+        {
+            large = TiffWindowReader.OpenWhenBeyond(cutting.WholeDecode, path, image.Name);
+        }
+        catch (ImageDecodeException ex)
+        {
+            log.Problem(image.LabelSource, null, $"refused: {ex.Code}: {ex.Message}");
+            return null;
+        }
+        if (large is not null)
+            using (large)
+            {
+                var cut = Cut(image, large, into, written, log, cutting, ref blocks);
+                if (cut is not null) scenesCut++;
+                return cut;
+            }
+
         var bytes = File.ReadAllBytes(path);
         var size = ReadSize(bytes, image, log);
         if (size is { } real && ((image.DeclaredWidth is int dw && dw != real.Width) || (image.DeclaredHeight is int dh && dh != real.Height)))
@@ -104,6 +150,67 @@ public static class LabelImporter
         if (image.Objects is not null)
             WriteReplacing(sidecarTarget, System.Text.Encoding.UTF8.GetBytes(Json.Serialize(labels)));
         return labels;
+    }
+
+    /// <summary>
+    /// Cuts a scene too large to decode whole into <see cref="SceneCutting"/> blocks named <c>stem.rRRRcCCC.tif</c>, each
+    /// written with the labels clipped to it; returns the scene's own labels (for the per-class counts), or null when
+    /// nothing was written. The blocks' georeference is the scene's, moved to the block's corner.
+    /// </summary>
+    private static LabelFile? Cut(SourceImage image, TiffWindowReader scene, string into, Dictionary<string, string> written, ImportLog log,
+        SceneCutting cutting, ref int blocks)
+    {
+        var size = (scene.Width, scene.Height);
+        if ((image.DeclaredWidth is int dw && dw != scene.Width) || (image.DeclaredHeight is int dh && dh != scene.Height))
+            log.Problem(image.LabelSource, null,
+                $"the source says \"{image.Name}\" is {image.DeclaredWidth}×{image.DeclaredHeight} but the image is {scene.Width}×{scene.Height}.");
+        var objects = (image.Objects ?? []).Select(o => ToLabel(o, image, size, log)).OfType<LabelObject>().ToList();
+        string stem = LabelFile.StemOf(SafeNames.FileNameOf(image.Name));
+        var grid = Chips.ChipGrid.For(scene.Width, scene.Height, cutting.BlockSize, cutting.Overlap);
+        foreach (var chip in grid)
+        {
+            string blockName = $"{stem}.r{chip.Row:D3}c{chip.Column:D3}.tif";
+            string imageTarget = Path.Combine(into, blockName), sidecarTarget = Path.Combine(into, LabelFile.SidecarNameFor(blockName));
+            if (written.TryGetValue(LabelFile.StemOf(blockName), out var earlier))
+            {
+                log.Problem(image.LabelSource, null, $"block {blockName} of \"{image.Name}\" would share its file with \"{earlier}\"; rename one of them.");
+                continue;
+            }
+            written[LabelFile.StemOf(blockName)] = image.Name;
+            if ((image.Objects is null ? [imageTarget] : new[] { imageTarget, sidecarTarget }).Select(NotAPlainTarget).FirstOrDefault(w => w is not null) is { } why)
+            {
+                log.Problem(image.LabelSource, null, $"refused to write {blockName}: {why}");
+                continue;
+            }
+            byte[] rgb;
+            try
+            {
+                rgb = scene.ReadRgb8(chip.X, chip.Y, chip.Width, chip.Height);
+            }
+            catch (ImageDecodeException ex)
+            {
+                log.Problem(image.LabelSource, null, $"{ex.Code}: {ex.Message} Block {blockName} and the rest of the scene were not written.");
+                return null;
+            }
+            var geo = scene.Info.Geo is { } g ? g with { Transform = Shifted(g, chip.X, chip.Y) } : null;
+            WriteReplacing(imageTarget, ImageWriter.EncodeGeoTiff(RasterImage.FromRgb8(chip.Width, chip.Height, rgb, ImageFormat.Tiff, geo), geo, tiled: true));
+            if (image.Objects is not null)
+                WriteReplacing(sidecarTarget, System.Text.Encoding.UTF8.GetBytes(Json.Serialize(new LabelFile
+                {
+                    Image = blockName, Width = chip.Width, Height = chip.Height,
+                    Source = $"{image.LabelSource}: {image.Name} at ({chip.X}, {chip.Y})",
+                    Objects = Chips.ChipLabels.Clip(objects, chip, cutting.MinVisibleFraction),
+                })));
+            blocks++;
+        }
+        return new LabelFile { Image = image.Name, Width = scene.Width, Height = scene.Height, Source = image.LabelSource, Objects = objects };
+    }
+
+    /// <summary>The GDAL affine transform of a block whose corner is at (<paramref name="x"/>, <paramref name="y"/>) of the scene.</summary>
+    private static double[] Shifted(GeoReference geo, int x, int y)
+    {
+        var (originX, originY) = geo.PixelToModel(x, y);
+        return [originX, geo.Transform[1], geo.Transform[2], originY, geo.Transform[4], geo.Transform[5]];
     }
 
     /// <summary>Why an existing entry at <paramref name="path"/> must not be replaced (a link, a folder, a FIFO...), or null.</summary>

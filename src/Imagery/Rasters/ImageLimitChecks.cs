@@ -21,6 +21,6 @@ internal static class ImageLimitChecks
         if (width * height > limits.MaxPixels)
             throw new ImageDecodeException(ProblemCode.ImageTooLarge, sourceName,
                 $"the header declares {width}×{height} = {width * height:N0} pixels, more than the {limits.MaxPixels:N0} accepted " +
-                "(a decompression bomb, or an image to cut into tiles first).");
+                "(a decompression bomb, or a scene to cut into blocks first: `autoretrain import` cuts a larger (Geo)TIFF, `predict` reads one by windows).");
     }
 }

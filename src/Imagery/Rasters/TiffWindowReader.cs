@@ -107,6 +107,24 @@ public sealed class TiffWindowReader : IRgbWindowSource, IDisposable
         }
     }
 
+    /// <summary>A window reader when <paramref name="path"/> is a TIFF that <paramref name="wholeDecode"/> would refuse
+    /// (more pixels or bytes), null for any other file (a smaller TIFF, another format, a file too short to say).</summary>
+    public static TiffWindowReader? OpenWhenBeyond(ImageLimits wholeDecode, string path, string? sourceName = null)
+    {
+        var header = new byte[8];
+        long length;
+        using (var stream = File.OpenRead(path))
+        {
+            length = stream.Length;
+            if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length) return null;
+        }
+        if (ImageMagic.Sniff(header) != ImageFormat.Tiff) return null;
+        var reader = Open(path, sourceName);
+        if (reader.Info.PixelCount > wholeDecode.MaxPixels || length > wholeDecode.MaxBytes) return reader;
+        reader.Dispose();
+        return null;
+    }
+
     private string BlockName => tiled ? "tile" : "strip";
 
     /// <summary>The window's samples, interleaved (band fastest), as <see cref="RasterImage.Samples"/> holds them.</summary>
