@@ -87,8 +87,8 @@ public static class DatasetReader
     public static LabelledTile LoadTile(string tileId, string imagePath, string labelPath)
     {
         var objects = ReadLabels(labelPath);
-        var image = ImageReader.Decode(File.ReadAllBytes(imagePath), imagePath);
-        return new LabelledTile(tileId, imagePath, image.Width, image.Height, image.ToRgb8(), objects);
+        var rgb = ImageReader.DecodeRgb8(File.ReadAllBytes(imagePath), imagePath, out var info);
+        return new LabelledTile(tileId, imagePath, info.Width, info.Height, rgb, objects);
     }
 
     private static IReadOnlyList<LabelObject> ReadLabels(string labelPath)
@@ -102,9 +102,9 @@ public static class DatasetReader
 
     public static byte[] LoadRgb(string imagePath, out int width, out int height)
     {
-        var image = ImageReader.Decode(File.ReadAllBytes(imagePath), imagePath);
-        (width, height) = (image.Width, image.Height);
-        return image.ToRgb8();
+        var rgb = ImageReader.DecodeRgb8(File.ReadAllBytes(imagePath), imagePath, out var info);
+        (width, height) = (info.Width, info.Height);
+        return rgb;
     }
 
     private static string Resolve(string datasets, string key)

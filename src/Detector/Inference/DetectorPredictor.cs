@@ -39,8 +39,8 @@ public sealed class DetectorPredictor(IArtifactStore store, string cacheFolder, 
                     string name = $"{Containers.Datasets}/{tile.ImageKey}";
                     var bytes = await store.GetAsync(Containers.Datasets, tile.ImageKey, ct)
                         ?? throw new AutoRetrainException($"{name}: image of tile {tile.TileId} is missing from the store.");
-                    var image = ImageReader.Decode(bytes, name);
-                    scenes.Add(new SceneImage(image.ToRgb8(), image.Width, image.Height));
+                    var rgb = ImageReader.DecodeRgb8(bytes, name, out var info);
+                    scenes.Add(new SceneImage(rgb, info.Width, info.Height));
                 }
                 var predicted = loaded.Predictor.Predict(scenes);
                 for (int i = 0; i < chunk.Length; i++)

@@ -31,6 +31,20 @@ public static class ImageReader
             : SkiaImageDecoder.Decode(bytes.Span, format, sourceName, checkedLimits);
     }
 
+    /// <summary>
+    /// The 8-bit RGB that <see cref="RasterImage.ToRgb8"/> of <see cref="Decode"/> gives, and the image's description;
+    /// 8-bit PNG and JPEG go straight from the codec to RGB, without the intermediate sample array.
+    /// </summary>
+    public static byte[] DecodeRgb8(ReadOnlyMemory<byte> bytes, string sourceName, out ImageInfo info, ImageLimits? limits = null)
+    {
+        var (format, checkedLimits) = Recognise(bytes.Span, sourceName, limits);
+        if (format != ImageFormat.Tiff && SkiaImageDecoder.DecodeRgb8(bytes.Span, format, sourceName, checkedLimits, out info) is { } rgb)
+            return rgb;
+        var image = Decode(bytes, sourceName, limits);
+        info = image.Info;
+        return image.ToRgb8();
+    }
+
     private static (ImageFormat Format, ImageLimits Limits) Recognise(ReadOnlySpan<byte> bytes, string sourceName, ImageLimits? limits)
     {
         limits ??= ImageLimits.Default;

@@ -60,6 +60,40 @@ internal static class SkiaImageDecoder
         return new ImageInfo(format, size.Width, size.Height, bands, 8);
     }
 
+    /// <summary>
+    /// 8-bit RGB straight from the codec, as <see cref="RasterImage.ToRgb8"/> of <see cref="Decode"/> gives it for 8-bit
+    /// images (grey repeated, alpha dropped) without the 16-bit sample array: a 4,096-px scene decodes with 67 MB of pooled
+    /// RGBA instead of 167 MB of new arrays for the collector. Null for a 16-bit PNG (the caller decodes and stretches it).
+    /// </summary>
+    public static byte[]? DecodeRgb8(ReadOnlySpan<byte> bytes, ImageFormat format, string sourceName, ImageLimits limits, out ImageInfo info)
+    {
+        using var codec = OpenCodec(bytes, format, sourceName, limits);
+        info = Describe(codec, bytes, format, sourceName, limits);
+        if (info.BitsPerSample != 8) return null;
+        var colorType = info.Bands == 1 ? SKColorType.Gray8 : SKColorType.Rgba8888;
+        var target = codec.Info.WithColorType(colorType).WithAlphaType(info.Bands == 4 ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
+        int length = checked((int)target.BytesSize64);
+        var pixels = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            CheckResult(codec.GetPixels(target, pixels), info.Format, sourceName);
+            var rgb = new byte[checked(info.PixelCount * 3)];
+            int stride = info.Bands == 1 ? 1 : 4;
+            for (long p = 0, o = 0; p < info.PixelCount; p++, o += 3)
+            {
+                long at = p * stride;
+                rgb[o] = pixels[at];
+                rgb[o + 1] = pixels[stride == 1 ? at : at + 1];
+                rgb[o + 2] = pixels[stride == 1 ? at : at + 2];
+            }
+            return rgb;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(pixels);
+        }
+    }
+
     private static ushort[] Decode8(SKCodec codec, ImageInfo info, string sourceName)
     {
         var colorType = info.Bands == 1 ? SKColorType.Gray8 : SKColorType.Rgba8888;

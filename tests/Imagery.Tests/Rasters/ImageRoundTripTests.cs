@@ -144,4 +144,38 @@ public class ImageRoundTripTests
         var error = Assert.Throws<ImageDecodeException>(() => ImageReader.Decode(png[..(png.Length / 2)], "half16.png"));
         Assert.Equal(AutoRetrain.Core.Labels.ProblemCode.TruncatedImage, error.Code);
     }
+
+    public static TheoryData<string> EveryLayout() => ["png-rgb", "png-grey", "png-rgba", "jpeg", "png-grey16", "tiff-rgba16"];
+
+    [Theory]
+    [MemberData(nameof(EveryLayout))]
+    public void DecodeRgb8_AnyLayout_EqualsTheWholeDecodesRgb(string layout)
+    {
+        byte[] file = layout switch
+        {
+            "png-rgb" => ImageWriter.EncodePng(37, 23, TestRasters.Rgb8Pattern(37, 23)),
+            "jpeg" => ImageWriter.EncodeJpeg(37, 23, TestRasters.Rgb8Pattern(37, 23)),
+            "png-grey16" => HandMadePng.Grey16(37, 23, Enumerable.Range(0, 37 * 23).Select(v => (ushort)(v * 61)).ToArray()),
+            "tiff-rgba16" => ImageWriter.EncodeGeoTiff(TestRasters.Pattern(37, 23, 4, 16)),
+            _ => SkiaPng(layout == "png-grey" ? SkiaSharp.SKColorType.Gray8 : SkiaSharp.SKColorType.Rgba8888, layout == "png-rgba"),
+        };
+        var whole = ImageReader.Decode(file, layout);
+
+        var rgb = ImageReader.DecodeRgb8(file, layout, out var info);
+
+        Assert.Equal(whole.Info, info);
+        Assert.Equal(layout switch { "png-grey" or "png-grey16" => 1, "png-rgba" or "tiff-rgba16" => 4, _ => 3 }, info.Bands);
+        Assert.Equal(whole.ToRgb8(), rgb);
+    }
+
+    /// <summary>A PNG in grey or with a varying alpha, which ImageWriter does not write.</summary>
+    private static byte[] SkiaPng(SkiaSharp.SKColorType colorType, bool alpha)
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(37, 23, colorType, alpha ? SkiaSharp.SKAlphaType.Unpremul : SkiaSharp.SKAlphaType.Opaque));
+        for (int y = 0; y < 23; y++)
+            for (int x = 0; x < 37; x++)
+                bitmap.SetPixel(x, y, new SkiaSharp.SKColor((byte)(x * 6), (byte)(y * 11), (byte)(x + y), alpha ? (byte)(40 + x * 5) : (byte)255));
+        using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
 }
