@@ -73,7 +73,7 @@ public static class DatasetReader
     private static TileDataset Load(string id, IReadOnlyList<TileFiles> train, IReadOnlyList<TileFiles> validation, long decodedBytesBudget)
     {
         var headers = train.Concat(validation).AsParallel().AsOrdered()
-            .Select(f => ImageReader.ReadInfo(File.ReadAllBytes(f.Image), f.Image)).ToList();
+            .Select(f => ImageReader.ReadInfo(f.Image)).ToList();
         if (headers.Sum(h => 3L * h.Width * h.Height) <= decodedBytesBudget)
             return new TileDataset(id,
                 train.AsParallel().AsOrdered().Select(f => LoadTile(f.TileId, f.Image, f.Labels)).ToList(),

@@ -28,6 +28,11 @@ public sealed class DecodedSceneCache(long capacityBytes)
     /// <summary>The most bytes ever held at once.</summary>
     public long PeakResidentBytes { get; private set; }
 
+    /// <summary>Full collections the cache asked for (one per <see cref="CapacityBytes"/> evicted).</summary>
+    public int Collections { get; private set; }
+
+    private long evictedSinceCollection;
+
     /// <summary>How many times a scene was decoded (misses).</summary>
     public int Decodes { get; private set; }
 
@@ -58,19 +63,36 @@ public sealed class DecodedSceneCache(long capacityBytes)
             lock (gate)
                 if (decoding.TryGetValue(key, out var current) && ReferenceEquals(current, pending)) decoding.Remove(key);
         }
+        bool collect = false;
         lock (gate)
         {
-            if (entries.ContainsKey(key) || pixels.LongLength > CapacityBytes) return pixels;
-            while (ResidentBytes + pixels.LongLength > CapacityBytes && recency.Last is { } oldest)
+            if (entries.ContainsKey(key)) return pixels;
+            if (pixels.LongLength > CapacityBytes)
+                evictedSinceCollection += pixels.LongLength;   // garbage as soon as the caller is done with it
+            else
             {
-                recency.RemoveLast();
-                entries.Remove(oldest.Value.Key);
-                ResidentBytes -= oldest.Value.Pixels.LongLength;
+                while (ResidentBytes + pixels.LongLength > CapacityBytes && recency.Last is { } oldest)
+                {
+                    recency.RemoveLast();
+                    entries.Remove(oldest.Value.Key);
+                    ResidentBytes -= oldest.Value.Pixels.LongLength;
+                    evictedSinceCollection += oldest.Value.Pixels.LongLength;
+                }
+                entries[key] = recency.AddFirst((key, pixels));
+                ResidentBytes += pixels.LongLength;
+                PeakResidentBytes = Math.Max(PeakResidentBytes, ResidentBytes);
             }
-            entries[key] = recency.AddFirst((key, pixels));
-            ResidentBytes += pixels.LongLength;
-            PeakResidentBytes = Math.Max(PeakResidentBytes, ResidentBytes);
+            if (evictedSinceCollection >= CapacityBytes)
+            {
+                evictedSinceCollection = 0;
+                collect = true;
+                Collections++;
+            }
         }
+        // Evicted scenes and the decoders' buffers are large-object-heap garbage, which the collector otherwise frees on
+        // its own schedule: with 4,096-px scenes the process grew by gigabytes past the budget. Once a budget's worth has
+        // been evicted, a background full collection frees it (one per budget's worth of decodes, which take seconds).
+        if (collect) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
         return pixels;
     }
 }

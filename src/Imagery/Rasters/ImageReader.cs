@@ -22,6 +22,44 @@ public static class ImageReader
             : SkiaImageDecoder.ReadInfo(bytes.Span, format, sourceName, checkedLimits);
     }
 
+    /// <summary>
+    /// The description of an image file without reading all of it: a TIFF's directory through a file stream, a PNG's or
+    /// JPEG's header from the file's first megabyte (the whole file when its header lies further in). Listing 200
+    /// scenes of 4,096 px reads 200 headers, not 6 GB.
+    /// </summary>
+    public static ImageInfo ReadInfo(string path, string? sourceName = null, ImageLimits? limits = null)
+    {
+        sourceName ??= path;
+        limits ??= ImageLimits.Default;
+        byte[] prefix;
+        long length;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
+        {
+            length = stream.Length;
+            prefix = new byte[(int)Math.Min(length, HeaderPrefixBytes)];
+            stream.ReadExactly(prefix);
+        }
+        ImageLimitChecks.CheckFileSize(length, sourceName, limits);
+        // A file within the prefix, or one that is no image: the in-memory path says what it is or what is wrong.
+        if (length == prefix.Length || Sniff(prefix) is not { } format)
+            return ReadInfo(prefix, sourceName, limits);
+        if (format == ImageFormat.Tiff)
+        {
+            using var reader = TiffWindowReader.Open(path, sourceName, limits);
+            return reader.Info;
+        }
+        try
+        {
+            return SkiaImageDecoder.ReadInfo(prefix, format, sourceName, limits);
+        }
+        catch (ImageDecodeException ex) when (ex.Code == Core.Labels.ProblemCode.TruncatedImage)
+        {
+            return ReadInfo(File.ReadAllBytes(path), sourceName, limits);
+        }
+    }
+
+    private const int HeaderPrefixBytes = 1 << 20;
+
     /// <summary>Every pixel, after the header's size has been checked against the limits.</summary>
     public static RasterImage Decode(ReadOnlyMemory<byte> bytes, string sourceName, ImageLimits? limits = null)
     {

@@ -168,6 +168,41 @@ public class ImageRoundTripTests
         Assert.Equal(whole.ToRgb8(), rgb);
     }
 
+    [Theory]
+    [InlineData("small.png")]
+    [InlineData("large.png")]
+    [InlineData("large.jpg")]
+    [InlineData("large.tif")]
+    public void ReadInfoOfAFile_ReadsTheHeaderOnly_AndAgreesWithTheWholeFile(string name)
+    {
+        string folder = Directory.CreateTempSubdirectory("read-info-").FullName;
+        try
+        {
+            // Noise does not compress: the large files are over the 1-MB prefix the header read takes.
+            int side = name.StartsWith("small") ? 40 : 1200;
+            var rgb = new byte[side * side * 3];
+            new Random(3).NextBytes(rgb);
+            byte[] file = Path.GetExtension(name) switch
+            {
+                ".png" => ImageWriter.EncodePng(side, side, rgb),
+                ".jpg" => ImageWriter.EncodeJpeg(side, side, rgb, quality: 100),
+                _ => ImageWriter.EncodeGeoTiff(RasterImage.FromRgb8(side, side, rgb), tiled: true),
+            };
+            string path = Path.Combine(folder, name);
+            File.WriteAllBytes(path, file);
+            Assert.True(name.StartsWith("small") || file.Length > 1 << 20, $"{file.Length} bytes");
+
+            Assert.Equal(ImageReader.ReadInfo(file, name), ImageReader.ReadInfo(path, name));
+            // Over the byte limit: refused from the file's length.
+            Assert.Equal(Core.Labels.ProblemCode.ImageTooLarge,
+                Assert.Throws<ImageDecodeException>(() => ImageReader.ReadInfo(path, name, new ImageLimits(MaxBytes: file.Length - 1))).Code);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>A PNG in grey or with a varying alpha, which ImageWriter does not write.</summary>
     private static byte[] SkiaPng(SkiaSharp.SKColorType colorType, bool alpha)
     {
