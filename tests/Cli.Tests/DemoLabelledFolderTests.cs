@@ -61,6 +61,19 @@ public class DemoLabelledFolderTests
     }
 
     [Fact]
+    public void ForLabelledStream_KeepsTheContractsWarmStartFractionAndLeavesTheScaleToTheTrainer()
+    {
+        var stream = new LabelledFolderStream(LabelledFolder(12), batchCount: 3, holdoutFraction: 0.25);
+
+        var settings = DemoSettings.ForLabelledStream(DemoSettings.Full, stream);
+
+        Assert.Equal(new Core.Cycles.TrainingConfig().WarmStartEpochFraction, settings.WarmStartEpochFraction);
+        Assert.Equal(0.5, DemoSettings.Full.WarmStartEpochFraction);
+        Assert.Null(settings.InputScale);
+        Assert.Equal((3, stream.HoldoutImages), (settings.Batches, settings.HoldoutTiles));
+    }
+
+    [Fact]
     public void LabelledFolderStream_EmptyFolder_SaysWhatIsMissing()
     {
         string folder = Path.Combine(Path.GetTempPath(), "autoretrain-tests", Guid.NewGuid().ToString("N"));
