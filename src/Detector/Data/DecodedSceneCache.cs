@@ -28,11 +28,6 @@ public sealed class DecodedSceneCache(long capacityBytes)
     /// <summary>The most bytes ever held at once.</summary>
     public long PeakResidentBytes { get; private set; }
 
-    /// <summary>Full collections the cache asked for (one per <see cref="CapacityBytes"/> evicted).</summary>
-    public int Collections { get; private set; }
-
-    private long evictedSinceCollection;
-
     /// <summary>How many times a scene was decoded (misses).</summary>
     public int Decodes { get; private set; }
 
@@ -63,38 +58,22 @@ public sealed class DecodedSceneCache(long capacityBytes)
             lock (gate)
                 if (decoding.TryGetValue(key, out var current) && ReferenceEquals(current, pending)) decoding.Remove(key);
         }
-        bool collect = false;
         lock (gate)
         {
-            if (entries.ContainsKey(key)) return pixels;
-            if (pixels.LongLength > CapacityBytes)
-                evictedSinceCollection += pixels.LongLength;   // garbage as soon as the caller is done with it
-            else
+            if (entries.ContainsKey(key) || pixels.LongLength > CapacityBytes) return pixels;
+            while (ResidentBytes + pixels.LongLength > CapacityBytes && recency.Last is { } oldest)
             {
-                while (ResidentBytes + pixels.LongLength > CapacityBytes && recency.Last is { } oldest)
-                {
-                    recency.RemoveLast();
-                    entries.Remove(oldest.Value.Key);
-                    ResidentBytes -= oldest.Value.Pixels.LongLength;
-                    evictedSinceCollection += oldest.Value.Pixels.LongLength;
-                }
-                entries[key] = recency.AddFirst((key, pixels));
-                ResidentBytes += pixels.LongLength;
-                PeakResidentBytes = Math.Max(PeakResidentBytes, ResidentBytes);
+                recency.RemoveLast();
+                entries.Remove(oldest.Value.Key);
+                ResidentBytes -= oldest.Value.Pixels.LongLength;
             }
-            if (evictedSinceCollection >= CapacityBytes)
-            {
-                evictedSinceCollection = 0;
-                collect = true;
-                Collections++;
-            }
+            entries[key] = recency.AddFirst((key, pixels));
+            ResidentBytes += pixels.LongLength;
+            PeakResidentBytes = Math.Max(PeakResidentBytes, ResidentBytes);
         }
-        // Evicted scenes and the decoders' buffers are large-object-heap garbage, which the collector otherwise frees on
-        // its own schedule: with 4,096-px scenes the process grew by gigabytes past the budget. Once a budget's worth has
-        // been evicted, a full blocking collection frees it before more is decoded (one per budget's worth of decodes,
-        // which take seconds; the collection itself marks a small managed heap). A background collection was not enough:
-        // decoding went on while it ran (large-scenes bench: +3.3 GB at 100 scenes, +4.9 GB at 200, 512-MB budget).
-        if (collect) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+        // No forced collection here, though evicted scenes wait on the large-object heap for the collector's own
+        // schedule: a collection while the training thread is inside a native call can free a TorchSharp Scalar under
+        // it (docs/trainer.md, "Known issue"), and forcing them during training widens that window.
         return pixels;
     }
 }
