@@ -127,9 +127,6 @@ public static class LabelImporter
 
         var bytes = File.ReadAllBytes(path);
         var size = ReadSize(bytes, image, log);
-        if (size is { } real && ((image.DeclaredWidth is int dw && dw != real.Width) || (image.DeclaredHeight is int dh && dh != real.Height)))
-            log.Problem(image.LabelSource, null,
-                $"the source says \"{image.Name}\" is {image.DeclaredWidth}×{image.DeclaredHeight} but the image is {real.Width}×{real.Height}.");
 
         var labels = new LabelFile
         {
@@ -137,7 +134,7 @@ public static class LabelImporter
             Width = size?.Width,
             Height = size?.Height,
             Source = image.LabelSource,
-            Objects = (image.Objects ?? []).Select(o => ToLabel(o, image, size, log)).OfType<LabelObject>().ToList(),
+            Objects = SceneObjects(image, size, log),
         };
         string imageTarget = Path.Combine(into, fileName), sidecarTarget = Path.Combine(into, LabelFile.SidecarNameFor(fileName));
         foreach (var target in image.Objects is null ? [imageTarget] : new[] { imageTarget, sidecarTarget })
@@ -160,11 +157,7 @@ public static class LabelImporter
     private static LabelFile? Cut(SourceImage image, TiffWindowReader scene, string into, Dictionary<string, string> written, ImportLog log,
         SceneCutting cutting, ref int blocks)
     {
-        var size = (scene.Width, scene.Height);
-        if ((image.DeclaredWidth is int dw && dw != scene.Width) || (image.DeclaredHeight is int dh && dh != scene.Height))
-            log.Problem(image.LabelSource, null,
-                $"the source says \"{image.Name}\" is {image.DeclaredWidth}×{image.DeclaredHeight} but the image is {scene.Width}×{scene.Height}.");
-        var objects = (image.Objects ?? []).Select(o => ToLabel(o, image, size, log)).OfType<LabelObject>().ToList();
+        var objects = SceneObjects(image, (scene.Width, scene.Height), log);
         string stem = LabelFile.StemOf(SafeNames.FileNameOf(image.Name));
         var grid = Chips.ChipGrid.For(scene.Width, scene.Height, cutting.BlockSize, cutting.Overlap);
         foreach (var chip in grid)
@@ -211,6 +204,16 @@ public static class LabelImporter
     {
         var (originX, originY) = geo.PixelToModel(x, y);
         return [originX, geo.Transform[1], geo.Transform[2], originY, geo.Transform[4], geo.Transform[5]];
+    }
+
+    /// <summary>The image's objects in its pixels (normalised ones scaled by <paramref name="size"/>), after reporting a
+    /// size the source declares differently from the real one.</summary>
+    private static List<LabelObject> SceneObjects(SourceImage image, (int Width, int Height)? size, ImportLog log)
+    {
+        if (size is { } real && ((image.DeclaredWidth is int dw && dw != real.Width) || (image.DeclaredHeight is int dh && dh != real.Height)))
+            log.Problem(image.LabelSource, null,
+                $"the source says \"{image.Name}\" is {image.DeclaredWidth}×{image.DeclaredHeight} but the image is {real.Width}×{real.Height}.");
+        return (image.Objects ?? []).Select(o => ToLabel(o, image, size, log)).OfType<LabelObject>().ToList();
     }
 
     /// <summary>Why an existing entry at <paramref name="path"/> must not be replaced (a link, a folder, a FIFO...), or null.</summary>

@@ -70,8 +70,7 @@ internal static class SkiaImageDecoder
         using var codec = OpenCodec(bytes, format, sourceName, limits);
         info = Describe(codec, bytes, format, sourceName, limits);
         if (info.BitsPerSample != 8) return null;
-        var colorType = info.Bands == 1 ? SKColorType.Gray8 : SKColorType.Rgba8888;
-        var target = codec.Info.WithColorType(colorType).WithAlphaType(info.Bands == 4 ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
+        var target = Target8(codec, info);
         int length = checked((int)target.BytesSize64);
         var pixels = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
         try
@@ -96,8 +95,7 @@ internal static class SkiaImageDecoder
 
     private static ushort[] Decode8(SKCodec codec, ImageInfo info, string sourceName)
     {
-        var colorType = info.Bands == 1 ? SKColorType.Gray8 : SKColorType.Rgba8888;
-        var target = codec.Info.WithColorType(colorType).WithAlphaType(info.Bands == 4 ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
+        var target = Target8(codec, info);
         var pixels = new byte[(long)target.BytesSize64];
         CheckResult(codec.GetPixels(target, pixels), info.Format, sourceName);
 
@@ -108,6 +106,11 @@ internal static class SkiaImageDecoder
                 samples[s++] = pixels[p * stride + b];
         return samples;
     }
+
+    /// <summary>What an 8-bit image decodes into: grey for one band, else RGBA (unpremultiplied when it has alpha).</summary>
+    private static SKImageInfo Target8(SKCodec codec, ImageInfo info) =>
+        codec.Info.WithColorType(info.Bands == 1 ? SKColorType.Gray8 : SKColorType.Rgba8888)
+            .WithAlphaType(info.Bands == 4 ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
 
     private static void CheckResult(SKCodecResult result, ImageFormat format, string sourceName)
     {
