@@ -57,6 +57,26 @@ public class TrainingBudgetTests
         Assert.Equal(100, afterEpoch.Ceiling);
     }
 
+    [Theory]
+    [InlineData(0.5, 125)] // the epoch ran faster than the early fit measured: the plan lengthens
+    [InlineData(2.0, 34)]  // slower: it shortens
+    public void FitToTime_RefittedPartWay_CarriesTheRateOnFromWhereItStoodAndStillAnneals(double secondsPerStep, int expectedTotal)
+    {
+        var options = new TrainerOptions { LearningRate = 1e-3 };
+        var early = new SchedulePlan(1000, 10, "epochs").FitToTime(stepsDone: 10, secondsSoFar: 20, budgetSeconds: 100);
+        double Rate(SchedulePlan plan, int step) => Trainer.LearningRateAt(plan.ScheduleStep(step), plan.TotalSteps, options);
+
+        var refitted = early.FitToTime(stepsDone: 30, secondsSoFar: secondsPerStep == 0.5 ? 50 : 90, budgetSeconds: 100, secondsPerStep);
+
+        Assert.Equal(48, early.TotalSteps);
+        Assert.Equal(expectedTotal, refitted.TotalSteps);
+        // Continuous up to the warm-up's whole-step rounding (2 of 48 steps against 6 of 125): within 2 %.
+        Assert.InRange(Rate(refitted, 30) / Rate(early, 30), 0.98, 1.02);
+        Assert.Equal(1e-3 * options.FinalLearningRateFraction, Rate(refitted, refitted.TotalSteps), 12);
+        var rates = Enumerable.Range(30, refitted.TotalSteps - 29).Select(s => Rate(refitted, s)).ToList();
+        Assert.All(rates.Zip(rates.Skip(1)), pair => Assert.True(pair.Second <= pair.First, "the rate only decays after the refit"));
+    }
+
     [Fact]
     public void LearningRateAt_LastStepOfThePlan_HasDecayedToTheFloor()
     {

@@ -116,11 +116,12 @@ public sealed class Trainer(ProgressWriter progress)
             double lossSum = 0;
             int lossCount = 0;
             var epochClock = Stopwatch.StartNew();
+            int epochFirstStep = step;
             var waitClock = Stopwatch.StartNew();
             foreach (var batch in loader.Batches(order, epochSeed))
             {
                 waitSeconds += waitClock.Elapsed.TotalSeconds;
-                double rate = LearningRateAt(step++, plan.TotalSteps, options);
+                double rate = LearningRateAt(plan.ScheduleStep(step++), plan.TotalSteps, options);
                 SetLearningRate(optimizer, rate);
                 float loss = Step(model, optimizer, batch, request.Device, classWeights, options.GiouWeight);
                 if (!float.IsFinite(loss)) throw TrainingDivergedException.At(epoch, step, loss, rate);
@@ -164,7 +165,7 @@ public sealed class Trainer(ProgressWriter progress)
                 ["epoch"] = epoch, ["step"] = step, ["plannedSteps"] = plan.TotalSteps,
                 ["progress"] = (double)step / plan.TotalSteps, ["loss"] = lossSum / lossCount,
                 ["valMap50"] = hasValidation ? evaluation.Map50 : null, ["bestValMap50"] = hasValidation ? best : null,
-                ["learningRate"] = LearningRateAt(step, plan.TotalSteps, options),
+                ["learningRate"] = LearningRateAt(plan.ScheduleStep(step), plan.TotalSteps, options),
                 ["imagesPerSec"] = lossCount / epochSeconds, ["seconds"] = clock.Elapsed.TotalSeconds,
                 ["perClassAp50"] = evaluation.PerClassAp50,
             });
@@ -175,12 +176,15 @@ public sealed class Trainer(ProgressWriter progress)
             if (options.TimeBudgetSeconds is { } budget)
             {
                 if (timeUp || clock.Elapsed.TotalSeconds >= budget) { stopReason = "time-budget"; break; }
-                if (epoch == 1 && options.PlanScheduleForTimeBudget && step < plan.TotalSteps)
+                // Fitted again after every epoch at that epoch's speed, evaluation included: the first epoch is slower
+                // (start-up, a cold decoded-scene cache), and a machine that slows down or speeds up is followed.
+                if (options.PlanScheduleForTimeBudget && step < plan.TotalSteps)
                 {
                     var before = plan;
-                    plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, budget);
+                    plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, budget,
+                        epochClock.Elapsed.TotalSeconds / Math.Max(1, step - epochFirstStep));
                     stopReason = plan.Basis;
-                    WritePlan(plan, before);
+                    if (epoch == 1 || plan.TotalSteps != before.TotalSteps) WritePlan(plan, before);
                 }
             }
         }
@@ -272,10 +276,15 @@ public sealed class Trainer(ProgressWriter progress)
         }, request.OutFolder);
     }
 
-    public static double LearningRateAt(int step, int totalSteps, TrainerOptions options)
+    public static double LearningRateAt(int step, int totalSteps, TrainerOptions options) =>
+        LearningRateAt((double)step, totalSteps, options);
+
+    /// <summary>The rate at a schedule position in steps of a <paramref name="totalSteps"/>-step plan, possibly fractional
+    /// (<see cref="SchedulePlan.ScheduleStep"/>): linear warm-up, then cosine decay to the floor.</summary>
+    public static double LearningRateAt(double step, int totalSteps, TrainerOptions options)
     {
         int warmup = Math.Max(1, (int)(totalSteps * options.WarmupFraction));
-        if (step < warmup) return options.LearningRate * (step + 1) / warmup;
+        if (step < warmup) return options.LearningRate * Math.Min(warmup, step + 1) / warmup;
         double progress = Math.Min(1, (double)(step - warmup) / Math.Max(1, totalSteps - warmup));
         double floor = options.FinalLearningRateFraction;
         return options.LearningRate * (floor + (1 - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress)));
