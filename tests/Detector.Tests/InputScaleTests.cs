@@ -79,7 +79,7 @@ public class InputScaleTests
         var (model, _) = ModelArtefact.Load(folder.Path);
         using (model)
         {
-            var scaled = DetectorEvaluator.Evaluate(model, 64, metadata.Normalisation, CPU, metadata.Classes, tiles, inputScale: metadata.InputScale);
+            var scaled = DetectorEvaluator.Evaluate(model, metadata, CPU, tiles);
             Assert.Equal(result.BestValMap50, scaled.Map50, 6);
         }
     }

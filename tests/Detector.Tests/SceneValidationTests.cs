@@ -37,7 +37,7 @@ public class SceneValidationTests
 
         var (model, metadata) = ModelArtefact.Load(modelFolder);
         EvaluationResult validation;
-        using (model) validation = DetectorEvaluator.Evaluate(model, metadata.InputSize, metadata.Normalisation, CPU, metadata.Classes, tiles);
+        using (model) validation = DetectorEvaluator.Evaluate(model, metadata, CPU, tiles);
 
         Assert.Equal(TrainerCommands.Success,
             Run("predict", "--model", modelFolder, "--images", folder.Sub("val"), "--out", folder.Sub("dets.json"), "--device", "cpu"));

@@ -17,6 +17,9 @@ public sealed record ModelMetadata
     /// <summary>Chip pixels per scene pixel the model was trained at (see <c>InputScale</c>); prediction resamples scenes the same way.
     /// 1 for models written before the field existed.</summary>
     public double InputScale { get; init; } = 1;
+    /// <summary>Metres of ground per scene pixel of the training scenes (their median, <c>InputScale.TrainingGroundSample</c>);
+    /// prediction resamples a scene of another resolution to it (<c>InputScale.ForScene</c>). Null when unknown.</summary>
+    public double? GroundSampleMetres { get; init; }
     public required int OutputStride { get; init; }
     public required Normalisation Normalisation { get; init; }
     public string? SnapshotId { get; init; }

@@ -25,7 +25,7 @@ public static partial class TrainerCommands
             using (detector)
             {
                 detector.to(torchDevice);
-                var result = DetectorEvaluator.Evaluate(detector, metadata.InputSize, metadata.Normalisation, torchDevice, metadata.Classes, tiles, inputScale: metadata.InputScale);
+                var result = DetectorEvaluator.Evaluate(detector, metadata, torchDevice, tiles);
                 ProgressWriter.Console.Write("evaluation", new Dictionary<string, object?>
                 {
                     ["map50"] = result.Map50, ["images"] = result.Images, ["perClassAp50"] = result.PerClassAp50,

@@ -48,8 +48,7 @@ public static partial class TrainerCommands
             using (detector)
             {
                 detector.to(torchDevice);
-                var predictor = new ScenePredictor(detector, metadata.InputSize, metadata.Normalisation, torchDevice,
-                    new PredictionOptions { MinScore = min }, metadata.InputScale);
+                var predictor = ScenePredictor.For(detector, metadata, torchDevice, new PredictionOptions { MinScore = min });
                 for (int i = 0; i < files.Count; i++)
                 {
                     IReadOnlyList<Detection> detections;
@@ -109,9 +108,9 @@ public static partial class TrainerCommands
                         ["progress"] = progressBefore + done * progressShare,
                         ["etaSeconds"] = done > 0 ? Math.Round(clock.Elapsed.TotalSeconds * (1 - done) / done) : null,
                     });
-                });
+                }, large.Info.GroundSampleMetres);
             }
-        byte[] rgb = DatasetReader.LoadRgb(file, out int width, out int height);
-        return predictor.Predict([new SceneImage(rgb, width, height)])[0];
+        byte[] rgb = DatasetReader.LoadRgb(file, out var info);
+        return predictor.Predict([new SceneImage(rgb, info.Width, info.Height, info.GroundSampleMetres)])[0];
     }
 }

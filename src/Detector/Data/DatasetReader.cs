@@ -80,15 +80,18 @@ public static class DatasetReader
                 validation.AsParallel().AsOrdered().Select(f => LoadTile(f.TileId, f.Image, f.Labels)).ToList());
         var cache = new DecodedSceneCache(decodedBytesBudget);
         LabelledTile OnDemand(TileFiles f, int i) => LabelledTile.OnDemand(f.TileId, f.Image, headers[i].Width, headers[i].Height,
-            ReadLabels(f.Labels), cache, () => LoadRgb(f.Image, out _, out _));
+            ReadLabels(f.Labels), cache, () => LoadRgb(f.Image, out _, out _), headers[i].GroundSampleMetres);
         return new TileDataset(id, train.Select(OnDemand).ToList(), validation.Select((f, i) => OnDemand(f, train.Count + i)).ToList());
     }
 
     public static LabelledTile LoadTile(string tileId, string imagePath, string labelPath)
     {
         var objects = ReadLabels(labelPath);
-        var rgb = ImageReader.DecodeRgb8(File.ReadAllBytes(imagePath), imagePath, out var info);
-        return new LabelledTile(tileId, imagePath, info.Width, info.Height, rgb, objects);
+        var rgb = LoadRgb(imagePath, out ImageInfo info);
+        return new LabelledTile(tileId, imagePath, info.Width, info.Height, rgb, objects)
+        {
+            GroundSampleMetres = info.GroundSampleMetres,
+        };
     }
 
     private static IReadOnlyList<LabelObject> ReadLabels(string labelPath)
@@ -102,10 +105,14 @@ public static class DatasetReader
 
     public static byte[] LoadRgb(string imagePath, out int width, out int height)
     {
-        var rgb = ImageReader.DecodeRgb8(File.ReadAllBytes(imagePath), imagePath, out var info);
+        var rgb = LoadRgb(imagePath, out var info);
         (width, height) = (info.Width, info.Height);
         return rgb;
     }
+
+    /// <summary>An image's RGB bytes and what its header says (size, georeference).</summary>
+    public static byte[] LoadRgb(string imagePath, out ImageInfo info) =>
+        ImageReader.DecodeRgb8(File.ReadAllBytes(imagePath), imagePath, out info);
 
     private static string Resolve(string datasets, string key)
     {

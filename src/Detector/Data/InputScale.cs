@@ -8,8 +8,12 @@ namespace AutoRetrain.Detector.Data;
 /// the same scale. At output stride 4 an object under about 10 px falls inside 2–3 heatmap cells and its size is
 /// barely learnt: when the smallest tenth of the objects is under <see cref="SmallestObjectPixels"/> the scenes are
 /// upsampled so that it reaches it; when the largest objects would not fit half a chip they are downsampled. The scale
-/// is rounded so that a chip covers a whole number of scene pixels. (A GeoTIFF's ground sample distance is not used: the
-/// objects' pixel sizes already say what the detector needs.)
+/// is rounded so that a chip covers a whole number of scene pixels.
+/// <para>Ground sample distance: the objects' pixel sizes choose the training scale, and the training scenes' ground
+/// sample distance (<see cref="TrainingGroundSample"/>, when their GeoTIFFs have one) is recorded beside it, so a scene
+/// of another resolution is resampled to the metres per chip pixel the model learnt (<see cref="ForScene"/>): a 0.3-m
+/// scene for a model trained on 0.6-m scenes is read at half the scale, and its aircraft have the pixel sizes the model
+/// knows.</para>
 /// </summary>
 public static class InputScale
 {
@@ -27,6 +31,29 @@ public static class InputScale
         if (small < SmallestObjectPixels) scale = SmallestObjectPixels / small;
         else if (large > chipSize / 2.0) scale = chipSize / 2.0 / large;
         return Quantised(Math.Clamp(scale, Min, Max), chipSize);
+    }
+
+    /// <summary>Within this ratio of the model's ground sample distance a scene is read at the model's own scale.</summary>
+    public const double GroundSampleTolerance = 1.1;
+
+    /// <summary>The median ground sample distance (metres) of the tiles that have one, when at least half of them do; else null.</summary>
+    public static double? TrainingGroundSample(IReadOnlyList<LabelledTile> tiles)
+    {
+        var known = tiles.Select(t => t.GroundSampleMetres).OfType<double>().Where(g => g > 0 && double.IsFinite(g)).Order().ToArray();
+        return known.Length > 0 && 2 * known.Length >= tiles.Count ? known[known.Length / 2] : null;
+    }
+
+    /// <summary>
+    /// The scale to read a scene at: the model's, times the scene's ground sample distance over the model's when both are
+    /// known and differ by more than <see cref="GroundSampleTolerance"/>; clamped to [<see cref="Min"/>, <see cref="Max"/>]
+    /// and quantised like the model's.
+    /// </summary>
+    public static double ForScene(double modelScale, double? modelGroundSample, double? sceneGroundSample, int chipSize)
+    {
+        if (modelGroundSample is not > 0 || sceneGroundSample is not > 0) return modelScale;
+        double ratio = sceneGroundSample.Value / modelGroundSample.Value;
+        if (ratio <= GroundSampleTolerance && ratio >= 1 / GroundSampleTolerance) return modelScale;
+        return Quantised(Math.Clamp(modelScale * ratio, Min, Max), chipSize);
     }
 
     /// <summary>Scene pixels a chip covers at this scale (a whole number).</summary>

@@ -23,13 +23,16 @@ public sealed record LabelledTile(string TileId, string Source, int Width, int H
 
     private Func<byte[]>? Decode { get; init; }
 
+    /// <summary>Metres of ground a pixel covers, from a GeoTIFF's georeference (<c>GeoReference.GroundSampleMetres</c>); null when unknown.</summary>
+    public double? GroundSampleMetres { get; init; }
+
     /// <summary>Bytes of the decoded RGB pixels.</summary>
     public long DecodedBytes => 3L * Width * Height;
 
     /// <summary>A tile whose pixels are decoded by <paramref name="decode"/> when read, kept in <paramref name="cache"/> as room allows.</summary>
     public static LabelledTile OnDemand(string tileId, string source, int width, int height, IReadOnlyList<LabelObject> objects,
-        DecodedSceneCache cache, Func<byte[]> decode) =>
-        new(tileId, source, width, height, null!, objects) { PixelCache = cache, Decode = decode };
+        DecodedSceneCache cache, Func<byte[]> decode, double? groundSampleMetres = null) =>
+        new(tileId, source, width, height, null!, objects) { PixelCache = cache, Decode = decode, GroundSampleMetres = groundSampleMetres };
 }
 
 /// <summary>Training and validation tiles plus the classes found in their labels (sorted, ordinal).</summary>

@@ -1,5 +1,6 @@
 using AutoRetrain.Core.Labels;
 using AutoRetrain.Core.Metrics;
+using AutoRetrain.Detector.Artefact;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Inference;
 using AutoRetrain.Detector.Model;
@@ -35,9 +36,9 @@ public static class DetectorEvaluator
     /// Scene-level validation: the model predicts every scene through the same chip grid, batching and cross-chip NMS as
     /// <c>predict</c> (<see cref="ScenePredictor"/>), and the detections are scored per scene with both evaluators.
     /// </summary>
-    public static EvaluationResult Evaluate(CenterNet model, int chipSize, Normalisation norm, Device device,
-        IReadOnlyList<string> classes, IReadOnlyList<LabelledTile> tiles, PredictionOptions? options = null, double inputScale = 1) =>
-        Evaluate(new ScenePredictor(model, chipSize, norm, device, options, inputScale), classes, tiles);
+    public static EvaluationResult Evaluate(CenterNet model, ModelMetadata metadata, Device device, IReadOnlyList<LabelledTile> tiles,
+        PredictionOptions? options = null) =>
+        Evaluate(ScenePredictor.For(model, metadata, device, options), metadata.Classes, tiles);
 
     /// <summary>
     /// Classes in the labels that the model does not know are scored too (AP 0), so an older model is
@@ -49,7 +50,7 @@ public static class DetectorEvaluator
         // A chunk of scenes at a time, as the hosts' predictor does: scenes decoded on demand are not all held at once.
         var predictions = new List<IReadOnlyList<Decoding.Detection>>(tiles.Count);
         foreach (var chunk in tiles.Chunk(ScenePredictor.ScenesPerCall))
-            predictions.AddRange(predictor.Predict(chunk.Select(t => new SceneImage(t.Rgb, t.Width, t.Height)).ToList()));
+            predictions.AddRange(predictor.Predict(chunk.Select(t => new SceneImage(t.Rgb, t.Width, t.Height, t.GroundSampleMetres)).ToList()));
         return Score(classes, tiles, predictions);
     }
 

@@ -40,7 +40,7 @@ public sealed class DetectorPredictor(IArtifactStore store, string cacheFolder, 
                     var bytes = await store.GetAsync(Containers.Datasets, tile.ImageKey, ct)
                         ?? throw new AutoRetrainException($"{name}: image of tile {tile.TileId} is missing from the store.");
                     var rgb = ImageReader.DecodeRgb8(bytes, name, out var info);
-                    scenes.Add(new SceneImage(rgb, info.Width, info.Height));
+                    scenes.Add(new SceneImage(rgb, info.Width, info.Height, info.GroundSampleMetres));
                 }
                 var predicted = loaded.Predictor.Predict(scenes);
                 for (int i = 0; i < chunk.Length; i++)
@@ -79,7 +79,7 @@ public sealed class DetectorPredictor(IArtifactStore store, string cacheFolder, 
         var (model, metadata) = ModelArtefact.Load(folder);
         var torchDevice = DeviceChoice.Resolve(device);
         model.to(torchDevice);
-        var loaded = new Loaded(modelKey, model, new ScenePredictor(model, metadata.InputSize, metadata.Normalisation, torchDevice, inputScale: metadata.InputScale), metadata.Classes);
+        var loaded = new Loaded(modelKey, model, ScenePredictor.For(model, metadata, torchDevice), metadata.Classes);
         _loaded.AddFirst(loaded);
         while (_loaded.Count > Math.Max(1, modelsKept))
         {

@@ -1,6 +1,7 @@
 using AutoRetrain.Imagery.Chips;
 using AutoRetrain.Imagery.Rasters;
 using AutoRetrain.Core.Labels;
+using AutoRetrain.Detector.Artefact;
 using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Decoding;
 using AutoRetrain.Detector.Model;
@@ -8,8 +9,8 @@ using static TorchSharp.torch;
 
 namespace AutoRetrain.Detector.Inference;
 
-/// <summary>An image to run the detector on: RGB bytes, 3 a pixel, row-major.</summary>
-public sealed record SceneImage(byte[] Rgb, int Width, int Height);
+/// <summary>An image to run the detector on: RGB bytes, 3 a pixel, row-major, and its ground sample distance when known.</summary>
+public sealed record SceneImage(byte[] Rgb, int Width, int Height, double? GroundSampleMetres = null);
 
 /// <summary>Options for scene inference: chip overlap, peaks per chip, score floor, cross-chip NMS IoU.</summary>
 public sealed record PredictionOptions
@@ -26,11 +27,17 @@ public sealed record PredictionOptions
 /// scenes smaller than a chip), decodes each chip, moves boxes to scene coordinates, clips them to the
 /// scene, and removes the duplicates that overlapping chips produce with class-aware NMS. With an
 /// <paramref name="inputScale"/> other than 1 (the model's, see <see cref="InputScale"/>) a chip covers
-/// chipSize / scale scene pixels, resampled to the input, and its boxes are scaled back.
+/// chipSize / scale scene pixels, resampled to the input, and its boxes are scaled back. Given the model's
+/// <paramref name="groundSampleMetres"/>, a scene whose own differs is read at the scale that gives it the model's metres
+/// per chip pixel (<see cref="InputScale.ForScene"/>).
 /// </summary>
 public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation norm, Device device, PredictionOptions? options = null,
-    double inputScale = 1)
+    double inputScale = 1, double? groundSampleMetres = null)
 {
+    /// <summary>The predictor a saved model asks for: its chip size, normalisation, scale and ground sample distance.</summary>
+    public static ScenePredictor For(CenterNet model, ModelMetadata metadata, Device device, PredictionOptions? options = null) =>
+        new(model, metadata.InputSize, metadata.Normalisation, device, options, metadata.InputScale, metadata.GroundSampleMetres);
+
     /// <summary>Scenes the hosts pass in one call (their chips share batches); more would hold more decoded scenes at once.</summary>
     public const int ScenesPerCall = 16;
 
@@ -38,13 +45,16 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
 
     public IReadOnlyList<Detection>[] Predict(IReadOnlyList<SceneImage> scenes)
     {
-        var (region, scale, overlap) = Geometry();
-        var jobs = scenes.SelectMany((s, i) => ChipGrid.For(s.Width, s.Height, region, overlap).Select(c => new ChipJob(i, s, c.X, c.Y, 0))).ToList();
+        var jobs = scenes.SelectMany((s, i) =>
+        {
+            var (region, scale, overlap) = Geometry(s.GroundSampleMetres);
+            return ChipGrid.For(s.Width, s.Height, region, overlap).Select(c => new ChipJob(i, s, c.X, c.Y, 0, scale));
+        }).ToList();
         var perScene = scenes.Select(_ => new List<ChipDetections>()).ToArray();
         model.eval();
         // Folded per call: the trainer predicts with weights that change between calls.
         using var folded = model.FoldForInference();
-        foreach (var (job, detections) in Detect(folded, jobs, scale, BatchBuffer(jobs.Count)))
+        foreach (var (job, detections) in Detect(folded, jobs, BatchBuffer(jobs.Count)))
             perScene[job.Scene].Add(detections);
         return perScene.Select((chips, i) => Stitch(chips, scenes[i].Width, scenes[i].Height, options.NmsIoU)).ToArray();
     }
@@ -55,9 +65,9 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
     /// end, so the detections are those of <see cref="Predict"/> on the whole scene while memory holds one band.
     /// <paramref name="progress"/> gets the fraction of chip rows done.
     /// </summary>
-    public IReadOnlyList<Detection> PredictByWindows(IRgbWindowSource scene, Action<double>? progress = null)
+    public IReadOnlyList<Detection> PredictByWindows(IRgbWindowSource scene, Action<double>? progress = null, double? sceneGroundSample = null)
     {
-        var (region, scale, overlap) = Geometry();
+        var (region, scale, overlap) = Geometry(sceneGroundSample);
         var rows = ChipGrid.For(scene.Width, scene.Height, region, overlap).GroupBy(c => c.Y).ToList();
         var chips = new List<ChipDetections>();
         model.eval();
@@ -70,27 +80,30 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
             int y = rows[r].Key, height = Math.Min(region, scene.Height - y);
             scene.ReadRgb8(0, y, scene.Width, height, rgb);
             var band = new SceneImage(rgb, scene.Width, height);
-            chips.AddRange(Detect(folded, rows[r].Select(c => new ChipJob(0, band, c.X, 0, y)).ToList(), scale, pixels).Select(d => d.Detections));
+            chips.AddRange(Detect(folded, rows[r].Select(c => new ChipJob(0, band, c.X, 0, y, scale)).ToList(), pixels).Select(d => d.Detections));
             progress?.Invoke((r + 1.0) / rows.Count);
         }
         return Stitch(chips, scene.Width, scene.Height, options.NmsIoU);
     }
 
+    /// <summary>The scale a scene of this ground sample distance is read at (chip pixels per scene pixel).</summary>
+    public double ScaleFor(double? sceneGroundSample) => InputScale.ForScene(inputScale, groundSampleMetres, sceneGroundSample, chipSize);
+
     /// <summary>The scene region one chip covers, the chip's scale (chip pixels per scene pixel) and the overlap in scene pixels.</summary>
-    private (int Region, double Scale, int Overlap) Geometry()
+    private (int Region, double Scale, int Overlap) Geometry(double? sceneGroundSample)
     {
-        int region = InputScale.RegionFor(chipSize, inputScale);
+        int region = InputScale.RegionFor(chipSize, ScaleFor(sceneGroundSample));
         double scale = (double)chipSize / region;
         return (region, scale, Math.Clamp((int)Math.Round(options.Overlap / scale), 0, region - 1));
     }
 
-    /// <summary>A chip to detect in: its origin in <see cref="Image"/>, and how far that image sits down its scene.</summary>
-    private sealed record ChipJob(int Scene, SceneImage Image, int X, int Y, int ImageOffsetY);
+    /// <summary>A chip to detect in: its origin in <see cref="Image"/>, how far that image sits down its scene, and its scale.</summary>
+    private sealed record ChipJob(int Scene, SceneImage Image, int X, int Y, int ImageOffsetY, double Scale);
 
     /// <summary>A buffer for one batch of chips, shared with the input tensor (from_array copies nothing).</summary>
     private float[] BatchBuffer(int chips) => new float[Math.Max(1, Math.Min(options.BatchSize, chips)) * 3 * chipSize * chipSize];
 
-    private List<(ChipJob Job, ChipDetections Detections)> Detect(InferenceCenterNet folded, List<ChipJob> jobs, double scale, float[] pixels)
+    private List<(ChipJob Job, ChipDetections Detections)> Detect(InferenceCenterNet folded, List<ChipJob> jobs, float[] pixels)
     {
         var results = new List<(ChipJob, ChipDetections)>(jobs.Count);
         int image = 3 * chipSize * chipSize;
@@ -101,7 +114,7 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
             Parallel.For(0, slice.Count, i =>
             {
                 var job = slice[i];
-                var t = ChipTransform.Identity with { OriginX = job.X, OriginY = job.Y, Scale = scale };
+                var t = ChipTransform.Identity with { OriginX = job.X, OriginY = job.Y, Scale = job.Scale };
                 ChipRenderer.Render(job.Image.Rgb, job.Image.Width, job.Image.Height, t, chipSize, norm, pixels.AsSpan(i * image, image));
             });
             using var scope = NewDisposeScope();
@@ -109,7 +122,7 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
             var output = folded.Forward(input);
             var decoded = PeakDecoder.Decode(output, model.ClassCount, DetectorArchitecture.OutputStride, options.TopK, options.MinScore);
             for (int i = 0; i < slice.Count; i++)
-                results.Add((slice[i], new ChipDetections(slice[i].X, slice[i].Y + slice[i].ImageOffsetY, decoded[i], scale)));
+                results.Add((slice[i], new ChipDetections(slice[i].X, slice[i].Y + slice[i].ImageOffsetY, decoded[i], slice[i].Scale)));
         }
         return results;
     }

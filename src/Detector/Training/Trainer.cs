@@ -68,9 +68,11 @@ public sealed class Trainer(ProgressWriter progress)
         double baseScale = InputScale.Quantised(baseMetadata?.InputScale ?? options.InputScale
             ?? InputScale.Choose(data.Train.SelectMany(t => t.Objects).Select(o => o.Bounds), chipSize), chipSize);
         double region = InputScale.RegionFor(chipSize, baseScale);
+        // Recorded beside the scale: a warm start keeps the base model's, as it keeps its scale.
+        double? groundSample = baseMetadata is null ? InputScale.TrainingGroundSample(data.Train) : baseMetadata.GroundSampleMetres;
         var loader = new BatchLoader(data.Train, classIndex, chipSize, options.BatchSize, norm, options.Augmentation, baseScale);
         int scenesPerPool = EpochSamples.ScenesPerPool(data.Train);
-        var predictor = new ScenePredictor(kept, chipSize, norm, request.Device, inputScale: baseScale);
+        var predictor = new ScenePredictor(kept, chipSize, norm, request.Device, inputScale: baseScale, groundSampleMetres: groundSample);
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         // Scenes larger than the chip region yield windows in proportion to their area (EpochSamples).
         int samplesPerEpoch = EpochSamples.ExpectedCount(data.Train, weights?.Select(w => w.Weight).ToList(), region);
@@ -90,7 +92,7 @@ public sealed class Trainer(ProgressWriter progress)
             ["schedule"] = request.BaseModelFolder is null ? "cold" : "warm-start", ["learningRate"] = options.LearningRate,
             ["weightAverageDecay"] = options.WeightAverageDecay, ["maxSteps"] = options.MaxSteps,
             ["timeBudgetSeconds"] = options.TimeBudgetSeconds, ["batchSize"] = options.BatchSize, ["inputSize"] = chipSize,
-            ["inputScale"] = baseScale, ["giouWeight"] = options.GiouWeight,
+            ["inputScale"] = baseScale, ["groundSampleMetres"] = groundSample, ["giouWeight"] = options.GiouWeight,
             ["samplesPerEpoch"] = samplesPerEpoch, ["backgroundWindowFraction"] = options.BackgroundWindowFraction,
             ["classLossWeights"] = lossWeights is null ? null : classes.Zip(lossWeights).ToDictionary(p => p.First, p => p.Second),
         });
@@ -156,7 +158,7 @@ public sealed class Trainer(ProgressWriter progress)
                 best = hasValidation ? evaluation.Map50 : double.NaN;
                 bestPerClass = evaluation.PerClassAp50;
                 sinceBest = 0;
-                SaveArtefact(kept, classes, architecture, chipSize, baseScale, norm, request, Metrics(evaluation, lossSum / lossCount, step));
+                SaveArtefact(kept, classes, architecture, chipSize, baseScale, groundSample, norm, request, Metrics(evaluation, lossSum / lossCount, step));
             }
             else sinceBest++;
 
@@ -264,12 +266,12 @@ public sealed class Trainer(ProgressWriter progress)
     }
 
     private static void SaveArtefact(CenterNet model, IReadOnlyList<string> classes, DetectorArchitecture architecture, int chipSize,
-        double inputScale, Normalisation norm, TrainingRequest request, IReadOnlyDictionary<string, double> metrics)
+        double inputScale, double? groundSample, Normalisation norm, TrainingRequest request, IReadOnlyDictionary<string, double> metrics)
     {
         ModelArtefact.Save(model, new ModelMetadata
         {
             Architecture = architecture.Name, Classes = classes, InputSize = chipSize, InputScale = inputScale,
-            OutputStride = DetectorArchitecture.OutputStride, Normalisation = norm,
+            GroundSampleMetres = groundSample, OutputStride = DetectorArchitecture.OutputStride, Normalisation = norm,
             SnapshotId = request.Data.SnapshotId, BaseModel = request.BaseModelFolder,
             CodeVersion = ModelArtefact.CodeVersion, Seed = request.Options.Seed,
             TrainedAt = DateTimeOffset.UtcNow, Metrics = metrics,

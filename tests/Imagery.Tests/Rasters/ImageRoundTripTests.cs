@@ -87,6 +87,26 @@ public class ImageRoundTripTests
         Assert.Equal(32631, info.Geo.Epsg);
     }
 
+    [Theory]
+    [InlineData(32631, 0.5, 0, 0.5)]                         // UTM, north-up: the pixel size
+    [InlineData(32631, 0.8, 0.3, 0.8544003745317532)]        // rotated: the square root of the pixel's area
+    [InlineData(4326, 4.5e-6, 0, 0.41917651287229607)]       // degrees at 45.43° N: 4.5e-6 × 111,195 m × √cos(lat)
+    public void GroundSampleMetres_FromTheGeoTiffHeader_IsTheGroundAPixelCovers(int epsg, double size, double skew, double expected)
+    {
+        var geo = epsg == 4326 ? new GeoReference([7.0, size, 0, 45.4305, 0, -size], epsg)
+            : new GeoReference([500_000, size, skew, 4_600_000, skew, -size], epsg);
+        var tiff = ImageWriter.EncodeGeoTiff(TestRasters.Pattern(64, 64, 3, 8), geo);
+
+        Assert.Equal(expected, ImageReader.ReadInfo(tiff, "geo.tif").GroundSampleMetres!.Value, 9);
+    }
+
+    [Fact]
+    public void GroundSampleMetres_WithoutACoordinateSystem_IsUnknown()
+    {
+        Assert.Null(new ImageInfo(ImageFormat.Tiff, 64, 64, 3, 8, new GeoReference([500_000, 0.5, 0, 4_600_000, 0, -0.5], null)).GroundSampleMetres);
+        Assert.Null(ImageReader.ReadInfo(ImageWriter.EncodeGeoTiff(TestRasters.Pattern(16, 16, 3, 8)), "plain.tif").GroundSampleMetres);
+    }
+
     [Fact]
     public void EncodeGeoTiff_WithoutGeoreference_ReadsNoGeoreference()
     {
