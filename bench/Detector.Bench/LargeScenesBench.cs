@@ -39,6 +39,7 @@ internal static class LargeScenesBench
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             File.WriteAllText("/proc/self/clear_refs", "5");
             double before = Measurements.ResidentMegabytes();
+            var sampler = new Measurements.MemorySampler();
             var data = DatasetReader.ReadFolder(folder, options.DecodedScenesBytes);
             var step = Stopwatch.StartNew();
             long decoded = data.Train.Sum(t => t.Rgb.LongLength);
@@ -46,16 +47,26 @@ internal static class LargeScenesBench
             var train = new TileDataset($"rss-{count}", data.Train, data.Train.Take(1).ToList());
             new Trainer(new ProgressWriter(TextWriter.Null)).Train(new TrainingRequest(train, Path.Combine(work, $"rss-model-{count}"),
                 options with { Epochs = 1, MaxSteps = rssSteps, TimeBudgetSeconds = null, PlanScheduleForTimeBudget = false }, CPU));
+            sampler.Dispose();
             var cache = data.Train[0].PixelCache;
             memory.Add(new Dictionary<string, object?>
             {
                 ["scenes"] = count, ["decodedMB"] = decoded / 1048576.0, ["rssBeforeMB"] = before,
                 ["peakRssGrowthMB"] = Measurements.PeakRssMegabytes() - before, ["cachePeakMB"] = cache?.PeakResidentBytes / 1048576.0,
                 ["cacheDecodes"] = cache?.Decodes, ["readSeconds"] = readSeconds,
+                ["sampledPeakRssGrowthMB"] = sampler.PeakRssMB - before, ["managedAtPeakMB"] = sampler.ManagedAtPeakMB,
+                ["peakManagedMB"] = sampler.PeakManagedMB, ["gen2Collections"] = sampler.Gen2Collections,
             });
-            Console.WriteLine($"{count} scenes: peak RSS growth {memory[^1]["peakRssGrowthMB"]:F0} MB ({decoded >> 20} MB decoded)");
+            Console.WriteLine($"{count} scenes: peak RSS growth {memory[^1]["peakRssGrowthMB"]:F0} MB ({decoded >> 20} MB decoded; "
+                + $"managed heap {sampler.ManagedAtPeakMB:F0} MB at the peak, {sampler.PeakManagedMB:F0} MB at most; {sampler.Gen2Collections} gen-2 collections)");
         }
 
+        if (trainScenes == 0) // --train-scenes 0: the memory checkpoints alone
+            return new Dictionary<string, object?>
+            {
+                ["seed"] = seed, ["sceneSize"] = size, ["generateSeconds"] = generateSeconds,
+                ["decodedScenesBudgetMB"] = options.DecodedScenesMegabytes, ["memory"] = memory,
+            };
         Linked(all, Path.Combine(work, "quality", "train"), generator, trainScenes);
         var quality = DatasetReader.ReadFolder(Path.Combine(work, "quality"), options.DecodedScenesBytes);
         string modelFolder = Path.Combine(work, "model");

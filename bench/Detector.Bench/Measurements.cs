@@ -33,6 +33,44 @@ internal static class Measurements
         // VmHWM is the resident set's high-water mark, native libtorch allocations included.
         StatusMegabytes("VmHWM") ?? Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
 
+    /// <summary>
+    /// Samples the resident set and the managed heap every 20 ms on its own thread until disposed, so a peak can be split
+    /// into what the collector holds (live and not yet collected objects) and the rest (libtorch, SkiaSharp, glibc).
+    /// </summary>
+    public sealed class MemorySampler : IDisposable
+    {
+        private readonly Thread thread;
+        private volatile bool stop;
+        private readonly int gen2Before = GC.CollectionCount(2);
+
+        public double PeakRssMB { get; private set; }
+        public double ManagedAtPeakMB { get; private set; }
+        public double PeakManagedMB { get; private set; }
+        public int Gen2Collections { get; private set; }
+
+        public MemorySampler()
+        {
+            thread = new Thread(() =>
+            {
+                while (!stop)
+                {
+                    double rss = ResidentMegabytes(), managed = GC.GetTotalMemory(false) / 1048576.0;
+                    if (rss > PeakRssMB) (PeakRssMB, ManagedAtPeakMB) = (rss, managed);
+                    PeakManagedMB = Math.Max(PeakManagedMB, managed);
+                    Thread.Sleep(20);
+                }
+            }) { IsBackground = true, Name = "memory sampler" };
+            thread.Start();
+        }
+
+        public void Dispose()
+        {
+            stop = true;
+            thread.Join();
+            Gen2Collections = GC.CollectionCount(2) - gen2Before;
+        }
+    }
+
     /// <summary>The resident set now (VmRSS).</summary>
     public static double ResidentMegabytes() => StatusMegabytes("VmRSS") ?? Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
 

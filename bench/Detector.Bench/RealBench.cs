@@ -52,7 +52,7 @@ internal static class RealBench
     internal static Dictionary<string, object?> Scores(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles)
     {
         var clock = Stopwatch.StartNew();
-        var e = DetectorEvaluator.Evaluate(model, metadata.InputSize, metadata.Normalisation, CPU, metadata.Classes, tiles, inputScale: metadata.InputScale);
+        var e = DetectorEvaluator.Evaluate(model, metadata, CPU, tiles);
         return new Dictionary<string, object?>
         {
             ["images"] = e.Images, ["cocoAp"] = e.CocoAp, ["cocoAp50"] = e.CocoAp50, ["perClassCocoAp50"] = e.PerClassCocoAp50,
