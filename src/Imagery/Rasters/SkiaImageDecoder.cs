@@ -1,5 +1,6 @@
 using AutoRetrain.Core.Tiles;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using AutoRetrain.Core.Labels;
 using SkiaSharp;
 
@@ -62,8 +63,12 @@ internal static class SkiaImageDecoder
 
     /// <summary>
     /// 8-bit RGB straight from the codec, as <see cref="RasterImage.ToRgb8"/> of <see cref="Decode"/> gives it for 8-bit
-    /// images (grey repeated, alpha dropped) without the 16-bit sample array: a 4,096-px scene decodes with 67 MB of pooled
-    /// RGBA instead of 167 MB of new arrays for the collector. Null for a 16-bit PNG (the caller decodes and stretches it).
+    /// images (grey repeated, alpha dropped) without the 16-bit sample array. Rows are decoded a band at a time into a
+    /// small native buffer and converted into the one RGB array, so a 4,096-px scene costs its 50 MB of RGB and nothing
+    /// else of its size. (The whole-image RGBA, 67 MB, was rented from the shared array pool before: that pool hands out
+    /// power-of-two arrays, 128 MB here, and keeps what it is given back, up to 32 arrays a size per core, until memory
+    /// pressure trims it.) An interlaced PNG (no row-by-row decoding) decodes whole into a buffer it then drops. Null for
+    /// a 16-bit PNG (the caller decodes and stretches it).
     /// </summary>
     public static byte[]? DecodeRgb8(ReadOnlySpan<byte> bytes, ImageFormat format, string sourceName, ImageLimits limits, out ImageInfo info)
     {
@@ -71,25 +76,45 @@ internal static class SkiaImageDecoder
         info = Describe(codec, bytes, format, sourceName, limits);
         if (info.BitsPerSample != 8) return null;
         var target = Target8(codec, info);
-        int length = checked((int)target.BytesSize64);
-        var pixels = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
-        try
+        var rgb = new byte[checked(info.PixelCount * 3)];
+        int stride = info.Bands == 1 ? 1 : 4, rowBytes = target.RowBytes;
+        if (codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(target) == SKCodecResult.Success)
         {
-            CheckResult(codec.GetPixels(target, pixels), info.Format, sourceName);
-            var rgb = new byte[checked(info.PixelCount * 3)];
-            int stride = info.Bands == 1 ? 1 : 4;
-            for (long p = 0, o = 0; p < info.PixelCount; p++, o += 3)
+            int rowsPerBand = Math.Clamp((1 << 20) / Math.Max(1, rowBytes), 1, info.Height);
+            var band = new byte[rowsPerBand * rowBytes];
+            IntPtr native = Marshal.AllocHGlobal(band.Length);
+            try
             {
-                long at = p * stride;
-                rgb[o] = pixels[at];
-                rgb[o + 1] = pixels[stride == 1 ? at : at + 1];
-                rgb[o + 2] = pixels[stride == 1 ? at : at + 2];
+                for (int y = 0; y < info.Height; y += rowsPerBand)
+                {
+                    int rows = Math.Min(rowsPerBand, info.Height - y);
+                    if (codec.GetScanlines(native, rows, rowBytes) != rows)
+                        throw new ImageDecodeException(ProblemCode.TruncatedImage, sourceName,
+                            $"the {info.Format} file is cut short: its pixel data ends before row {y + rows} of {info.Height}.");
+                    Marshal.Copy(native, band, 0, rows * rowBytes);
+                    ToRgb(band.AsSpan(0, rows * rowBytes), stride, rgb.AsSpan(checked((int)((long)y * info.Width * 3)), rows * info.Width * 3));
+                }
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(native);
             }
             return rgb;
         }
-        finally
+        var pixels = new byte[checked((int)target.BytesSize64)];
+        CheckResult(codec.GetPixels(target, pixels), info.Format, sourceName);
+        ToRgb(pixels, stride, rgb);
+        return rgb;
+    }
+
+    /// <summary>Grey (stride 1) or RGBA (stride 4) pixels to RGB.</summary>
+    private static void ToRgb(ReadOnlySpan<byte> pixels, int stride, Span<byte> rgb)
+    {
+        for (int p = 0, o = 0; o < rgb.Length; p += stride, o += 3)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(pixels);
+            rgb[o] = pixels[p];
+            rgb[o + 1] = pixels[stride == 1 ? p : p + 1];
+            rgb[o + 2] = pixels[stride == 1 ? p : p + 2];
         }
     }
 

@@ -40,6 +40,20 @@ public class ImageDecodeErrorTests
         Assert.Equal(ProblemCode.TruncatedImage, DecodeFails(png[..(png.Length / 2)], "half.png").Code);
     }
 
+    [Theory]
+    [InlineData("half.png")]
+    [InlineData("half.jpg")]
+    public void DecodeRgb8_EightBitImageWithItsLastHalfRemoved_IsTruncatedNamingTheFile(string name)
+    {
+        // Tall enough for the row-by-row decode to run several bands before the data ends.
+        var rgb = TestRasters.Rgb8Pattern(400, 3000);
+        var file = name.EndsWith(".png") ? ImageWriter.EncodePng(400, 3000, rgb) : ImageWriter.EncodeJpeg(400, 3000, rgb);
+
+        var error = Assert.Throws<ImageDecodeException>(() => ImageReader.DecodeRgb8(file[..(file.Length / 2)], name, out _));
+        Assert.Equal(ProblemCode.TruncatedImage, error.Code);
+        Assert.Contains(name, error.Message);
+    }
+
     [Fact]
     public void Decode_PngCutInsideItsHeader_IsTruncated()
     {

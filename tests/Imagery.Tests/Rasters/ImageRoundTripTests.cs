@@ -165,7 +165,7 @@ public class ImageRoundTripTests
         Assert.Equal(AutoRetrain.Core.Labels.ProblemCode.TruncatedImage, error.Code);
     }
 
-    public static TheoryData<string> EveryLayout() => ["png-rgb", "png-grey", "png-rgba", "jpeg", "png-grey16", "tiff-rgba16"];
+    public static TheoryData<string> EveryLayout() => ["png-rgb", "png-grey", "png-rgba", "jpeg", "png-grey16", "tiff-rgba16", "png-rgb-tall", "jpeg-tall"];
 
     [Theory]
     [MemberData(nameof(EveryLayout))]
@@ -175,6 +175,9 @@ public class ImageRoundTripTests
         {
             "png-rgb" => ImageWriter.EncodePng(37, 23, TestRasters.Rgb8Pattern(37, 23)),
             "jpeg" => ImageWriter.EncodeJpeg(37, 23, TestRasters.Rgb8Pattern(37, 23)),
+            // 1,200 × 1,000: 4.8 kB rows, decoded in bands of 218 rows, the last one partial.
+            "png-rgb-tall" => ImageWriter.EncodePng(1200, 1000, TestRasters.Rgb8Pattern(1200, 1000)),
+            "jpeg-tall" => ImageWriter.EncodeJpeg(1200, 1000, TestRasters.Rgb8Pattern(1200, 1000)),
             "png-grey16" => HandMadePng.Grey16(37, 23, Enumerable.Range(0, 37 * 23).Select(v => (ushort)(v * 61)).ToArray()),
             "tiff-rgba16" => ImageWriter.EncodeGeoTiff(TestRasters.Pattern(37, 23, 4, 16)),
             _ => SkiaPng(layout == "png-grey" ? SkiaSharp.SKColorType.Gray8 : SkiaSharp.SKColorType.Rgba8888, layout == "png-rgba"),
@@ -185,6 +188,7 @@ public class ImageRoundTripTests
 
         Assert.Equal(whole.Info, info);
         Assert.Equal(layout switch { "png-grey" or "png-grey16" => 1, "png-rgba" or "tiff-rgba16" => 4, _ => 3 }, info.Bands);
+        Assert.Equal(3L * info.Width * info.Height, rgb.LongLength);
         Assert.Equal(whole.ToRgb8(), rgb);
     }
 
