@@ -7,6 +7,27 @@ namespace AutoRetrain.Detector.Tests;
 public class SceneSamplingTests
 {
     [Fact]
+    public void Batches_Recycled_ReuseTheArraysAndEqualFreshBatches()
+    {
+        var tiles = ShapeTiles.Make(2, 256, ["boat", "car"], seed: 4, objectsPerTile: 6);
+        var classIndex = new Dictionary<string, int> { ["boat"] = 0, ["car"] = 1 };
+        var loader = new BatchLoader(tiles, classIndex, 64, 4, Normalisation.Default, new AugmentationOptions());
+        // 2 scenes of 16 windows: 8 full batches of 4, then a partial one of 2 (fresh arrays of its own size).
+        var samples = EpochSamples.Expand([0, 1], tiles, region: 64, backgroundFraction: 0.25, scenesPerPool: int.MaxValue, seed: 5)
+            .Concat([new TrainingSample(0, null), new TrainingSample(1, null)]).ToArray();
+        static float[][] Copy(ChipBatch b) => [b.Images.ToArray(), b.Heatmap.ToArray(), b.Size.ToArray(), b.Offset.ToArray(), b.Mask.ToArray()];
+
+        var fresh = loader.Batches(samples, seed: 9).Select(Copy).ToList();
+        var recycledArrays = new List<float[]>();
+        var recycled = loader.Batches(samples, seed: 9, recycle: true).Select(b => { recycledArrays.Add(b.Images); return Copy(b); }).ToList();
+
+        Assert.Equal(9, fresh.Count);
+        Assert.Equal(fresh, recycled);
+        Assert.Equal(2, recycledArrays.Distinct().Count()); // one set for the full batches, one for the partial batch
+        Assert.Contains(fresh, b => b[2].Any(v => v > 0)); // objects drawn: the targets are compared, not only zeros
+    }
+
+    [Fact]
     public void Expand_TilesThatFitOneChip_KeepTheDrawOrderAsWholeTiles()
     {
         var tiles = ShapeTiles.Make(5, 64, ["car"], seed: 1);

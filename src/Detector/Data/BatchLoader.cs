@@ -18,15 +18,20 @@ public sealed class BatchLoader(IReadOnlyList<LabelledTile> tiles, IReadOnlyDict
     public IEnumerable<ChipBatch> Batches(int[] order, int seed) =>
         Batches(order.Select(t => new TrainingSample(t, null)).ToArray(), seed);
 
-    /// <summary>Batches of these samples (tiles or scene windows, see <see cref="EpochSamples"/>) in this order.</summary>
-    public IEnumerable<ChipBatch> Batches(TrainingSample[] samples, int seed)
+    /// <summary>Batches of these samples (tiles or scene windows, see <see cref="EpochSamples"/>) in this order. With
+    /// <paramref name="recycle"/> each batch reuses the previous one's arrays (<see cref="ChipBatch.Build(IReadOnlyList{LabelledTile}, IReadOnlyDictionary{string, int}, int[], int, Normalisation, Func{int, ChipTransform}, ChipBatch?)"/>):
+    /// for a consumer that is done with a batch when it asks for the next.</summary>
+    public IEnumerable<ChipBatch> Batches(TrainingSample[] samples, int seed, bool recycle = false)
     {
         var seeds = new Random(seed);
+        ChipBatch? previous = null;
         for (int start = 0; start < samples.Length; start += batchSize)
         {
             var slice = samples[start..Math.Min(samples.Length, start + batchSize)];
             int[] sampleSeeds = slice.Select(_ => seeds.Next()).ToArray();
-            yield return ChipBatch.Build(tiles, classIndex, slice, chipSize, norm, augmentation, sampleSeeds, baseScale);
+            var batch = ChipBatch.Build(tiles, classIndex, slice, chipSize, norm, augmentation, sampleSeeds, baseScale, recycle ? previous : null);
+            previous = batch;
+            yield return batch;
         }
     }
 }

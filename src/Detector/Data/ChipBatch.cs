@@ -23,26 +23,36 @@ public sealed class ChipBatch
     /// <summary>Builds a batch of training samples (a tile, or a window of a scene); sample <c>i</c> draws its augmentation
     /// from its own seed so a batch is the same whatever the thread count.</summary>
     public static ChipBatch Build(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex, TrainingSample[] samples,
-        int chipSize, Normalisation norm, AugmentationOptions? augmentation, int[] sampleSeeds, double baseScale = 1) =>
+        int chipSize, Normalisation norm, AugmentationOptions? augmentation, int[] sampleSeeds, double baseScale = 1, ChipBatch? recycle = null) =>
         Build(tiles, classIndex, samples.Select(s => s.Tile).ToArray(), chipSize, norm, i =>
         {
             var tile = tiles[samples[i].Tile];
             return augmentation is null
                 ? ChipTransform.Plain(tile.Width, tile.Height, chipSize, baseScale, samples[i].Window)
                 : ChipTransform.Random(new Random(sampleSeeds[i]), tile.Width, tile.Height, chipSize, augmentation, baseScale, samples[i].Window);
-        });
+        }, recycle);
 
-    /// <summary>Builds a batch whose sample <c>i</c> is cut from its tile by <paramref name="transformOf"/>(i).</summary>
+    /// <summary>
+    /// Builds a batch whose sample <c>i</c> is cut from its tile by <paramref name="transformOf"/>(i). Given a
+    /// <paramref name="recycle"/>d batch of the same shape, its arrays are cleared and reused, and that batch must not be
+    /// read again: the training loop and the per-tile statistics copy each batch into tensors before building the next,
+    /// and a batch of 16 chips of 256 px is 13 MB of large-object heap the collector would otherwise reclaim every step.
+    /// </summary>
     public static ChipBatch Build(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex, int[] tileIndices,
-        int chipSize, Normalisation norm, Func<int, ChipTransform> transformOf)
+        int chipSize, Normalisation norm, Func<int, ChipTransform> transformOf, ChipBatch? recycle = null)
     {
         int n = tileIndices.Length, classCount = classIndex.Count, output = chipSize / DetectorArchitecture.OutputStride;
         int image = 3 * chipSize * chipSize, cells = output * output;
+        bool reuse = recycle is not null && recycle.Count == n && recycle.ChipSize == chipSize && recycle.ClassCount == classCount;
+        if (reuse)
+            foreach (var array in new[] { recycle!.Images, recycle.Heatmap, recycle.Size, recycle.Offset, recycle.Mask })
+                Array.Clear(array);
         var batch = new ChipBatch
         {
             TileIndices = tileIndices, ChipSize = chipSize, ClassCount = classCount,
-            Images = new float[n * image], Heatmap = new float[n * classCount * cells],
-            Size = new float[n * 2 * cells], Offset = new float[n * 2 * cells], Mask = new float[n * cells],
+            Images = reuse ? recycle!.Images : new float[n * image], Heatmap = reuse ? recycle!.Heatmap : new float[n * classCount * cells],
+            Size = reuse ? recycle!.Size : new float[n * 2 * cells], Offset = reuse ? recycle!.Offset : new float[n * 2 * cells],
+            Mask = reuse ? recycle!.Mask : new float[n * cells],
             Objects = new IReadOnlyList<ChipObject>[n],
         };
         Parallel.For(0, n, i =>
@@ -55,11 +65,9 @@ public sealed class ChipBatch
                 if (classIndex.TryGetValue(o.Class, out int cls) && transform.MapBox(o.Bounds, chipSize) is { } box)
                     objects.Add(new ChipObject(box, cls));
             batch.Objects[i] = objects;
-            var targets = CenterNetTargets.Build(objects, classCount, output, output, DetectorArchitecture.OutputStride);
-            targets.Heatmap.CopyTo(batch.Heatmap, i * classCount * cells);
-            targets.Size.CopyTo(batch.Size, i * 2 * cells);
-            targets.Offset.CopyTo(batch.Offset, i * 2 * cells);
-            targets.Mask.CopyTo(batch.Mask, i * cells);
+            CenterNetTargets.Write(objects, output, output, DetectorArchitecture.OutputStride,
+                batch.Heatmap.AsSpan(i * classCount * cells, classCount * cells), batch.Size.AsSpan(i * 2 * cells, 2 * cells),
+                batch.Offset.AsSpan(i * 2 * cells, 2 * cells), batch.Mask.AsSpan(i * cells, cells));
         });
         return batch;
     }

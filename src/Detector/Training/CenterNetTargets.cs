@@ -26,6 +26,16 @@ public sealed class CenterNetTargets
             Offset = new float[2 * cells],
             Mask = new float[cells],
         };
+        Write(objects, outputHeight, outputWidth, stride, targets.Heatmap, targets.Size, targets.Offset, targets.Mask);
+        return targets;
+    }
+
+    /// <summary>Draws the targets into zeroed planes ([classes, h, w], [2, h, w], [2, h, w], [h, w]): a batch writes each
+    /// chip's straight into its own arrays.</summary>
+    public static void Write(IReadOnlyList<ChipObject> objects, int outputHeight, int outputWidth, int stride,
+        Span<float> heatmap, Span<float> size, Span<float> offset, Span<float> mask)
+    {
+        int cells = outputHeight * outputWidth;
         foreach (var o in objects)
         {
             double w = o.Box.Width / stride, h = o.Box.Height / stride;
@@ -34,15 +44,14 @@ public sealed class CenterNetTargets
             int ix = (int)Math.Floor(cx), iy = (int)Math.Floor(cy);
             if (ix < 0 || iy < 0 || ix >= outputWidth || iy >= outputHeight) continue;
             int radius = Math.Max(0, (int)GaussianRadius(h, w, 0.7));
-            DrawGaussian(targets.Heatmap.AsSpan(o.ClassIndex * cells, cells), outputWidth, outputHeight, ix, iy, radius);
+            DrawGaussian(heatmap.Slice(o.ClassIndex * cells, cells), outputWidth, outputHeight, ix, iy, radius);
             int cell = iy * outputWidth + ix;
-            targets.Size[cell] = (float)w;
-            targets.Size[cells + cell] = (float)h;
-            targets.Offset[cell] = (float)(cx - ix);
-            targets.Offset[cells + cell] = (float)(cy - iy);
-            targets.Mask[cell] = 1;
+            size[cell] = (float)w;
+            size[cells + cell] = (float)h;
+            offset[cell] = (float)(cx - ix);
+            offset[cells + cell] = (float)(cy - iy);
+            mask[cell] = 1;
         }
-        return targets;
     }
 
     /// <summary>

@@ -26,11 +26,12 @@ public static class TileStatsCollector
         var probabilities = tiles.Select(t => Enumerable.Repeat(double.NaN, t.Objects.Count).ToArray()).ToArray();
         model.eval();
         using var _ = no_grad();
+        ChipBatch? previous = null;
         for (int start = 0; start < chips.Count; start += batchSize)
         {
             var slice = chips.GetRange(start, Math.Min(batchSize, chips.Count - start));
-            var batch = ChipBatch.Build(tiles, classIndex, slice.Select(c => c.Tile).ToArray(), chipSize, norm,
-                i => ChipTransform.Identity with { OriginX = slice[i].X, OriginY = slice[i].Y, Scale = scale });
+            var batch = previous = ChipBatch.Build(tiles, classIndex, slice.Select(c => c.Tile).ToArray(), chipSize, norm,
+                i => ChipTransform.Identity with { OriginX = slice[i].X, OriginY = slice[i].Y, Scale = scale }, previous);
             using var scope = NewDisposeScope();
             var t = BatchTensors.From(batch, device);
             var output = model.call(t.Images);

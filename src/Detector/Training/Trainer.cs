@@ -120,7 +120,7 @@ public sealed class Trainer(ProgressWriter progress)
             var epochClock = Stopwatch.StartNew();
             int epochFirstStep = step;
             var waitClock = Stopwatch.StartNew();
-            foreach (var batch in loader.Batches(order, epochSeed))
+            foreach (var batch in loader.Batches(order, epochSeed, recycle: true))
             {
                 waitSeconds += waitClock.Elapsed.TotalSeconds;
                 double rate = LearningRateAt(plan.ScheduleStep(step++), plan.TotalSteps, options);
