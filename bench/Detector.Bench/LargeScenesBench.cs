@@ -42,7 +42,7 @@ internal static class LargeScenesBench
             var sampler = new Measurements.MemorySampler();
             var data = DatasetReader.ReadFolder(folder, options.DecodedScenesBytes);
             var step = Stopwatch.StartNew();
-            long decoded = data.Train.Sum(t => t.Rgb.LongLength);
+            long decoded = data.Train.Sum(t => { using var pixels = t.RentPixels(); return pixels.Pixels.LongLength; });
             double readSeconds = step.Elapsed.TotalSeconds;
             var train = new TileDataset($"rss-{count}", data.Train, data.Train.Take(1).ToList());
             new Trainer(new ProgressWriter(TextWriter.Null)).Train(new TrainingRequest(train, Path.Combine(work, $"rss-model-{count}"),

@@ -66,8 +66,8 @@ public class LargeSceneMemoryTests
         var (model, metadata) = ModelArtefact.Load(folder.Sub("model"));
         IReadOnlyList<Detection> detections;
         using (model)
-            detections = new ScenePredictor(model, metadata.InputSize, metadata.Normalisation, CPU, inputScale: metadata.InputScale)
-                .Predict([new SceneImage(scene.Rgb, scene.Width, scene.Height)])[0];
+        using (var pixels = scene.RentPixels())
+            detections = ScenePredictor.For(model, metadata, CPU).Predict([new SceneImage(pixels.Pixels, scene.Width, scene.Height)])[0];
         long peak = ProcStatusBytes("VmHWM");
         stages += $"predict {peak - before >> 20} MiB {sw.Elapsed.TotalSeconds:F0}s decodes {cache.Decodes}";
 

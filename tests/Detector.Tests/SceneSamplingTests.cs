@@ -87,31 +87,65 @@ public class SceneSamplingTests
         Assert.NotEqual(EpochSamples.Expand(order, tiles, 64, 0.25, int.MaxValue, seed: 9), EpochSamples.Expand(order, tiles, 64, 0.25, int.MaxValue, seed: 10));
     }
 
+    private static byte[] Read(DecodedSceneCache cache, string key, long length, Action<byte[]>? decodeInto = null)
+    {
+        using var lease = cache.Rent(key, length, decodeInto ?? (_ => { }));
+        return lease.Pixels;
+    }
+
     [Fact]
-    public void Cache_ThousandScenes_ResidentBytesStayWithinTheBudget()
+    public void Cache_ThousandScenes_ResidentBytesStayWithinTheBudgetAndEvictedArraysAreReused()
     {
         const int sceneBytes = 1 << 20;
         var cache = new DecodedSceneCache(capacityBytes: 8L << 20);
+        var arrays = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
         for (int s = 0; s < 1000; s++)
         {
-            var pixels = cache.Get($"scene-{s}", () => new byte[sceneBytes]);
+            var pixels = Read(cache, $"scene-{s}", sceneBytes, into => into.AsSpan().Fill((byte)s));
             Assert.Equal(sceneBytes, pixels.Length);
+            Assert.Equal((byte)s, pixels[^1]);
+            arrays.Add(pixels);
             Assert.True(cache.ResidentBytes <= cache.CapacityBytes, $"{cache.ResidentBytes} bytes held after scene {s}");
         }
         Assert.Equal(8L << 20, cache.PeakResidentBytes);
         Assert.Equal(1000, cache.Decodes);
+        // The budget's 8 scenes and one spare: every other decode wrote into an evicted scene's array.
+        Assert.Equal(9, arrays.Count);
+        Assert.Equal(1000 - 9, cache.ArraysReused);
 
-        cache.Get("scene-999", () => throw new InvalidOperationException("a recent scene is decoded again"));
-        cache.Get("scene-0", () => new byte[sceneBytes]);
+        Read(cache, "scene-999", sceneBytes, _ => throw new InvalidOperationException("a recent scene is decoded again"));
+        Read(cache, "scene-0", sceneBytes);
         Assert.Equal(1001, cache.Decodes);
     }
 
     [Fact]
-    public void Cache_SceneLargerThanTheBudget_IsReturnedAndNotKept()
+    public void Cache_EvictedSceneStillLeased_KeepsItsPixelsUntilTheLeaseEnds()
+    {
+        var cache = new DecodedSceneCache(capacityBytes: 200);
+        var first = cache.Rent("first", 100, into => into.AsSpan().Fill(1));
+
+        // Two more scenes evict "first" while it is leased: its array must not be decoded into.
+        Read(cache, "second", 100, into => into.AsSpan().Fill(2));
+        Read(cache, "third", 100, into => into.AsSpan().Fill(3));
+        Assert.All(first.Pixels, b => Assert.Equal(1, b));
+        Assert.Equal(0, cache.ArraysReused);
+
+        first.Dispose();
+        first.Dispose(); // a second dispose gives nothing back twice
+        var fourth = Read(cache, "fourth", 100, into => into.AsSpan().Fill(4));
+        Assert.Same(first.Pixels, fourth); // released, then decoded into
+        Assert.Equal(1, cache.ArraysReused);
+        Assert.Equal(200, cache.PeakResidentBytes);
+    }
+
+    [Fact]
+    public void Cache_SceneLargerThanTheBudget_IsLentAndNotKept()
     {
         var cache = new DecodedSceneCache(capacityBytes: 1000);
-        Assert.Equal(5000, cache.Get("huge", () => new byte[5000]).Length);
+        Assert.Equal(5000, Read(cache, "huge", 5000).Length);
         Assert.Equal(0, cache.ResidentBytes);
+        Read(cache, "huge", 5000);
+        Assert.Equal((2, 0), (cache.Decodes, cache.ArraysReused));
     }
 
     [Fact]
@@ -119,11 +153,10 @@ public class SceneSamplingTests
     {
         var cache = new DecodedSceneCache(capacityBytes: 1 << 20);
         int decodes = 0;
-        Parallel.For(0, 32, _ => cache.Get("scene", () =>
+        Parallel.For(0, 32, _ => Read(cache, "scene", 100, _ =>
         {
             Interlocked.Increment(ref decodes);
             Thread.Sleep(20);
-            return new byte[100];
         }));
         Assert.Equal(1, decodes);
     }

@@ -59,7 +59,8 @@ public sealed class ChipBatch
         {
             var tile = tiles[tileIndices[i]];
             var transform = transformOf(i);
-            ChipRenderer.Render(tile.Rgb, tile.Width, tile.Height, transform, chipSize, norm, batch.Images.AsSpan(i * image, image));
+            using (var pixels = tile.RentPixels())
+                ChipRenderer.Render(pixels.Pixels, tile.Width, tile.Height, transform, chipSize, norm, batch.Images.AsSpan(i * image, image));
             var objects = new List<ChipObject>();
             foreach (var o in tile.Objects)
                 if (classIndex.TryGetValue(o.Class, out int cls) && transform.MapBox(o.Bounds, chipSize) is { } box)

@@ -80,7 +80,8 @@ public static class DatasetReader
                 validation.AsParallel().AsOrdered().Select(f => LoadTile(f.TileId, f.Image, f.Labels)).ToList());
         var cache = new DecodedSceneCache(decodedBytesBudget);
         LabelledTile OnDemand(TileFiles f, int i) => LabelledTile.OnDemand(f.TileId, f.Image, headers[i].Width, headers[i].Height,
-            ReadLabels(f.Labels), cache, () => LoadRgb(f.Image, out _, out _), headers[i].GroundSampleMetres);
+            ReadLabels(f.Labels), cache, into => ImageReader.DecodeRgb8(File.ReadAllBytes(f.Image), f.Image, out _, into: into),
+            headers[i].GroundSampleMetres);
         return new TileDataset(id, train.Select(OnDemand).ToList(), validation.Select((f, i) => OnDemand(f, train.Count + i)).ToList());
     }
 

@@ -11,17 +11,27 @@ public sealed record LabelledTile(string TileId, string Source, int Width, int H
 {
     private readonly byte[]? held = Rgb;
 
-    /// <summary>The decoded pixels: held, or fetched from <see cref="PixelCache"/> (decoded again after an eviction).</summary>
+    /// <summary>The decoded pixels: held, or for an on-demand tile a copy of them (read through <see cref="RentPixels"/>
+    /// where it matters: the training and validation paths do).</summary>
     public byte[] Rgb
     {
-        get => held ?? PixelCache!.Get(TileId + "|" + Source, Decode!);
+        get
+        {
+            if (held is not null) return held;
+            using var lease = RentPixels();
+            return lease.Pixels.ToArray();
+        }
         init => held = value;
     }
+
+    /// <summary>The decoded pixels without a copy: held, or lent by <see cref="PixelCache"/> (decoded again after an
+    /// eviction) until the lease is disposed.</summary>
+    public PixelLease RentPixels() => held is not null ? new PixelLease(held) : PixelCache!.Rent(TileId + "|" + Source, DecodedBytes, DecodeInto!);
 
     /// <summary>The cache an on-demand tile decodes through; null when the pixels are held.</summary>
     public DecodedSceneCache? PixelCache { get; private init; }
 
-    private Func<byte[]>? Decode { get; init; }
+    private Action<byte[]>? DecodeInto { get; init; }
 
     /// <summary>Metres of ground a pixel covers, from a GeoTIFF's georeference (<c>GeoReference.GroundSampleMetres</c>); null when unknown.</summary>
     public double? GroundSampleMetres { get; init; }
@@ -29,10 +39,11 @@ public sealed record LabelledTile(string TileId, string Source, int Width, int H
     /// <summary>Bytes of the decoded RGB pixels.</summary>
     public long DecodedBytes => 3L * Width * Height;
 
-    /// <summary>A tile whose pixels are decoded by <paramref name="decode"/> when read, kept in <paramref name="cache"/> as room allows.</summary>
+    /// <summary>A tile whose pixels are decoded by <paramref name="decodeInto"/> (into an array of <see cref="DecodedBytes"/>)
+    /// when read, kept in <paramref name="cache"/> as room allows.</summary>
     public static LabelledTile OnDemand(string tileId, string source, int width, int height, IReadOnlyList<LabelObject> objects,
-        DecodedSceneCache cache, Func<byte[]> decode, double? groundSampleMetres = null) =>
-        new(tileId, source, width, height, null!, objects) { PixelCache = cache, Decode = decode, GroundSampleMetres = groundSampleMetres };
+        DecodedSceneCache cache, Action<byte[]> decodeInto, double? groundSampleMetres = null) =>
+        new(tileId, source, width, height, null!, objects) { PixelCache = cache, DecodeInto = decodeInto, GroundSampleMetres = groundSampleMetres };
 }
 
 /// <summary>Training and validation tiles plus the classes found in their labels (sorted, ordinal).</summary>

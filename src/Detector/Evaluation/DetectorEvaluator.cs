@@ -50,7 +50,17 @@ public static class DetectorEvaluator
         // A chunk of scenes at a time, as the hosts' predictor does: scenes decoded on demand are not all held at once.
         var predictions = new List<IReadOnlyList<Decoding.Detection>>(tiles.Count);
         foreach (var chunk in tiles.Chunk(ScenePredictor.ScenesPerCall))
-            predictions.AddRange(predictor.Predict(chunk.Select(t => new SceneImage(t.Rgb, t.Width, t.Height, t.GroundSampleMetres)).ToList()));
+        {
+            var leases = chunk.Select(t => t.RentPixels()).ToList();
+            try
+            {
+                predictions.AddRange(predictor.Predict(chunk.Select((t, i) => new SceneImage(leases[i].Pixels, t.Width, t.Height, t.GroundSampleMetres)).ToList()));
+            }
+            finally
+            {
+                foreach (var lease in leases) lease.Dispose();
+            }
+        }
         return Score(classes, tiles, predictions);
     }
 

@@ -73,14 +73,27 @@ public static class ImageReader
     /// The 8-bit RGB that <see cref="RasterImage.ToRgb8"/> of <see cref="Decode"/> gives, and the image's description;
     /// 8-bit PNG and JPEG go straight from the codec to RGB, without the intermediate sample array.
     /// </summary>
-    public static byte[] DecodeRgb8(ReadOnlyMemory<byte> bytes, string sourceName, out ImageInfo info, ImageLimits? limits = null)
+    public static byte[] DecodeRgb8(ReadOnlyMemory<byte> bytes, string sourceName, out ImageInfo info, ImageLimits? limits = null,
+        byte[]? into = null)
     {
         var (format, checkedLimits) = Recognise(bytes.Span, sourceName, limits);
-        if (format != ImageFormat.Tiff && SkiaImageDecoder.DecodeRgb8(bytes.Span, format, sourceName, checkedLimits, out info) is { } rgb)
+        if (format != ImageFormat.Tiff && SkiaImageDecoder.DecodeRgb8(bytes.Span, format, sourceName, checkedLimits, out info, into) is { } rgb)
             return rgb;
         var image = Decode(bytes, sourceName, limits);
         info = image.Info;
-        return image.ToRgb8();
+        var converted = image.ToRgb8();
+        if (into is null) return converted;
+        CheckDestination(into, info, sourceName);
+        converted.CopyTo(into, 0);
+        return into;
+    }
+
+    /// <summary>A destination for <see cref="DecodeRgb8"/> must hold exactly the image's RGB bytes.</summary>
+    internal static void CheckDestination(byte[] into, ImageInfo info, string sourceName)
+    {
+        if (into.LongLength != 3 * info.PixelCount)
+            throw new ImageDecodeException(ProblemCode.CorruptImage, sourceName, $"the image is {info.Width} × {info.Height} px " +
+                $"({3 * info.PixelCount} RGB bytes), but {into.LongLength} bytes were set aside for it: the file changed since its header was read.");
     }
 
     private static (ImageFormat Format, ImageLimits Limits) Recognise(ReadOnlySpan<byte> bytes, string sourceName, ImageLimits? limits)

@@ -70,13 +70,15 @@ internal static class SkiaImageDecoder
     /// pressure trims it.) An interlaced PNG (no row-by-row decoding) decodes whole into a buffer it then drops. Null for
     /// a 16-bit PNG (the caller decodes and stretches it).
     /// </summary>
-    public static byte[]? DecodeRgb8(ReadOnlySpan<byte> bytes, ImageFormat format, string sourceName, ImageLimits limits, out ImageInfo info)
+    public static byte[]? DecodeRgb8(ReadOnlySpan<byte> bytes, ImageFormat format, string sourceName, ImageLimits limits, out ImageInfo info,
+        byte[]? into = null)
     {
         using var codec = OpenCodec(bytes, format, sourceName, limits);
         info = Describe(codec, bytes, format, sourceName, limits);
         if (info.BitsPerSample != 8) return null;
         var target = Target8(codec, info);
-        var rgb = new byte[checked(info.PixelCount * 3)];
+        if (into is not null) ImageReader.CheckDestination(into, info, sourceName);
+        var rgb = into ?? new byte[checked(info.PixelCount * 3)];
         int stride = info.Bands == 1 ? 1 : 4, rowBytes = target.RowBytes;
         if (codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(target) == SKCodecResult.Success)
         {

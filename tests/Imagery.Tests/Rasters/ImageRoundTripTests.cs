@@ -189,6 +189,13 @@ public class ImageRoundTripTests
         Assert.Equal(whole.Info, info);
         Assert.Equal(layout switch { "png-grey" or "png-grey16" => 1, "png-rgba" or "tiff-rgba16" => 4, _ => 3 }, info.Bands);
         Assert.Equal(3L * info.Width * info.Height, rgb.LongLength);
+        // Into an array set aside for it (the decoded-scene cache's): the same bytes, in that array; a wrong size is refused.
+        var into = new byte[rgb.Length];
+        Array.Fill(into, (byte)77);
+        Assert.Same(into, ImageReader.DecodeRgb8(file, layout, out _, into: into));
+        Assert.Equal(rgb, into);
+        var error = Assert.Throws<ImageDecodeException>(() => ImageReader.DecodeRgb8(file, layout, out _, into: new byte[rgb.Length - 3]));
+        Assert.Contains(layout, error.Message);
         Assert.Equal(whole.ToRgb8(), rgb);
     }
 
