@@ -101,7 +101,8 @@ public sealed class Trainer(ProgressWriter progress)
         var clock = Stopwatch.StartNew();
         double best = double.NegativeInfinity, waitSeconds = 0;
         IReadOnlyDictionary<string, double> bestPerClass = new Dictionary<string, double>();
-        int step = 0, epochsRun = 0, sinceBest = 0;
+        int step = 0, epochsRun = 0, sinceBest = 0, lastFitStep = 0;
+        double lastFitSeconds = 0;
         long imagesSeen = 0;
         string stopReason = plan.Basis;
         WritePlan(plan, null);
@@ -113,7 +114,9 @@ public sealed class Trainer(ProgressWriter progress)
             var order = EpochSamples.Expand(tileOrder, data.Train, region, options.BackgroundWindowFraction, scenesPerPool, ~epochSeed);
             // The plan may end inside this epoch (a step budget, or a time plan).
             int batchesLeft = plan.TotalSteps - step;
-            if ((long)batchesLeft * options.BatchSize < order.Length) order = order[..(batchesLeft * options.BatchSize)];
+            // A time plan may lengthen inside the epoch, so its epoch is not cut: the loop stops when the plan ends.
+            if (!options.PlanScheduleForTimeBudget && (long)batchesLeft * options.BatchSize < order.Length)
+                order = order[..(batchesLeft * options.BatchSize)];
             bool timeUp = false;
             double lossSum = 0;
             int lossCount = 0;
@@ -133,16 +136,21 @@ public sealed class Trainer(ProgressWriter progress)
                 imagesSeen += batch.Count;
                 // The wall-clock cap is a safety net: it stops the run between steps, and the stop reason says so.
                 if (options.TimeBudgetSeconds is { } cap && clock.Elapsed.TotalSeconds >= cap) { timeUp = true; break; }
+                if (step == EarlyPlanSteps / 2) (lastFitStep, lastFitSeconds) = (step, clock.Elapsed.TotalSeconds);
                 // A schedule planned for the time budget is first fitted early in the first epoch, so a long epoch (a
-                // real set cut into scene windows) does not use the budget up before the plan exists; it is fitted
-                // again, evaluation time included, when the epoch ends.
-                if (epoch == 1 && step == EarlyPlanSteps && options.PlanScheduleForTimeBudget && options.TimeBudgetSeconds is { } planBudget
-                    && step < plan.TotalSteps)
+                // real set cut into scene windows) does not use the budget up before the plan exists, at the speed of
+                // steps 10 to 20 (the first ones carry start-up); then every RefitSteps steps at the speed since the last
+                // fit, so an early fit made while the machine was busy does not end the run early (it once planned 209
+                // steps of a 900-s budget from 4 s a step); and when each epoch ends, evaluation included.
+                if (options.PlanScheduleForTimeBudget && options.TimeBudgetSeconds is { } planBudget && step < plan.TotalSteps
+                    && (epoch == 1 && step == EarlyPlanSteps || lastFitStep >= EarlyPlanSteps && step - lastFitStep >= RefitSteps))
                 {
                     var before = plan;
-                    plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, planBudget);
+                    plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, planBudget,
+                        (clock.Elapsed.TotalSeconds - lastFitSeconds) / Math.Max(1, step - lastFitStep));
                     stopReason = plan.Basis;
-                    WritePlan(plan, before);
+                    if (before.Basis != "time" || Math.Abs(plan.TotalSteps - before.TotalSteps) >= 0.05 * before.TotalSteps) WritePlan(plan, before);
+                    (lastFitStep, lastFitSeconds) = (step, clock.Elapsed.TotalSeconds);
                 }
                 if (step >= plan.TotalSteps) break;
                 waitClock.Restart();
@@ -187,6 +195,7 @@ public sealed class Trainer(ProgressWriter progress)
                         epochClock.Elapsed.TotalSeconds / Math.Max(1, step - epochFirstStep));
                     stopReason = plan.Basis;
                     if (epoch == 1 || plan.TotalSteps != before.TotalSteps) WritePlan(plan, before);
+                    (lastFitStep, lastFitSeconds) = (step, clock.Elapsed.TotalSeconds);
                 }
             }
         }
@@ -253,6 +262,9 @@ public sealed class Trainer(ProgressWriter progress)
 
     /// <summary>Steps after which a time-planned schedule is first fitted (then again when the first epoch ends).</summary>
     public const int EarlyPlanSteps = 20;
+
+    /// <summary>Steps between two fits of a time-planned schedule inside an epoch (after the early one).</summary>
+    public const int RefitSteps = 100;
 
     private static Dictionary<string, double> Metrics(EvaluationResult evaluation, double loss, int steps)
     {
