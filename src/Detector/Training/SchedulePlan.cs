@@ -49,9 +49,8 @@ public sealed record SchedulePlan(int TotalSteps, int StepsPerEpoch, string Basi
     /// steps already run. A later fit may lengthen an earlier one: the early fit (after 20 steps, start-up included)
     /// measures a slower speed than the first epoch does (HRPlanes: 0.31 s a step at step 20, 0.24 over the epoch, and
     /// the run ended its plan at 652 s of a 900-s budget).</summary>
-    /// <para>The speed is <paramref name="secondsPerStep"/> when given (the trainer passes the last epoch's, evaluation
-    /// included: the first epoch's start-up, decoding every scene into a cold cache, made the large-scene run's average
-    /// 0.47 s a step against 0.32 afterwards, and its plan ended at 670 s of 900), else the average so far.</para></summary>
+    /// <para>The speed is <paramref name="secondsPerStep"/> when given (the trainer passes the speed since its 10th step,
+    /// evaluations included, leaving start-up out), else the average so far.</para></summary>
     public SchedulePlan FitToTime(int stepsDone, double secondsSoFar, double budgetSeconds, double? secondsPerStep = null)
     {
         double speed = secondsPerStep ?? secondsSoFar / Math.Max(1, stepsDone);

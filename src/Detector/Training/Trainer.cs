@@ -102,7 +102,11 @@ public sealed class Trainer(ProgressWriter progress)
         double best = double.NegativeInfinity, waitSeconds = 0;
         IReadOnlyDictionary<string, double> bestPerClass = new Dictionary<string, double>();
         int step = 0, epochsRun = 0, sinceBest = 0, lastFitStep = 0;
-        double lastFitSeconds = 0;
+        double? speedFromSeconds = null;
+        // Seconds a step since step SpeedFromStep (evaluations included), or since the start for a run not yet there.
+        double SecondsPerStep() => speedFromSeconds is { } from && step > SpeedFromStep
+            ? (clock.Elapsed.TotalSeconds - from) / (step - SpeedFromStep)
+            : clock.Elapsed.TotalSeconds / Math.Max(1, step);
         long imagesSeen = 0;
         string stopReason = plan.Basis;
         WritePlan(plan, null);
@@ -121,7 +125,6 @@ public sealed class Trainer(ProgressWriter progress)
             double lossSum = 0;
             int lossCount = 0;
             var epochClock = Stopwatch.StartNew();
-            int epochFirstStep = step;
             var waitClock = Stopwatch.StartNew();
             foreach (var batch in loader.Batches(order, epochSeed, recycle: true))
             {
@@ -136,21 +139,21 @@ public sealed class Trainer(ProgressWriter progress)
                 imagesSeen += batch.Count;
                 // The wall-clock cap is a safety net: it stops the run between steps, and the stop reason says so.
                 if (options.TimeBudgetSeconds is { } cap && clock.Elapsed.TotalSeconds >= cap) { timeUp = true; break; }
-                if (step == EarlyPlanSteps / 2) (lastFitStep, lastFitSeconds) = (step, clock.Elapsed.TotalSeconds);
+                if (step == SpeedFromStep) speedFromSeconds = clock.Elapsed.TotalSeconds;
                 // A schedule planned for the time budget is first fitted early in the first epoch, so a long epoch (a
-                // real set cut into scene windows) does not use the budget up before the plan exists, at the speed of
-                // steps 10 to 20 (the first ones carry start-up); then every RefitSteps steps at the speed since the last
-                // fit, so an early fit made while the machine was busy does not end the run early (it once planned 209
-                // steps of a 900-s budget from 4 s a step); and when each epoch ends, evaluation included.
+                // real set cut into scene windows) does not use the budget up before the plan exists; then every
+                // RefitSteps steps, so an early fit made while the machine was busy does not end the run early (it once
+                // planned 209 steps of a 900-s budget from 4 s a step); and when each epoch ends. Every fit uses the
+                // speed since step SpeedFromStep (start-up left out, scene decodes and evaluations in): speeds over short
+                // windows swing with the scene pools' decodes (a 100-step window measured 0.9 s a step, the next 0.5).
                 if (options.PlanScheduleForTimeBudget && options.TimeBudgetSeconds is { } planBudget && step < plan.TotalSteps
-                    && (epoch == 1 && step == EarlyPlanSteps || lastFitStep >= EarlyPlanSteps && step - lastFitStep >= RefitSteps))
+                    && step >= EarlyPlanSteps && (step == EarlyPlanSteps || step - lastFitStep >= RefitSteps))
                 {
                     var before = plan;
-                    plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, planBudget,
-                        (clock.Elapsed.TotalSeconds - lastFitSeconds) / Math.Max(1, step - lastFitStep));
+                    plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, planBudget, SecondsPerStep());
                     stopReason = plan.Basis;
                     if (before.Basis != "time" || Math.Abs(plan.TotalSteps - before.TotalSteps) >= 0.05 * before.TotalSteps) WritePlan(plan, before);
-                    (lastFitStep, lastFitSeconds) = (step, clock.Elapsed.TotalSeconds);
+                    lastFitStep = step;
                 }
                 if (step >= plan.TotalSteps) break;
                 waitClock.Restart();
@@ -186,16 +189,14 @@ public sealed class Trainer(ProgressWriter progress)
             if (options.TimeBudgetSeconds is { } budget)
             {
                 if (timeUp || clock.Elapsed.TotalSeconds >= budget) { stopReason = "time-budget"; break; }
-                // Fitted again after every epoch at that epoch's speed, evaluation included: the first epoch is slower
-                // (start-up, a cold decoded-scene cache), and a machine that slows down or speeds up is followed.
+                // Fitted again after every epoch, its evaluation now counted in the speed.
                 if (options.PlanScheduleForTimeBudget && step < plan.TotalSteps)
                 {
                     var before = plan;
-                    plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, budget,
-                        epochClock.Elapsed.TotalSeconds / Math.Max(1, step - epochFirstStep));
+                    plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, budget, SecondsPerStep());
                     stopReason = plan.Basis;
-                    if (epoch == 1 || plan.TotalSteps != before.TotalSteps) WritePlan(plan, before);
-                    (lastFitStep, lastFitSeconds) = (step, clock.Elapsed.TotalSeconds);
+                    if (epoch == 1 || Math.Abs(plan.TotalSteps - before.TotalSteps) >= 0.05 * before.TotalSteps) WritePlan(plan, before);
+                    lastFitStep = step;
                 }
             }
         }
@@ -265,6 +266,9 @@ public sealed class Trainer(ProgressWriter progress)
 
     /// <summary>Steps between two fits of a time-planned schedule inside an epoch (after the early one).</summary>
     public const int RefitSteps = 100;
+
+    /// <summary>The speed a time plan is fitted at is measured from this step: the first ones carry start-up.</summary>
+    public const int SpeedFromStep = 10;
 
     private static Dictionary<string, double> Metrics(EvaluationResult evaluation, double loss, int steps)
     {
