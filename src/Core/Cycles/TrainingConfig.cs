@@ -44,8 +44,9 @@ public record TrainingConfig
     /// <summary>Wall-clock cap on the epoch loop, in seconds; null none. When it fires the run stops and says so.</summary>
     public double? TimeBudgetSeconds { get; init; }
 
-    /// <summary>With a <see cref="TimeBudgetSeconds"/>: plan the schedule's length from the first epoch's measured
-    /// speed so that the learning rate has decayed when the time is up (never longer than the epochs or steps plan).</summary>
+    /// <summary>With a <see cref="TimeBudgetSeconds"/>: plan the schedule's length from the measured speed (fitted at
+    /// step 20, every 100 steps and after every epoch) so that the learning rate has decayed when the time is up (never
+    /// longer than the epochs or steps plan).</summary>
     public bool PlanScheduleForTimeBudget { get; init; }
 
     /// <summary>Epochs without a better validation mAP50 before training stops.</summary>
