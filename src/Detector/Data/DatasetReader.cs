@@ -80,7 +80,7 @@ public static class DatasetReader
                 validation.AsParallel().AsOrdered().Select(f => LoadTile(f.TileId, f.Image, f.Labels)).ToList());
         var cache = new DecodedSceneCache(decodedBytesBudget);
         LabelledTile OnDemand(TileFiles f, int i) => LabelledTile.OnDemand(f.TileId, f.Image, headers[i].Width, headers[i].Height,
-            ReadLabels(f.Labels), cache, into => ImageReader.DecodeRgb8(File.ReadAllBytes(f.Image), f.Image, out _, into: into),
+            ReadLabels(f.Labels), cache, into => LoadRgb(f.Image, out _, into),
             headers[i].GroundSampleMetres);
         return new TileDataset(id, train.Select(OnDemand).ToList(), validation.Select((f, i) => OnDemand(f, train.Count + i)).ToList());
     }
@@ -111,9 +111,9 @@ public static class DatasetReader
         return rgb;
     }
 
-    /// <summary>An image's RGB bytes and what its header says (size, georeference).</summary>
-    public static byte[] LoadRgb(string imagePath, out ImageInfo info) =>
-        ImageReader.DecodeRgb8(File.ReadAllBytes(imagePath), imagePath, out info);
+    /// <summary>An image's RGB bytes and what its header says (size, georeference); decoded into <paramref name="into"/> when given.</summary>
+    public static byte[] LoadRgb(string imagePath, out ImageInfo info, byte[]? into = null) =>
+        ImageReader.DecodeRgb8(File.ReadAllBytes(imagePath), imagePath, out info, into: into);
 
     private static string Resolve(string datasets, string key)
     {
