@@ -127,4 +127,27 @@ public class CenterNetTests
         Assert.Equal(1, detections[1].ClassIndex);
         Assert.Equal(new BoundingBox(24, 20, 28, 24), detections[1].Box);
     }
+    [Fact]
+    public void Decode_BatchOfTwo_ReadsEachImagesOwnSizeAndOffset()
+    {
+        using var scope = NewDisposeScope();
+        // The same cell peaks in both images with different regressions: each detection reads its own image's.
+        var output = full(new long[] { 2, 5, 8, 8 }, -10f);
+        for (int b = 0; b < 2; b++)
+        {
+            output[b, 0, 4, 1] = tensor(3f);
+            output[b, 1, 4, 1] = tensor(2f + 2 * b); output[b, 2, 4, 1] = tensor(1f + b);
+            output[b, 3, 4, 1] = tensor(0.25f * b); output[b, 4, 4, 1] = tensor(0.5f);
+        }
+        output[1, 0, 7, 7] = tensor(1f); // a second, weaker peak in the second image only, at the last cell
+        output[1, 1, 7, 7] = tensor(1f); output[1, 2, 7, 7] = tensor(1f);
+        output[1, 3, 7, 7] = tensor(0f); output[1, 4, 7, 7] = tensor(0f);
+
+        var detections = PeakDecoder.Decode(output, classCount: 1, stride: 4, topK: 3, minScore: 0.3);
+
+        Assert.Equal(new BoundingBox(0, 16, 8, 20), Assert.Single(detections[0]).Box);
+        Assert.Equal(2, detections[1].Count);
+        Assert.Equal(new BoundingBox(-3, 14, 13, 22), detections[1][0].Box);
+        Assert.Equal(new BoundingBox(26, 26, 30, 30), detections[1][1].Box);
+    }
 }

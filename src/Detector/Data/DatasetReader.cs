@@ -113,7 +113,7 @@ public static class DatasetReader
 
     /// <summary>An image's RGB bytes and what its header says (size, georeference); decoded into <paramref name="into"/> when given.</summary>
     public static byte[] LoadRgb(string imagePath, out ImageInfo info, byte[]? into = null) =>
-        ImageReader.DecodeRgb8(File.ReadAllBytes(imagePath), imagePath, out info, into: into);
+        ImageReader.DecodeRgb8(imagePath, out info, into: into);
 
     private static string Resolve(string datasets, string key)
     {

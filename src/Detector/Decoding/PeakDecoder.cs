@@ -22,9 +22,11 @@ public static class PeakDecoder
         var (scores, indices) = peaks.reshape(batch, -1).topk(k);
         float[] scoreValues = scores.data<float>().ToArray();
         long[] indexValues = indices.data<long>().ToArray();
-        float[] regression = cpu.narrow(1, classCount, 4).contiguous().data<float>().ToArray();
-
         long cells = height * width;
+        // Size and offset at the K peaks only, (batch, 4, K): the whole regression map is 1 MB a batch of 16 at 64 × 64.
+        var peakCells = indices.remainder(cells).unsqueeze(1).expand(batch, 4, k);
+        float[] regression = cpu.narrow(1, classCount, 4).reshape(batch, 4, cells).gather(2, peakCells).contiguous().data<float>().ToArray();
+
         var result = new IReadOnlyList<Detection>[batch];
         for (int b = 0; b < batch; b++)
         {
@@ -37,9 +39,9 @@ public static class PeakDecoder
                 int cls = (int)(index / cells);
                 long cell = index % cells;
                 long y = cell / width, x = cell % width;
-                long at = b * 4 * cells + cell;
-                double w = Math.Max(0, regression[at]), h = Math.Max(0, regression[at + cells]);
-                double cx = x + regression[at + 2 * cells], cy = y + regression[at + 3 * cells];
+                long at = b * 4 * k + i;
+                double w = Math.Max(0, regression[at]), h = Math.Max(0, regression[at + k]);
+                double cx = x + regression[at + 2 * k], cy = y + regression[at + 3 * k];
                 var box = new BoundingBox((cx - w / 2) * stride, (cy - h / 2) * stride, (cx + w / 2) * stride, (cy + h / 2) * stride);
                 detections.Add(new Detection(cls, score, box));
             }

@@ -27,6 +27,7 @@ public static class TileStatsCollector
         model.eval();
         using var _ = no_grad();
         ChipBatch? previous = null;
+        float[]? heat = null; // one batch's class heatmaps, reused: a new 1.8-MB array a batch was large-object garbage
         for (int start = 0; start < chips.Count; start += batchSize)
         {
             var slice = chips.GetRange(start, Math.Min(batchSize, chips.Count - start));
@@ -37,7 +38,9 @@ public static class TileStatsCollector
             var output = model.call(t.Images);
             float[] losses = CenterNetLoss.PerSample(output, t.Heatmap, t.Size, t.Offset, t.Mask).to(CPU).data<float>().ToArray();
             int cells = batch.OutputSize * batch.OutputSize;
-            float[] heat = output.narrow(1, 0, batch.ClassCount).sigmoid().to(CPU).contiguous().data<float>().ToArray();
+            var heatmaps = output.narrow(1, 0, batch.ClassCount).sigmoid().to(CPU).contiguous();
+            if (heat is null || heat.LongLength < heatmaps.numel()) heat = new float[heatmaps.numel()];
+            heatmaps.data<float>().CopyTo(heat);
             for (int i = 0; i < slice.Count; i++)
             {
                 var (tileIndex, x, y) = slice[i];

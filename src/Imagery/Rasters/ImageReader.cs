@@ -88,6 +88,36 @@ public static class ImageReader
         return into;
     }
 
+    /// <summary>
+    /// <see cref="DecodeRgb8(ReadOnlyMemory{byte}, string, out ImageInfo, ImageLimits?, byte[])"/> of the file at
+    /// <paramref name="path"/>. An 8-bit PNG or JPEG is decoded from the open file, so the compressed file is never held
+    /// whole (the decoded-scene cache decodes every scene again each epoch); TIFF and 16-bit PNG are read whole, as before.
+    /// </summary>
+    public static byte[] DecodeRgb8(string path, out ImageInfo info, string? sourceName = null, ImageLimits? limits = null, byte[]? into = null)
+    {
+        sourceName ??= path;
+        limits ??= ImageLimits.Default;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        long length = stream.Length;
+        ImageLimitChecks.CheckFileSize(length, sourceName, limits);
+        Span<byte> header = stackalloc byte[StreamedHeaderBytes];
+        int read = length >= StreamedHeaderBytes ? stream.ReadAtLeast(header, StreamedHeaderBytes, throwOnEndOfStream: false) : 0;
+        if (read == StreamedHeaderBytes && Sniff(header) is { } format && format != ImageFormat.Tiff
+            && !(format == ImageFormat.Png && Png16Decoder.Handles(header)))
+        {
+            if (SkiaImageDecoder.DecodeRgb8(stream, header, format, sourceName, limits, out info, into) is { } rgb)
+                return rgb;
+        }
+        // Short files, TIFF, 16-bit PNG and anything that is no image: the in-memory path decodes or says what is wrong.
+        stream.Position = 0;
+        var bytes = new byte[length];
+        stream.ReadExactly(bytes);
+        return DecodeRgb8(bytes, sourceName, out info, limits, into);
+    }
+
+    // Enough for the format's magic bytes and a PNG's IHDR (bit depth at 24, interlace at 28).
+    private const int StreamedHeaderBytes = 32;
+
     /// <summary>A destination for <see cref="DecodeRgb8"/> must hold exactly the image's RGB bytes.</summary>
     internal static void CheckDestination(byte[] into, ImageInfo info, string sourceName)
     {

@@ -27,20 +27,27 @@ internal static class SkiaImageDecoder
 
     private static SKCodec OpenCodec(ReadOnlySpan<byte> bytes, ImageFormat format, string sourceName, ImageLimits limits)
     {
-        if (format == ImageFormat.Png)
-        {
-            if (bytes.Length < PngHeaderLength)
-                throw new ImageDecodeException(ProblemCode.TruncatedImage, sourceName,
-                    $"the PNG file ends after {bytes.Length} bytes, before its header is complete.");
-            if (!bytes.Slice(12, 4).SequenceEqual("IHDR"u8))
-                throw new ImageDecodeException(ProblemCode.CorruptImage, sourceName, "the PNG signature is not followed by its IHDR header chunk.");
-            // Checked before the codec sees the file: the declared size alone decides a bomb.
-            ImageLimitChecks.CheckPixels(BinaryPrimitives.ReadUInt32BigEndian(bytes[16..]),
-                BinaryPrimitives.ReadUInt32BigEndian(bytes[20..]), sourceName, limits);
-        }
-
+        CheckHeader(bytes, format, sourceName, limits);
         using var data = SKData.CreateCopy(bytes);
-        var stream = new SKMemoryStream(data);
+        return OpenCodec(new SKMemoryStream(data), format, sourceName);
+    }
+
+    /// <summary>Checks that need only the file's first bytes (a PNG's declared size decides a bomb before the codec sees it).</summary>
+    private static void CheckHeader(ReadOnlySpan<byte> header, ImageFormat format, string sourceName, ImageLimits limits)
+    {
+        if (format != ImageFormat.Png) return;
+        if (header.Length < PngHeaderLength)
+            throw new ImageDecodeException(ProblemCode.TruncatedImage, sourceName,
+                $"the PNG file ends after {header.Length} bytes, before its header is complete.");
+        if (!header.Slice(12, 4).SequenceEqual("IHDR"u8))
+            throw new ImageDecodeException(ProblemCode.CorruptImage, sourceName, "the PNG signature is not followed by its IHDR header chunk.");
+        ImageLimitChecks.CheckPixels(BinaryPrimitives.ReadUInt32BigEndian(header[16..]),
+            BinaryPrimitives.ReadUInt32BigEndian(header[20..]), sourceName, limits);
+    }
+
+    /// <summary>A codec over <paramref name="stream"/>, which it owns from here on (disposed with it, or now on failure).</summary>
+    private static SKCodec OpenCodec(SKStream stream, ImageFormat format, string sourceName)
+    {
         var codec = SKCodec.Create(stream, out var result);
         if (codec is not null) return codec;
         stream.Dispose();
@@ -74,7 +81,29 @@ internal static class SkiaImageDecoder
         byte[]? into = null)
     {
         using var codec = OpenCodec(bytes, format, sourceName, limits);
-        info = Describe(codec, bytes, format, sourceName, limits);
+        return DecodeRgb8(codec, bytes, format, sourceName, limits, out info, into);
+    }
+
+    /// <summary>
+    /// <see cref="DecodeRgb8(ReadOnlySpan{byte}, ImageFormat, string, ImageLimits, out ImageInfo, byte[])"/> reading the
+    /// compressed data from <paramref name="file"/> as the codec asks for it, so a decode allocates nothing of the file's
+    /// size (a 4,096-px PNG is tens of MB compressed: read whole, every decode of an epoch left that much on the
+    /// large-object heap, and Skia took a native copy besides). <paramref name="header"/> is the file's first bytes (at
+    /// least the PNG header, when there is one). The stream is left open; null for a 16-bit PNG.
+    /// </summary>
+    public static byte[]? DecodeRgb8(Stream file, ReadOnlySpan<byte> header, ImageFormat format, string sourceName, ImageLimits limits,
+        out ImageInfo info, byte[]? into = null)
+    {
+        CheckHeader(header, format, sourceName, limits);
+        file.Position = 0;
+        using var codec = OpenCodec(new SKManagedStream(file, disposeManagedStream: false), format, sourceName);
+        return DecodeRgb8(codec, header, format, sourceName, limits, out info, into);
+    }
+
+    private static byte[]? DecodeRgb8(SKCodec codec, ReadOnlySpan<byte> header, ImageFormat format, string sourceName, ImageLimits limits,
+        out ImageInfo info, byte[]? into)
+    {
+        info = Describe(codec, header, format, sourceName, limits);
         if (info.BitsPerSample != 8) return null;
         var target = Target8(codec, info);
         if (into is not null) ImageReader.CheckDestination(into, info, sourceName);

@@ -52,6 +52,19 @@ public class ImageDecodeErrorTests
         var error = Assert.Throws<ImageDecodeException>(() => ImageReader.DecodeRgb8(file[..(file.Length / 2)], name, out _));
         Assert.Equal(ProblemCode.TruncatedImage, error.Code);
         Assert.Contains(name, error.Message);
+        // The same file on disk, streamed to the codec: the same answer, naming the path.
+        string path = Path.Combine(Directory.CreateTempSubdirectory("truncated-").FullName, name);
+        try
+        {
+            File.WriteAllBytes(path, file[..(file.Length / 2)]);
+            var fromFile = Assert.Throws<ImageDecodeException>(() => ImageReader.DecodeRgb8(path, out _));
+            Assert.Equal(ProblemCode.TruncatedImage, fromFile.Code);
+            Assert.Contains(path, fromFile.Message);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
     }
 
     [Fact]

@@ -197,6 +197,20 @@ public class ImageRoundTripTests
         var error = Assert.Throws<ImageDecodeException>(() => ImageReader.DecodeRgb8(file, layout, out _, into: new byte[rgb.Length - 3]));
         Assert.Contains(layout, error.Message);
         Assert.Equal(whole.ToRgb8(), rgb);
+        // From the file (PNG and JPEG streamed to the codec, the others read whole): the same description and bytes.
+        string path = Path.Combine(Directory.CreateTempSubdirectory("decode-file-").FullName, layout);
+        try
+        {
+            File.WriteAllBytes(path, file);
+            Assert.Equal(rgb, ImageReader.DecodeRgb8(path, out var fromFile));
+            Assert.Equal(info, fromFile);
+            Assert.Equal(rgb, ImageReader.DecodeRgb8(path, out _, into: new byte[rgb.Length]));
+            Assert.Contains(path, Assert.Throws<ImageDecodeException>(() => ImageReader.DecodeRgb8(path, out _, into: new byte[3])).Message);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
     }
 
     [Theory]
