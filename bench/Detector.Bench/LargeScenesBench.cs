@@ -80,7 +80,7 @@ internal static class LargeScenesBench
                 ["decodedScenesBudgetMB"] = options.DecodedScenesMegabytes, ["memory"] = memory,
                 ["memoryNote"] = "the first checkpoint also holds libtorch's first-use allocations (thread pools, kernels); compare the later ones",
                 ["trainScenes"] = trainScenes, ["valScenes"] = valScenes, ["architecture"] = options.Architecture,
-                ["inputSize"] = options.InputSize, ["inputScale"] = metadata.InputScale, ["budgetSeconds"] = options.TimeBudgetSeconds,
+                ["inputSize"] = metadata.InputSize, ["inputScale"] = metadata.InputScale, ["budgetSeconds"] = options.TimeBudgetSeconds,
                 ["maxSteps"] = options.MaxSteps, ["epochsPlanned"] = options.Epochs, ["epochsRun"] = result.Epochs,
                 ["stopReason"] = result.StopReason, ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
                 ["bestValMap50DuringTraining"] = result.BestValMap50,

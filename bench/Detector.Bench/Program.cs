@@ -85,7 +85,7 @@ if (mode == "large-scenes")
 {
     var largeOptions = new TrainerOptions
     {
-        Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = Arg("--input", 256), LearningRate = 3e-3, Seed = seed,
+        Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = args.Contains("--input") ? Arg("--input", 256) : null, LearningRate = 3e-3, Seed = seed,
         Patience = 1000, TimeBudgetSeconds = minutes * 60, PlanScheduleForTimeBudget = !args.Contains("--epochs"),
         MaxSteps = args.Contains("--max-steps") ? Arg("--max-steps", 0) : null, DecodedScenesMegabytes = Arg("--budget-mb", 512),
     };
@@ -111,7 +111,7 @@ if (mode == "real")
     string set = Text("--set") ?? throw new AutoRetrainException("real: --set <folder with train/ and val/> is required.");
     var realOptions = new TrainerOptions
     {
-        Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = Arg("--input", 256), LearningRate = 3e-3, Seed = seed,
+        Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = args.Contains("--input") ? Arg("--input", 256) : null, LearningRate = 3e-3, Seed = seed,
         Patience = 1000, TimeBudgetSeconds = minutes * 60, GiouWeight = Number("--giou", 0),
         MaxSteps = args.Contains("--max-steps") ? Arg("--max-steps", 0) : null,
         // A minutes budget without --epochs or --max-steps plans the schedule for the time left after the first epoch, so

@@ -40,7 +40,7 @@ internal static class RealBench
             {
                 ["set"] = set, ["evaluateSet"] = evaluateSet, ["trainImages"] = train.Count, ["valImages"] = val.Count,
                 ["trainObjects"] = train.Sum(t => t.Objects.Count), ["classes"] = metadata.Classes, ["classAs"] = classAs,
-                ["architecture"] = options.Architecture, ["inputSize"] = options.InputSize, ["giouWeight"] = options.GiouWeight, ["budgetSeconds"] = options.TimeBudgetSeconds,
+                ["architecture"] = options.Architecture, ["inputSize"] = metadata.InputSize, ["inputScale"] = metadata.InputScale, ["giouWeight"] = options.GiouWeight, ["budgetSeconds"] = options.TimeBudgetSeconds,
                 ["epochsPlanned"] = options.Epochs, ["maxSteps"] = options.MaxSteps, ["epochsRun"] = result.Epochs, ["stopReason"] = result.StopReason,
                 ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
                 ["bestValMap50DuringTraining"] = result.BestValMap50, ["sceneLevel"] = scores, ["importSeconds"] = importSeconds,

@@ -34,6 +34,59 @@ public class InputScaleTests
     [Fact]
     public void Choose_NoObjects_IsOne() => Assert.Equal(1, InputScale.Choose([], 256));
 
+    // 20 objects: the smallest tenth (index 1) is 12 px, the largest twentieth (index 18) 200 px.
+    private static readonly BoundingBox[] SmallAndLarge = Squares([12, 12, .. Enumerable.Repeat(50.0, 16), 200, 200]).ToArray();
+
+    [Fact]
+    public void ChooseChip_ObjectsThatFitAtScaleOne_KeepsTheDefaultChip()
+    {
+        Assert.Equal((InputScale.DefaultChipSize, 1.0), InputScale.Choose(Squares(12, 20, 30, 45, 60, 80, 100), null, null));
+        // Large objects alone are downsampled, as with a chip given: the small ones stay over 10 px.
+        Assert.Equal((256, 256.0 / 468), InputScale.Choose(Squares(150, 200, 220, 234, 234), null, null));
+    }
+
+    [Fact]
+    public void ChooseChip_NoScaleFitsBothSmallAndLargeObjects_GrowsTheChipUntilTheLargeFitHalfOfIt()
+    {
+        // At 256 px, 200-px objects fit half a chip only below 0.64, where the 12-px ones fall under 10 px (0.83 keeps
+        // them): a chip given keeps 0.83 and the small objects; a chip left to choose grows to 352 px, where 0.88 does both.
+        Assert.Equal((256, 256.0 / 307), InputScale.Choose(SmallAndLarge, 256, null));
+        var (chip, scale) = InputScale.Choose(SmallAndLarge, null, null);
+        Assert.Equal((352, 352.0 / 400), (chip, scale));
+        Assert.True(12 * scale >= InputScale.SmallestObjectPixels && 200 * scale <= chip / 2.0 + 1e-9);
+    }
+
+    [Fact]
+    public void ChooseChip_SpreadTooWideForTheLargestChip_StopsAtItAndKeepsTheSmallObjects()
+    {
+        var (chip, scale) = InputScale.Choose(Squares([6, 6, .. Enumerable.Repeat(50.0, 16), 300, 300]), null, null);
+
+        Assert.Equal(InputScale.MaxChipSize, chip);
+        Assert.Equal(512.0 / 307, scale);   // 10 / 6, so the 6-px objects reach 10 px
+    }
+
+    [Fact]
+    public void ChooseChip_ScaleGiven_KeepsItAndSizesTheChipForIt()
+    {
+        Assert.Equal((416, 2.0), InputScale.Choose(Squares(20, 50, 100, 100), null, 2));
+        Assert.Equal((256, 0.5), InputScale.Choose(Squares(20, 50, 100, 100), null, 0.5));
+    }
+
+    [Fact]
+    public void Train_ChipLeftToChoose_RecordsTheChosenChipInTheModel()
+    {
+        using var folder = new TempFolder();
+        // 400-px tiles with 150-px objects at scale 1: half a chip must hold 150 px, so the chip is 320 px.
+        var tiles = Enumerable.Range(0, 2).Select(i => new LabelledTile($"t{i}", $"t{i}.png", 400, 400, new byte[400 * 400 * 3],
+            [LabelObject.Of("boat", new BoundingBox(50 + i, 60, 200 + i, 210))])).ToList();
+
+        TrainerTests.Train(new TileDataset("s", tiles, tiles.Take(1).ToList()), folder.Path,
+            TrainerTests.Quick(1) with { InputSize = null, InputScale = 1, MaxSteps = 1 });
+
+        var metadata = ModelArtefact.ReadMetadata(folder.Path);
+        Assert.Equal((320, 1.0), (metadata.InputSize, metadata.InputScale));
+    }
+
     [Fact]
     public void Stitch_ChipAtScaleTwo_MapsBoxesBackToScenePixels()
     {

@@ -29,8 +29,10 @@ public record TrainingConfig
     public int Seed { get; init; } = 42;
     public int BatchSize { get; init; } = 16;
 
-    /// <summary>Chip size the detector trains on (pixels, a multiple of 16).</summary>
-    public int InputSize { get; init; } = 256;
+    /// <summary>Chip size the detector trains on (pixels, a multiple of 16); null chooses it from the labelled objects'
+    /// sizes: 256, or up to 512 when the largest objects would not fit half a chip at the scale that keeps the smallest at
+    /// about 10 px. A warm-started training keeps its base model's. Recorded in the model; prediction uses the same.</summary>
+    public int? InputSize { get; init; }
 
     /// <summary>Resampling of the scenes, in chip pixels per scene pixel (2 upsamples); null chooses it from the labelled
     /// objects' sizes (small objects upsampled to about 10 px, very large ones downsampled to fit half a chip). A

@@ -21,16 +21,45 @@ public static class InputScale
     public const double Min = 0.25;
     public const double Max = 4;
 
+    /// <summary>The chip size when the configuration leaves it to the objects, and the smallest one chosen.</summary>
+    public const int DefaultChipSize = 256;
+
+    /// <summary>The largest chip chosen: a chip of 512 px costs four of 256 px, and a scene yields a quarter as many.</summary>
+    public const int MaxChipSize = 512;
+
+    /// <summary>Chip sizes chosen are multiples of this (the architecture's total stride).</summary>
+    public const int ChipStep = 32;
+
     /// <summary>The scale for these training objects and chip size; 1 without objects.</summary>
-    public static double Choose(IEnumerable<BoundingBox> objects, int chipSize)
+    public static double Choose(IEnumerable<BoundingBox> objects, int chipSize) => Choose(objects, chipSize, null).Scale;
+
+    /// <summary>
+    /// The chip size and scale for these training objects. The scale keeps the smallest tenth at
+    /// <see cref="SmallestObjectPixels"/> or more and the largest twentieth within half a chip, staying at 1 when both
+    /// hold; when no scale does both (objects from 6 to 200 px, say), small objects win. A chip left to choose
+    /// (<paramref name="chipSize"/> null) then grows, in steps of <see cref="ChipStep"/> up to <see cref="MaxChipSize"/>,
+    /// until the largest objects fit half of it at that scale; otherwise it is <see cref="DefaultChipSize"/>. A scale
+    /// given (<paramref name="scale"/>) is kept, and only the chip is chosen for it.
+    /// </summary>
+    public static (int ChipSize, double Scale) Choose(IEnumerable<BoundingBox> objects, int? chipSize, double? scale)
     {
         var sizes = objects.Where(b => b.Area > 0).Select(b => Math.Sqrt(b.Width * b.Height)).Order().ToArray();
-        if (sizes.Length == 0) return 1;
+        int chip = chipSize ?? DefaultChipSize;
+        if (sizes.Length == 0) return (chip, Quantised(Math.Clamp(scale ?? 1, Min, Max), chip));
         double small = Percentile(sizes, 0.10), large = Percentile(sizes, 0.95);
-        double scale = 1;
-        if (small < SmallestObjectPixels) scale = SmallestObjectPixels / small;
-        else if (large > chipSize / 2.0) scale = chipSize / 2.0 / large;
-        return Quantised(Math.Clamp(scale, Min, Max), chipSize);
+        double chosen = scale ?? ScaleFor(small, large, chip);
+        if (chipSize is null && large * chosen > chip / 2.0)
+        {
+            chip = Math.Clamp((int)Math.Ceiling(2 * large * chosen / ChipStep) * ChipStep, DefaultChipSize, MaxChipSize);
+            chosen = scale ?? ScaleFor(small, large, chip);
+        }
+        return (chip, Quantised(Math.Clamp(chosen, Min, Max), chip));
+    }
+
+    private static double ScaleFor(double small, double large, int chip)
+    {
+        double up = SmallestObjectPixels / small, down = chip / 2.0 / large;
+        return up <= down ? Math.Clamp(1, up, down) : up;
     }
 
     /// <summary>Within this ratio of the model's ground sample distance a scene is read at the model's own scale.</summary>

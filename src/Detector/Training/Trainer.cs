@@ -37,7 +37,6 @@ public sealed class Trainer(ProgressWriter progress)
         ModelMetadata? baseMetadata = request.BaseModelFolder is null ? null : ModelArtefact.ReadMetadata(request.BaseModelFolder);
         var classes = WarmStart.GrowClassList(baseMetadata?.Classes ?? [], data.ClassesInLabels());
         var architecture = DetectorArchitecture.Named(baseMetadata?.Architecture ?? options.ArchitectureName);
-        int chipSize = baseMetadata?.InputSize ?? options.InputSize;
         var norm = baseMetadata?.Normalisation ?? Normalisation.Default;
         var classIndex = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
 
@@ -64,9 +63,10 @@ public sealed class Trainer(ProgressWriter progress)
         var listed = request.TileWeights?.ToDictionary(w => w.TileId, StringComparer.Ordinal);
         var weights = listed is null ? null
             : data.Train.Select(t => listed.TryGetValue(t.TileId, out var w) ? w : new TileWeight(t.TileId, 1)).ToList();
-        // The resampling: the base model's (it learnt at that scale), the configuration's, or one chosen from the objects' sizes.
-        double baseScale = InputScale.Quantised(baseMetadata?.InputScale ?? options.InputScale
-            ?? InputScale.Choose(data.Train.SelectMany(t => t.Objects).Select(o => o.Bounds), chipSize), chipSize);
+        // Chip size and resampling: the base model's (it learnt at them), else the configuration's, else chosen from the objects' sizes.
+        var (chipSize, baseScale) = baseMetadata is not null
+            ? (baseMetadata.InputSize, InputScale.Quantised(baseMetadata.InputScale, baseMetadata.InputSize))
+            : InputScale.Choose(data.Train.SelectMany(t => t.Objects).Select(o => o.Bounds), options.InputSize, options.InputScale);
         double region = InputScale.RegionFor(chipSize, baseScale);
         // Recorded beside the scale: a warm start keeps the base model's, as it keeps its scale.
         double? groundSample = baseMetadata is null ? InputScale.TrainingGroundSample(data.Train) : baseMetadata.GroundSampleMetres;

@@ -54,7 +54,8 @@ public sealed record TrainerOptions : TrainingConfig
         if (c.Epochs < 1) yield return new("epochs", T(c.Epochs), "at least 1");
         if (c.MaxSteps is { } steps && steps < 1) yield return new("maxSteps", T(steps), "at least 1");
         if (c.BatchSize < 1) yield return new("batchSize", T(c.BatchSize), "at least 1");
-        if (c.InputSize < 32 || c.InputSize % 16 != 0) yield return new("inputSize", T(c.InputSize), "a multiple of 16 and at least 32");
+        if (c.InputSize is { } inputSize && (inputSize < 32 || inputSize % 16 != 0))
+            yield return new("inputSize", T(inputSize), "a multiple of 16 and at least 32");
         if (!(c.LearningRate > 0)) yield return new("learningRate", T(c.LearningRate), "positive");
         if (!(c.WeightDecay >= 0)) yield return new("weightDecay", T(c.WeightDecay), "0 or positive");
         if (c.Patience < 0) yield return new("patience", T(c.Patience), "0 or more");
