@@ -71,7 +71,7 @@ internal static class SkiaImageDecoder
     /// <summary>
     /// 8-bit RGB straight from the codec, as <see cref="RasterImage.ToRgb8"/> of <see cref="Decode"/> gives it for 8-bit
     /// images (grey repeated, alpha dropped) without the 16-bit sample array. Rows are decoded a band at a time into a
-    /// small native buffer and converted into the one RGB array, so a 4,096-px scene costs its 50 MB of RGB and nothing
+    /// native buffer (about 1 MB) and converted row by row into the one RGB array, so a 4,096-px scene costs its 50 MB of RGB and nothing
     /// else of its size. (The whole-image RGBA, 67 MB, was rented from the shared array pool before: that pool hands out
     /// power-of-two arrays, 128 MB here, and keeps what it is given back, up to 32 arrays a size per core, until memory
     /// pressure trims it.) An interlaced PNG (no row-by-row decoding) decodes whole into a buffer it then drops. Null for
@@ -112,8 +112,10 @@ internal static class SkiaImageDecoder
         if (codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(target) == SKCodecResult.Success)
         {
             int rowsPerBand = Math.Clamp((1 << 20) / Math.Max(1, rowBytes), 1, info.Height);
-            var band = new byte[rowsPerBand * rowBytes];
-            IntPtr native = Marshal.AllocHGlobal(band.Length);
+            // The band stays native; rows come over one at a time into a row-sized array (16 kB for 4,096 px of RGBA,
+            // under the large-object threshold up to 21,000 px), so a decode leaves no large array behind.
+            var row = new byte[rowBytes];
+            IntPtr native = Marshal.AllocHGlobal(rowsPerBand * rowBytes);
             try
             {
                 for (int y = 0; y < info.Height; y += rowsPerBand)
@@ -122,8 +124,11 @@ internal static class SkiaImageDecoder
                     if (codec.GetScanlines(native, rows, rowBytes) != rows)
                         throw new ImageDecodeException(ProblemCode.TruncatedImage, sourceName,
                             $"the {info.Format} file is cut short: its pixel data ends before row {y + rows} of {info.Height}.");
-                    Marshal.Copy(native, band, 0, rows * rowBytes);
-                    ToRgb(band.AsSpan(0, rows * rowBytes), stride, rgb.AsSpan(checked((int)((long)y * info.Width * 3)), rows * info.Width * 3));
+                    for (int r = 0; r < rows; r++)
+                    {
+                        Marshal.Copy(native + r * rowBytes, row, 0, rowBytes);
+                        ToRgb(row.AsSpan(0, info.Width * stride), stride, rgb.AsSpan(checked((int)((long)(y + r) * info.Width * 3)), info.Width * 3));
+                    }
                 }
             }
             finally
