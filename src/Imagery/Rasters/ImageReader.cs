@@ -91,7 +91,8 @@ public static class ImageReader
     /// <summary>
     /// <see cref="DecodeRgb8(ReadOnlyMemory{byte}, string, out ImageInfo, ImageLimits?, byte[])"/> of the file at
     /// <paramref name="path"/>. An 8-bit PNG or JPEG is decoded from the open file, so the compressed file is never held
-    /// whole (the decoded-scene cache decodes every scene again each epoch); TIFF and 16-bit PNG are read whole, as before.
+    /// whole (the decoded-scene cache decodes every scene again each epoch); a TIFF is read by bands of rows
+    /// (<see cref="DecodeTiffRgb8"/>); a 16-bit PNG is read whole.
     /// </summary>
     public static byte[] DecodeRgb8(string path, out ImageInfo info, string? sourceName = null, ImageLimits? limits = null, byte[]? into = null)
     {
@@ -102,17 +103,43 @@ public static class ImageReader
         ImageLimitChecks.CheckFileSize(length, sourceName, limits);
         Span<byte> header = stackalloc byte[StreamedHeaderBytes];
         int read = length >= StreamedHeaderBytes ? stream.ReadAtLeast(header, StreamedHeaderBytes, throwOnEndOfStream: false) : 0;
-        if (read == StreamedHeaderBytes && Sniff(header) is { } format && format != ImageFormat.Tiff
-            && !(format == ImageFormat.Png && Png16Decoder.Handles(header)))
+        var format = read == StreamedHeaderBytes ? Sniff(header) : null;
+        if (format is ImageFormat.Png or ImageFormat.Jpeg && !(format == ImageFormat.Png && Png16Decoder.Handles(header)))
         {
-            if (SkiaImageDecoder.DecodeRgb8(stream, header, format, sourceName, limits, out info, into) is { } rgb)
+            if (SkiaImageDecoder.DecodeRgb8(stream, header, format.Value, sourceName, limits, out info, into) is { } rgb)
                 return rgb;
         }
-        // Short files, TIFF, 16-bit PNG and anything that is no image: the in-memory path decodes or says what is wrong.
+        if (format == ImageFormat.Tiff)
+        {
+            stream.Dispose();
+            return DecodeTiffRgb8(path, sourceName, limits, out info, into);
+        }
+        // Short files, 16-bit PNG and anything that is no image: the in-memory path decodes or says what is wrong.
         stream.Position = 0;
         var bytes = new byte[length];
         stream.ReadExactly(bytes);
         return DecodeRgb8(bytes, sourceName, out info, limits, into);
+    }
+
+    /// <summary>
+    /// A TIFF decoded through <see cref="TiffWindowReader"/> a band of rows at a time (about a million samples, pooled)
+    /// straight into the RGB array: the same bytes as the whole decode (16-bit stretched by the whole scene's
+    /// percentiles), without the file's bytes or the scene's 16-bit samples held whole.
+    /// </summary>
+    private static byte[] DecodeTiffRgb8(string path, string sourceName, ImageLimits limits, out ImageInfo info, byte[]? into)
+    {
+        // Any strip size: the whole image passed the limits, and a single-strip scene is read once either way.
+        using var reader = TiffWindowReader.Open(path, sourceName, limits, maxBlockBytes: long.MaxValue);
+        info = reader.Info;
+        if (into is not null) CheckDestination(into, info, sourceName);
+        var rgb = into ?? new byte[checked(info.PixelCount * 3)];
+        int rowsPerBand = (int)Math.Clamp((1 << 20) / ((long)info.Width * info.Bands), 1, info.Height);
+        for (int y = 0; y < info.Height; y += rowsPerBand)
+        {
+            int rows = Math.Min(rowsPerBand, info.Height - y);
+            reader.ReadRgb8(0, y, info.Width, rows, rgb.AsSpan(checked((int)((long)y * info.Width * 3)), rows * info.Width * 3));
+        }
+        return rgb;
     }
 
     // Enough for the format's magic bytes and a PNG's IHDR (bit depth at 24, interlace at 28).

@@ -7,10 +7,24 @@ namespace AutoRetrain.Imagery.Tests.Rasters;
 
 public class ImageDecodeErrorTests
 {
+    /// <summary>The failure decoding <paramref name="bytes"/>; the same file decoded from disk to RGB (the training path:
+    /// PNG and JPEG streamed to the codec, TIFF by bands of rows) fails with the same code, naming it too.</summary>
     private static ImageDecodeException DecodeFails(byte[] bytes, string name, ImageLimits? limits = null)
     {
         var error = Assert.Throws<ImageDecodeException>(() => ImageReader.Decode(bytes, name, limits));
         Assert.Contains(name, error.Message);
+        string folder = Directory.CreateTempSubdirectory("decode-fails-").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(folder, name), bytes);
+            var fromFile = Assert.Throws<ImageDecodeException>(() => ImageReader.DecodeRgb8(Path.Combine(folder, name), out _, name, limits));
+            Assert.Equal(error.Code, fromFile.Code);
+            Assert.Contains(name, fromFile.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
         return error;
     }
 
