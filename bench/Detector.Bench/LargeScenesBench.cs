@@ -40,6 +40,7 @@ internal static class LargeScenesBench
             File.WriteAllText("/proc/self/clear_refs", "5");
             double before = Measurements.ResidentMegabytes();
             var sampler = new Measurements.MemorySampler();
+            using var allocations = new AllocationTicks();
             var data = DatasetReader.ReadFolder(folder, options.DecodedScenesBytes);
             var step = Stopwatch.StartNew();
             long decoded = data.Train.Sum(t => { using var pixels = t.RentPixels(); return pixels.Pixels.LongLength; });
@@ -56,6 +57,7 @@ internal static class LargeScenesBench
                 ["cacheDecodes"] = cache?.Decodes, ["readSeconds"] = readSeconds,
                 ["sampledPeakRssGrowthMB"] = sampler.PeakRssMB - before, ["managedAtPeakMB"] = sampler.ManagedAtPeakMB,
                 ["peakManagedMB"] = sampler.PeakManagedMB, ["gen2Collections"] = sampler.Gen2Collections,
+                ["cacheArraysReused"] = cache?.ArraysReused, ["allocatedMBByHeapAndType"] = allocations.Top(8),
             });
             Console.WriteLine($"{count} scenes: peak RSS growth {memory[^1]["peakRssGrowthMB"]:F0} MB ({decoded >> 20} MB decoded; "
                 + $"managed heap {sampler.ManagedAtPeakMB:F0} MB at the peak, {sampler.PeakManagedMB:F0} MB at most; {sampler.Gen2Collections} gen-2 collections)");
