@@ -128,12 +128,15 @@ public static class ImageReader
     /// </summary>
     private static byte[] DecodeTiffRgb8(string path, string sourceName, ImageLimits limits, out ImageInfo info, byte[]? into)
     {
-        // Any strip size: the whole image passed the limits, and a single-strip scene is read once either way.
-        using var reader = TiffWindowReader.Open(path, sourceName, limits, maxBlockBytes: long.MaxValue);
+        // Any strip size: the whole image passed the limits, and a single-strip scene is read once either way. Bands are
+        // whole rows of strips or tiles, so each block is decoded once and none needs keeping (its pooled samples go
+        // back for the next one: a cache of them would hold the whole scene's samples, rented afresh every decode).
+        using var reader = TiffWindowReader.Open(path, sourceName, limits, maxBlockBytes: long.MaxValue, cacheBytes: 0);
         info = reader.Info;
         if (into is not null) CheckDestination(into, info, sourceName);
         var rgb = into ?? new byte[checked(info.PixelCount * 3)];
-        int rowsPerBand = (int)Math.Clamp((1 << 20) / ((long)info.Width * info.Bands), 1, info.Height);
+        int blockRows = reader.BlockHeight;
+        int rowsPerBand = (int)Math.Min(info.Height, Math.Max(1, (1 << 20) / ((long)info.Width * info.Bands * blockRows)) * blockRows);
         for (int y = 0; y < info.Height; y += rowsPerBand)
         {
             int rows = Math.Min(rowsPerBand, info.Height - y);

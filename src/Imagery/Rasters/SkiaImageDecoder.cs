@@ -70,12 +70,12 @@ internal static class SkiaImageDecoder
 
     /// <summary>
     /// 8-bit RGB straight from the codec, as <see cref="RasterImage.ToRgb8"/> of <see cref="Decode"/> gives it for 8-bit
-    /// images (grey repeated, alpha dropped) without the 16-bit sample array. Rows are decoded a band at a time into a
-    /// native buffer (about 1 MB) and converted row by row into the one RGB array, so a 4,096-px scene costs its 50 MB of RGB and nothing
-    /// else of its size. (The whole-image RGBA, 67 MB, was rented from the shared array pool before: that pool hands out
-    /// power-of-two arrays, 128 MB here, and keeps what it is given back, up to 32 arrays a size per core, until memory
-    /// pressure trims it.) An interlaced PNG (no row-by-row decoding) decodes whole into a buffer it then drops. Null for
-    /// a 16-bit PNG (the caller decodes and stretches it).
+    /// images (grey repeated, alpha dropped) without the 16-bit sample array. The codec decodes into native memory (a
+    /// band of about 1 MB of rows for JPEG; the whole image for PNG, whose codec in this Skia build has no row-by-row
+    /// decoding) and rows are converted one at a time into the one RGB array, so a 4,096-px scene costs its 50 MB of RGB
+    /// on the managed heap and nothing else of its size. (A whole-image RGBA array, 67 MB, rented from the shared array
+    /// pool or allocated per decode, was large-object garbage every epoch before.) Null for a 16-bit PNG (the caller
+    /// decodes and stretches it).
     /// </summary>
     public static byte[]? DecodeRgb8(ReadOnlySpan<byte> bytes, ImageFormat format, string sourceName, ImageLimits limits, out ImageInfo info,
         byte[]? into = null)
@@ -109,37 +109,35 @@ internal static class SkiaImageDecoder
         if (into is not null) ImageReader.CheckDestination(into, info, sourceName);
         var rgb = into ?? new byte[checked(info.PixelCount * 3)];
         int stride = info.Bands == 1 ? 1 : 4, rowBytes = target.RowBytes;
-        if (codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(target) == SKCodecResult.Success)
+        // Row by row where the codec can (JPEG); else (PNG: this Skia build's PNG codec has no scanline decoding, and
+        // interlaced files) the whole image at once. Either way the decoded rows stay native, and come over one at a
+        // time into a row-sized array (16 kB for 4,096 px of RGBA, under the large-object threshold up to 21,000 px),
+        // so a decode leaves nothing of the image's size on the managed heap.
+        bool scanlines = codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(target) == SKCodecResult.Success;
+        int rowsPerBand = scanlines ? Math.Clamp((1 << 20) / Math.Max(1, rowBytes), 1, info.Height) : info.Height;
+        var row = new byte[rowBytes];
+        IntPtr native = Marshal.AllocHGlobal((IntPtr)((long)rowsPerBand * rowBytes));
+        try
         {
-            int rowsPerBand = Math.Clamp((1 << 20) / Math.Max(1, rowBytes), 1, info.Height);
-            // The band stays native; rows come over one at a time into a row-sized array (16 kB for 4,096 px of RGBA,
-            // under the large-object threshold up to 21,000 px), so a decode leaves no large array behind.
-            var row = new byte[rowBytes];
-            IntPtr native = Marshal.AllocHGlobal(rowsPerBand * rowBytes);
-            try
+            if (!scanlines)
+                CheckResult(codec.GetPixels(target, native, rowBytes, new SKCodecOptions()), info.Format, sourceName);
+            for (int y = 0; y < info.Height; y += rowsPerBand)
             {
-                for (int y = 0; y < info.Height; y += rowsPerBand)
+                int rows = Math.Min(rowsPerBand, info.Height - y);
+                if (scanlines && codec.GetScanlines(native, rows, rowBytes) != rows)
+                    throw new ImageDecodeException(ProblemCode.TruncatedImage, sourceName,
+                        $"the {info.Format} file is cut short: its pixel data ends before row {y + rows} of {info.Height}.");
+                for (int r = 0; r < rows; r++)
                 {
-                    int rows = Math.Min(rowsPerBand, info.Height - y);
-                    if (codec.GetScanlines(native, rows, rowBytes) != rows)
-                        throw new ImageDecodeException(ProblemCode.TruncatedImage, sourceName,
-                            $"the {info.Format} file is cut short: its pixel data ends before row {y + rows} of {info.Height}.");
-                    for (int r = 0; r < rows; r++)
-                    {
-                        Marshal.Copy(native + r * rowBytes, row, 0, rowBytes);
-                        ToRgb(row.AsSpan(0, info.Width * stride), stride, rgb.AsSpan(checked((int)((long)(y + r) * info.Width * 3)), info.Width * 3));
-                    }
+                    Marshal.Copy(native + r * rowBytes, row, 0, rowBytes);
+                    ToRgb(row.AsSpan(0, info.Width * stride), stride, rgb.AsSpan(checked((int)((long)(y + r) * info.Width * 3)), info.Width * 3));
                 }
             }
-            finally
-            {
-                Marshal.FreeHGlobal(native);
-            }
-            return rgb;
         }
-        var pixels = new byte[checked((int)target.BytesSize64)];
-        CheckResult(codec.GetPixels(target, pixels), info.Format, sourceName);
-        ToRgb(pixels, stride, rgb);
+        finally
+        {
+            Marshal.FreeHGlobal(native);
+        }
         return rgb;
     }
 

@@ -51,9 +51,15 @@ public sealed class TiffWindowReader : IRgbWindowSource, IDisposable
     /// <summary>Strips or tiles decoded so far (each decoded again only after leaving the cache).</summary>
     public int BlocksDecoded { get; private set; }
 
-    private TiffWindowReader(TiffImageDecoder.TiffSession session, ImageInfo info, string sourceName, long maxBlockBytes)
+    private readonly long cacheBytes;
+
+    /// <summary>Rows of one strip or tile: windows whose rows are aligned to it decode each block once.</summary>
+    internal int BlockHeight => blockHeight;
+
+    private TiffWindowReader(TiffImageDecoder.TiffSession session, ImageInfo info, string sourceName, long maxBlockBytes, long cacheBytes)
     {
         this.session = session;
+        this.cacheBytes = cacheBytes;
         Info = info;
         var tif = session.Tiff;
         tiled = tif.IsTiled();
@@ -83,7 +89,9 @@ public sealed class TiffWindowReader : IRgbWindowSource, IDisposable
     public static TiffWindowReader Open(string path, string? sourceName = null, ImageLimits? limits = null) =>
         Open(path, sourceName, limits, MaxBlockBytes);
 
-    internal static TiffWindowReader Open(string path, string? sourceName, ImageLimits? limits, long maxBlockBytes)
+    /// <summary><see cref="Open(string, string?, ImageLimits?)"/> with a bound on the strips or tiles accepted and on the
+    /// decoded blocks kept (0: only the last one, for a reader that visits each block once).</summary>
+    internal static TiffWindowReader Open(string path, string? sourceName, ImageLimits? limits, long maxBlockBytes, long cacheBytes = CacheBytes)
     {
         sourceName ??= path;
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
@@ -98,7 +106,7 @@ public sealed class TiffWindowReader : IRgbWindowSource, IDisposable
         {
             var info = TiffImageDecoder.Describe(session.Tiff, sourceName, limits ?? Limits);
             TiffImageDecoder.CheckDataInsideFile(session.Tiff, stream.Length, sourceName);
-            return new TiffWindowReader(session, info, sourceName, maxBlockBytes);
+            return new TiffWindowReader(session, info, sourceName, maxBlockBytes, cacheBytes);
         }
         catch
         {
@@ -219,7 +227,7 @@ public sealed class TiffWindowReader : IRgbWindowSource, IDisposable
     {
         if (cache.TryGetValue(index, out var hit)) return hit;
         var block = Decode(index, originX, originY);
-        while (cachedBytes + block.LongLength * 2 > CacheBytes && cacheOrder.TryDequeue(out int oldest))
+        while (cachedBytes + block.LongLength * 2 > cacheBytes && cacheOrder.TryDequeue(out int oldest))
         {
             cachedBytes -= cache[oldest].LongLength * 2;
             ArrayPool<ushort>.Shared.Return(cache[oldest]);

@@ -214,6 +214,46 @@ public class ImageRoundTripTests
     }
 
     [Theory]
+    [InlineData("scene.png")]
+    [InlineData("scene.jpg")]
+    [InlineData("scene.tif")]
+    public void DecodeRgb8FromAFile_IntoAnArray_AllocatesNothingOfTheScenesSize(string name)
+    {
+        // 2,048 px: 12.6 MB of RGB, 16.8 MB of RGBA. Decoding into an array set aside (the decoded-scene cache's) must not
+        // allocate a whole-image buffer or the file's bytes on the managed heap: every epoch decodes every scene again.
+        const int side = 2048;
+        var rgb = TestRasters.Rgb8Pattern(side, side);
+        string path = Path.Combine(Directory.CreateTempSubdirectory("decode-alloc-").FullName, name);
+        try
+        {
+            File.WriteAllBytes(path, name.EndsWith(".png") ? ImageWriter.EncodePng(side, side, rgb)
+                : name.EndsWith(".jpg") ? ImageWriter.EncodeJpeg(side, side, rgb)
+                : ImageWriter.EncodeGeoTiff(new RasterImage(new ImageInfo(ImageFormat.Tiff, side, side, 3, 8), rgb.Select(v => (ushort)v).ToArray())));
+            var into = new byte[rgb.Length];
+            ImageReader.DecodeRgb8(path, out _, into: into); // first use: codecs and pools warm up
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            ImageReader.DecodeRgb8(path, out _, into: into);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            var bytes = File.ReadAllBytes(path);
+            before = GC.GetAllocatedBytesForCurrentThread();
+            ImageReader.DecodeRgb8(bytes, name, out _, into: into);
+            long inMemory = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            if (name.EndsWith(".tif"))
+                // LibTiff.NET allocates small buffers as it reads each strip (about 11 MB here, all under the
+                // large-object threshold); the file's bytes and the 16-bit samples the in-memory decode holds are gone.
+                Assert.True(allocated < inMemory / 3, $"decoding {name} from its file allocated {allocated:N0} bytes, from memory {inMemory:N0}");
+            else
+                Assert.True(allocated < 1 << 20, $"decoding {name} into a given array allocated {allocated:N0} bytes (from memory: {inMemory:N0})");
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Theory]
     [InlineData("small.png")]
     [InlineData("large.png")]
     [InlineData("large.jpg")]
