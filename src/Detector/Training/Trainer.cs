@@ -109,6 +109,16 @@ public sealed class Trainer(ProgressWriter progress)
             : clock.Elapsed.TotalSeconds / Math.Max(1, step);
         long imagesSeen = 0;
         string stopReason = plan.Basis;
+        // One fit of a time-planned schedule at the speed since step SpeedFromStep; its plan event is written when
+        // announced (the first fit, and after epoch 1) or when the planned length moves by 5 % or more.
+        void FitPlanToTime(double budget, bool announce)
+        {
+            var before = plan;
+            plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, budget, SecondsPerStep());
+            stopReason = plan.Basis;
+            if (announce || Math.Abs(plan.TotalSteps - before.TotalSteps) >= 0.05 * before.TotalSteps) WritePlan(plan, before);
+            lastFitStep = step;
+        }
         WritePlan(plan, null);
         for (int epoch = 1; step < plan.TotalSteps; epoch++)
         {
@@ -148,13 +158,7 @@ public sealed class Trainer(ProgressWriter progress)
                 // windows swing with the scene pools' decodes (a 100-step window measured 0.9 s a step, the next 0.5).
                 if (options.PlanScheduleForTimeBudget && options.TimeBudgetSeconds is { } planBudget && step < plan.TotalSteps
                     && step >= EarlyPlanSteps && (step == EarlyPlanSteps || step - lastFitStep >= RefitSteps))
-                {
-                    var before = plan;
-                    plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, planBudget, SecondsPerStep());
-                    stopReason = plan.Basis;
-                    if (before.Basis != "time" || Math.Abs(plan.TotalSteps - before.TotalSteps) >= 0.05 * before.TotalSteps) WritePlan(plan, before);
-                    lastFitStep = step;
-                }
+                    FitPlanToTime(planBudget, announce: plan.Basis != "time");
                 if (step >= plan.TotalSteps) break;
                 waitClock.Restart();
             }
@@ -191,13 +195,7 @@ public sealed class Trainer(ProgressWriter progress)
                 if (timeUp || clock.Elapsed.TotalSeconds >= budget) { stopReason = "time-budget"; break; }
                 // Fitted again after every epoch, its evaluation now counted in the speed.
                 if (options.PlanScheduleForTimeBudget && step < plan.TotalSteps)
-                {
-                    var before = plan;
-                    plan = plan.FitToTime(step, clock.Elapsed.TotalSeconds, budget, SecondsPerStep());
-                    stopReason = plan.Basis;
-                    if (epoch == 1 || Math.Abs(plan.TotalSteps - before.TotalSteps) >= 0.05 * before.TotalSteps) WritePlan(plan, before);
-                    lastFitStep = step;
-                }
+                    FitPlanToTime(budget, announce: epoch == 1);
             }
         }
         double trainSeconds = clock.Elapsed.TotalSeconds;

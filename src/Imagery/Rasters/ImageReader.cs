@@ -110,10 +110,7 @@ public static class ImageReader
                 return rgb;
         }
         if (format == ImageFormat.Tiff)
-        {
-            stream.Dispose();
-            return DecodeTiffRgb8(path, sourceName, limits, out info, into);
-        }
+            return DecodeTiffRgb8(stream, sourceName, limits, out info, into); // the reader disposes the stream; the using again is harmless
         // Short files, 16-bit PNG and anything that is no image: the in-memory path decodes or says what is wrong.
         stream.Position = 0;
         var bytes = new byte[length];
@@ -126,12 +123,12 @@ public static class ImageReader
     /// straight into the RGB array: the same bytes as the whole decode (16-bit stretched by the whole scene's
     /// percentiles), without the file's bytes or the scene's 16-bit samples held whole.
     /// </summary>
-    private static byte[] DecodeTiffRgb8(string path, string sourceName, ImageLimits limits, out ImageInfo info, byte[]? into)
+    private static byte[] DecodeTiffRgb8(FileStream file, string sourceName, ImageLimits limits, out ImageInfo info, byte[]? into)
     {
         // Any strip size: the whole image passed the limits, and a single-strip scene is read once either way. Bands are
         // whole rows of strips or tiles, so each block is decoded once and none needs keeping (its pooled samples go
         // back for the next one: a cache of them would hold the whole scene's samples, rented afresh every decode).
-        using var reader = TiffWindowReader.Open(path, sourceName, limits, maxBlockBytes: long.MaxValue, cacheBytes: 0);
+        using var reader = TiffWindowReader.Open(file, sourceName, limits, maxBlockBytes: long.MaxValue, cacheBytes: 0);
         info = reader.Info;
         if (into is not null) CheckDestination(into, info, sourceName);
         var rgb = into ?? new byte[checked(info.PixelCount * 3)];

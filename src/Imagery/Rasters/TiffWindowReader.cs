@@ -91,10 +91,14 @@ public sealed class TiffWindowReader : IRgbWindowSource, IDisposable
 
     /// <summary><see cref="Open(string, string?, ImageLimits?)"/> with a bound on the strips or tiles accepted and on the
     /// decoded blocks kept (0: only the last one, for a reader that visits each block once).</summary>
-    internal static TiffWindowReader Open(string path, string? sourceName, ImageLimits? limits, long maxBlockBytes, long cacheBytes = CacheBytes)
+    internal static TiffWindowReader Open(string path, string? sourceName, ImageLimits? limits, long maxBlockBytes, long cacheBytes = CacheBytes) =>
+        Open(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16), sourceName ?? path, limits,
+            maxBlockBytes, cacheBytes);
+
+    /// <summary>The same over a file already open (read from its start), which the reader owns from here on.</summary>
+    internal static TiffWindowReader Open(FileStream stream, string sourceName, ImageLimits? limits, long maxBlockBytes, long cacheBytes)
     {
-        sourceName ??= path;
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        stream.Position = 0;
         if (stream.Length == 0)
         {
             stream.Dispose();
