@@ -33,7 +33,8 @@ using static TorchSharp.torch;
 //            (the schedule planned to fit them) or --epochs, score val at scene level (COCO AP, AP50 per class); --evaluate-set <other set> adds a
 //            cross-set score on its val; --max-steps N the schedule of N steps (another run's plan); --images N keeps the first N images of each split; --class-as <name> renames
 //            every class (for cross-set runs between sets that name the class differently); --input 256; --giou W adds
-//            the GIoU box term with weight W (0, off)
+//            the GIoU box term with weight W (0, off); --views N (8) also scores val with N flipped/rotated views of each
+//            chip averaged (predict --views), beside the one-view score
 // large-scenes: --scenes N (200) generated --size (4096) px scenes; peak RSS growth of reading and briefly training on
 //            --checkpoints 50,100,200 of them (--rss-steps 20) through a --budget-mb (512) decoded-scene cache; then
 //            training on --train-scenes (20) for --minutes (15) or --epochs / --max-steps and scene-level mAP50 on
@@ -123,7 +124,7 @@ if (mode == "real")
     try
     {
         var measured = RealBench.Run(set, Text("--evaluate-set"), realOptions, args.Contains("--images") ? Arg("--images", 0) : null,
-            Text("--class-as"), realWork);
+            Text("--class-as"), realWork, AutoRetrain.Detector.Inference.DihedralViews.Check(Arg("--views", 8), "--views"));
         measured["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}";
         measured["peakRssMB"] = Measurements.PeakRssMegabytes();
         measured["machine"] = MachineState();

@@ -18,7 +18,7 @@ namespace AutoRetrain.Detector.Bench;
 internal static class RealBench
 {
     public static Dictionary<string, object?> Run(string set, string? evaluateSet, TrainerOptions options, int? imageLimit, string? classAs,
-        string work)
+        string work, int views)
     {
         var clock = Stopwatch.StartNew();
         var train = Import(Path.Combine(set, "train"), Path.Combine(work, "train"), imageLimit, classAs);
@@ -30,11 +30,11 @@ internal static class RealBench
         var (model, metadata) = ModelArtefact.Load(modelFolder);
         using (model)
         {
-            var scores = new Dictionary<string, object?> { [data.SnapshotId] = Scores(model, metadata, val) };
+            var scores = new Dictionary<string, object?> { [data.SnapshotId] = Scores(model, metadata, val, views) };
             if (evaluateSet is not null)
             {
                 var other = Import(Path.Combine(evaluateSet, "val"), Path.Combine(work, "cross-val"), imageLimit, classAs);
-                scores[$"cross:{Path.GetFileName(Path.TrimEndingDirectorySeparator(evaluateSet))}"] = Scores(model, metadata, other);
+                scores[$"cross:{Path.GetFileName(Path.TrimEndingDirectorySeparator(evaluateSet))}"] = Scores(model, metadata, other, views);
             }
             return new Dictionary<string, object?>
             {
@@ -43,16 +43,25 @@ internal static class RealBench
                 ["architecture"] = options.Architecture, ["inputSize"] = metadata.InputSize, ["inputScale"] = metadata.InputScale, ["giouWeight"] = options.GiouWeight, ["budgetSeconds"] = options.TimeBudgetSeconds,
                 ["epochsPlanned"] = options.Epochs, ["maxSteps"] = options.MaxSteps, ["epochsRun"] = result.Epochs, ["stopReason"] = result.StopReason,
                 ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
-                ["bestValMap50DuringTraining"] = result.BestValMap50, ["sceneLevel"] = scores, ["importSeconds"] = importSeconds,
+                ["bestValMap50DuringTraining"] = result.BestValMap50, ["sceneLevel"] = scores, ["views"] = views, ["importSeconds"] = importSeconds,
             };
         }
     }
 
-    /// <summary>Scene-level scores through the chip grid (shared with the large-scenes mode).</summary>
-    internal static Dictionary<string, object?> Scores(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles)
+    /// <summary>Scene-level scores through the chip grid (shared with the large-scenes mode): one view of each chip (what
+    /// <c>predict</c> does by default), and beside it <paramref name="views"/> flipped and rotated views averaged
+    /// (<c>predict --views</c>, <see cref="Inference.DihedralViews"/>) when more than one is asked for.</summary>
+    internal static Dictionary<string, object?> Scores(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles, int views = 1)
+    {
+        var scores = Scored(model, metadata, tiles, 1);
+        if (views > 1) scores[$"views{views}"] = Scored(model, metadata, tiles, views);
+        return scores;
+    }
+
+    private static Dictionary<string, object?> Scored(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles, int views)
     {
         var clock = Stopwatch.StartNew();
-        var e = DetectorEvaluator.Evaluate(model, metadata, CPU, tiles);
+        var e = DetectorEvaluator.Evaluate(model, metadata, CPU, tiles, new Inference.PredictionOptions { Views = views });
         return new Dictionary<string, object?>
         {
             ["images"] = e.Images, ["cocoAp"] = e.CocoAp, ["cocoAp50"] = e.CocoAp50, ["perClassCocoAp50"] = e.PerClassCocoAp50,

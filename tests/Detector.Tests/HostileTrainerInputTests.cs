@@ -98,6 +98,34 @@ public class HostileTrainerInputTests(TinyModelFixture model) : IClassFixture<Ti
         Assert.False(File.Exists(output));
     }
 
+    [Theory]
+    [InlineData("predict", "3")]
+    [InlineData("evaluate-model", "0")]
+    public void Command_ViewsNotAGroupOfFlips_ExitTwo(string command, string views)
+    {
+        string output = model.Folder.Sub($"never-views-{command}.json");
+        string[] args = command == "predict"
+            ? ["predict", "--model", model.Model, "--images", model.Data, "--out", output, "--views", views, "--device", "cpu"]
+            : ["evaluate-model", "--model", model.Model, "--data", model.Data, "--views", views, "--device", "cpu"];
+
+        int code = Run(out string stderr, args);
+
+        Assert.Equal(TrainerCommands.BadInput, code);
+        Assert.Contains($"--views {views}", stderr);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Predict_EightViews_WritesDetections()
+    {
+        string output = model.Folder.Sub("eight-views.json");
+
+        int code = Run(out string stderr, "predict", "--model", model.Model, "--images", model.Data, "--out", output, "--views", "8", "--min-score", "0", "--device", "cpu");
+
+        Assert.True(code == TrainerCommands.Success, stderr);
+        Assert.Contains("\"bbox\"", File.ReadAllText(output));
+    }
+
     [Fact]
     public void Predict_ModelListingAClassTwice_ExitTwo()
     {

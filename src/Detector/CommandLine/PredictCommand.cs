@@ -24,15 +24,17 @@ public static partial class TrainerCommands
         var output = RequiredPath("--out", "COCO results JSON file to write.");
         var minScore = new Option<double>("--min-score") { Description = "Lowest score kept.", DefaultValueFactory = _ => 0.05 };
         var device = DeviceOption();
+        var views = ViewsOption();
         var command = new Command("predict", "Detect objects in every image of a folder (chips + cross-chip NMS); writes COCO results JSON.")
         {
-            model, images, output, minScore, device,
+            model, images, output, minScore, device, views,
         };
         SetGuardedAction(command, parse =>
         {
             double min = parse.GetValue(minScore);
             if (!double.IsFinite(min) || min < 0 || min > 1)
                 throw new AutoRetrainException($"--min-score {min}: must be a number from 0 to 1.");
+            int viewCount = DihedralViews.Check(parse.GetValue(views), "--views");
             string outPath = parse.GetValue(output)!;
             EnsureWritable("--out", outPath, folder: false);
             ModelArtefact.ReadMetadata(parse.GetValue(model)!); // a bad model.json fails before any image is read
@@ -48,7 +50,7 @@ public static partial class TrainerCommands
             using (detector)
             {
                 detector.to(torchDevice);
-                var predictor = ScenePredictor.For(detector, metadata, torchDevice, new PredictionOptions { MinScore = min });
+                var predictor = ScenePredictor.For(detector, metadata, torchDevice, new PredictionOptions { MinScore = min, Views = viewCount });
                 for (int i = 0; i < files.Count; i++)
                 {
                     IReadOnlyList<Detection> detections;

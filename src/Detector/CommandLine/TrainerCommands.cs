@@ -23,6 +23,12 @@ public static partial class TrainerCommands
         DefaultValueFactory = _ => "auto",
     };
 
+    private static Option<int> ViewsOption() => new("--views")
+    {
+        Description = "Views of each chip averaged (test-time augmentation): 1, 2 (flip), 4 (flips) or 8 (flips and transposes); each costs a forward pass.",
+        DefaultValueFactory = _ => 1,
+    };
+
     private static Option<string> RequiredPath(string name, string description) => new(name) { Description = description, Required = true };
 
     /// <summary>

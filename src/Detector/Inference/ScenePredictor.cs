@@ -12,7 +12,7 @@ namespace AutoRetrain.Detector.Inference;
 /// <summary>An image to run the detector on: RGB bytes, 3 a pixel, row-major, and its ground sample distance when known.</summary>
 public sealed record SceneImage(byte[] Rgb, int Width, int Height, double? GroundSampleMetres = null);
 
-/// <summary>Options for scene inference: chip overlap, peaks per chip, score floor, cross-chip NMS IoU.</summary>
+/// <summary>Options for scene inference: chip overlap, peaks per chip, score floor, cross-chip NMS IoU, views of each chip averaged.</summary>
 public sealed record PredictionOptions
 {
     public int Overlap { get; init; } = 32;
@@ -20,6 +20,9 @@ public sealed record PredictionOptions
     public double MinScore { get; init; } = 0.05;
     public double NmsIoU { get; init; } = 0.5;
     public int BatchSize { get; init; } = 16;
+
+    /// <summary>Flipped and rotated views of each chip whose outputs are averaged (<see cref="DihedralViews"/>): 1, 2, 4 or 8; each costs a forward.</summary>
+    public int Views { get; init; } = 1;
 }
 
 /// <summary>
@@ -119,7 +122,7 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
             });
             using var scope = NewDisposeScope();
             var input = from_array(pixels).narrow(0, 0, (long)slice.Count * image).reshape(slice.Count, 3, chipSize, chipSize).to(device);
-            var output = folded.Forward(input);
+            var output = DihedralViews.Forward(folded, input, options.Views);
             var decoded = PeakDecoder.Decode(output, model.ClassCount, DetectorArchitecture.OutputStride, options.TopK, options.MinScore);
             for (int i = 0; i < slice.Count; i++)
                 results.Add((slice[i], new ChipDetections(slice[i].X, slice[i].Y + slice[i].ImageOffsetY, decoded[i], slice[i].Scale)));
