@@ -32,7 +32,8 @@ using static TorchSharp.torch;
 // real:      --set <folder with train/ and val/> (make-realdata.sh's layout): import, train on train for --minutes (15)
 //            (the schedule planned to fit them) or --epochs, score val at scene level (COCO AP, AP50 per class); --evaluate-set <other set> adds a
 //            cross-set score on its val; --max-steps N the schedule of N steps (another run's plan); --images N keeps the first N images of each split; --class-as <name> renames
-//            every class (for cross-set runs between sets that name the class differently); --input 256; --giou W adds
+//            every class (for cross-set runs between sets that name the class differently); --input 256; --scale S the
+//            input scale (chip pixels per scene pixel; chosen from the objects when absent); --giou W adds
 //            the GIoU box term with weight W (0, off); --views N (8) also scores val with N flipped/rotated views of each
 //            chip averaged (predict --views), beside the one-view score
 // large-scenes: --scenes N (200) generated --size (4096) px scenes; peak RSS growth of reading and briefly training on
@@ -113,6 +114,7 @@ if (mode == "real")
     var realOptions = new TrainerOptions
     {
         Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = args.Contains("--input") ? Arg("--input", 256) : null, LearningRate = 3e-3, Seed = seed,
+        InputScale = args.Contains("--scale") ? Number("--scale", 1) : null,
         Patience = 1000, TimeBudgetSeconds = minutes * 60, GiouWeight = Number("--giou", 0),
         MaxSteps = args.Contains("--max-steps") ? Arg("--max-steps", 0) : null,
         // A minutes budget without --epochs or --max-steps plans the schedule for the time left after the first epoch, so
