@@ -98,13 +98,18 @@ public sealed class TiffWindowReader : IRgbWindowSource, IDisposable
     /// <summary>The same over a file already open (read from its start), which the reader owns from here on.</summary>
     internal static TiffWindowReader Open(FileStream stream, string sourceName, ImageLimits? limits, long maxBlockBytes, long cacheBytes)
     {
-        stream.Position = 0;
-        if (stream.Length == 0)
+        try
         {
-            stream.Dispose();
-            throw new ImageDecodeException(ProblemCode.EmptyFile, sourceName, "the file is empty (0 bytes).");
+            stream.Position = 0;
+            if (stream.Length == 0) throw new ImageDecodeException(ProblemCode.EmptyFile, sourceName, "the file is empty (0 bytes).");
+            ImageLimitChecks.CheckFileSize(stream.Length, sourceName, limits ?? Limits);
         }
-        ImageLimitChecks.CheckFileSize(stream.Length, sourceName, limits ?? Limits);
+        catch
+        {
+            // The reader owns the file from the call on, so a file refused before the session opens is closed here.
+            stream.Dispose();
+            throw;
+        }
         var session = TiffImageDecoder.TiffSession.Open(stream, sourceName);
         try
         {

@@ -110,6 +110,20 @@ public sealed class TiffWindowReaderTests : IDisposable
     }
 
     [Fact]
+    public void Open_FileLargerThanTheLimits_IsRefusedAndClosed()
+    {
+        string path = Write(TestRasters.Pattern(200, 100, 3, 8), tiled: true);
+
+        var error = Assert.Throws<ImageDecodeException>(() => TiffWindowReader.Open(path, "heavy.tif", new ImageLimits(MaxBytes: 1_000)));
+
+        Assert.Equal(ProblemCode.ImageTooLarge, error.Code);
+        Assert.Contains("heavy.tif", error.Message);
+        // A file left open holds a shared lock, and an exclusive open fails until the collector finalises the stream.
+        using var exclusive = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        Assert.True(exclusive.Length > 1_000);
+    }
+
+    [Fact]
     public void Open_StripsLargerThanOneRead_AreRefusedWithTheAdviceToTile()
     {
         string path = Write(TestRasters.Pattern(400, 300, 3, 8), tiled: false);
