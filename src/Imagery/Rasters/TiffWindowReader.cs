@@ -98,28 +98,22 @@ public sealed class TiffWindowReader : IRgbWindowSource, IDisposable
     /// <summary>The same over a file already open (read from its start), which the reader owns from here on.</summary>
     internal static TiffWindowReader Open(FileStream stream, string sourceName, ImageLimits? limits, long maxBlockBytes, long cacheBytes)
     {
+        // The reader owns the file from the call on: whatever refuses it closes it (the session, once open, with its stream).
+        TiffImageDecoder.TiffSession? session = null;
         try
         {
             stream.Position = 0;
             if (stream.Length == 0) throw new ImageDecodeException(ProblemCode.EmptyFile, sourceName, "the file is empty (0 bytes).");
             ImageLimitChecks.CheckFileSize(stream.Length, sourceName, limits ?? Limits);
-        }
-        catch
-        {
-            // The reader owns the file from the call on, so a file refused before the session opens is closed here.
-            stream.Dispose();
-            throw;
-        }
-        var session = TiffImageDecoder.TiffSession.Open(stream, sourceName);
-        try
-        {
+            session = TiffImageDecoder.TiffSession.Open(stream, sourceName);
             var info = TiffImageDecoder.Describe(session.Tiff, sourceName, limits ?? Limits);
             TiffImageDecoder.CheckDataInsideFile(session.Tiff, stream.Length, sourceName);
             return new TiffWindowReader(session, info, sourceName, maxBlockBytes, cacheBytes);
         }
         catch
         {
-            session.Dispose();
+            if (session is null) stream.Dispose();
+            else session.Dispose();
             throw;
         }
     }
