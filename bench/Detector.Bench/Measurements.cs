@@ -36,6 +36,10 @@ internal static class Measurements
     /// <summary>
     /// Samples the resident set and the managed heap every 20 ms on its own thread until disposed, so a peak can be split
     /// into what the collector holds (live and not yet collected objects) and the rest (libtorch, SkiaSharp, glibc).
+    /// <para>The sampling loop allocates nothing on the managed heap (it re-reads /proc/self/status into one buffer), so
+    /// it never starts a collection while the measured thread is inside a native call: TorchSharp's own temporary Scalars
+    /// (BatchNorm's step counter, AdamW's) are unprotected there (docs/trainer.md, "Known issue: TorchSharp Scalars").
+    /// Until session 12 it read the file as strings, and the 4,096-px memory bench died that way in session 11.</para>
     /// </summary>
     public sealed class MemorySampler : IDisposable
     {
@@ -50,15 +54,17 @@ internal static class Measurements
 
         public MemorySampler()
         {
+            var status = new ResidentSetReader();
             thread = new Thread(() =>
             {
-                while (!stop)
-                {
-                    double rss = ResidentMegabytes(), managed = GC.GetTotalMemory(false) / 1048576.0;
-                    if (rss > PeakRssMB) (PeakRssMB, ManagedAtPeakMB) = (rss, managed);
-                    PeakManagedMB = Math.Max(PeakManagedMB, managed);
-                    Thread.Sleep(20);
-                }
+                using (status)
+                    while (!stop)
+                    {
+                        double rss = status.Megabytes(), managed = GC.GetTotalMemory(false) / 1048576.0;
+                        if (rss > PeakRssMB) (PeakRssMB, ManagedAtPeakMB) = (rss, managed);
+                        PeakManagedMB = Math.Max(PeakManagedMB, managed);
+                        Thread.Sleep(20);
+                    }
             }) { IsBackground = true, Name = "memory sampler" };
             thread.Start();
         }
@@ -69,6 +75,32 @@ internal static class Measurements
             thread.Join();
             Gen2Collections = GC.CollectionCount(2) - gen2Before;
         }
+    }
+
+    /// <summary>VmRSS read from /proc/self/status without allocating: one open handle, one buffer, read from offset 0
+    /// each time (procfs regenerates the file), the kB figure parsed from the bytes.</summary>
+    internal sealed class ResidentSetReader : IDisposable
+    {
+        private static readonly byte[] Field = "VmRSS:"u8.ToArray();
+        private readonly Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle("/proc/self/status");
+        private readonly byte[] buffer = new byte[8192];
+
+        public double Megabytes()
+        {
+            int length = RandomAccess.Read(handle, buffer, 0);
+            var text = buffer.AsSpan(0, length);
+            int at = text.IndexOf(Field);
+            if (at < 0) return 0;
+            long kilobytes = 0;
+            foreach (byte b in text[(at + Field.Length)..])
+            {
+                if (b is >= (byte)'0' and <= (byte)'9') kilobytes = kilobytes * 10 + (b - '0');
+                else if (b == '\n' || kilobytes > 0 && b == ' ') break;
+            }
+            return kilobytes / 1024.0;
+        }
+
+        public void Dispose() => handle.Dispose();
     }
 
     /// <summary>The resident set now (VmRSS).</summary>

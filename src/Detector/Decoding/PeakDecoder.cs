@@ -1,4 +1,6 @@
 using AutoRetrain.Core.Labels;
+using AutoRetrain.Detector.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoRetrain.Detector.Decoding;
@@ -24,7 +26,8 @@ public static class PeakDecoder
         long[] indexValues = indices.data<long>().ToArray();
         long cells = height * width;
         // Size and offset at the K peaks only, (batch, 4, K): the whole regression map is 1 MB a batch of 16 at 64 × 64.
-        var peakCells = indices.remainder(cells).unsqueeze(1).expand(batch, 4, k);
+        using var cellCount = cells.ToScalar(); // held until after the call (HeldScalars says why)
+        var peakCells = indices.remainder(cellCount).unsqueeze(1).expand(batch, 4, k);
         float[] regression = cpu.narrow(1, classCount, 4).reshape(batch, 4, cells).gather(2, peakCells).contiguous().data<float>().ToArray();
 
         var result = new IReadOnlyList<Detection>[batch];

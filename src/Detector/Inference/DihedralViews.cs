@@ -1,5 +1,6 @@
 using AutoRetrain.Core;
 using AutoRetrain.Detector.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoRetrain.Detector.Inference;
@@ -46,8 +47,8 @@ public static class DihedralViews
                 var h = output.narrow(1, 0, classes).sigmoid();
                 var r = output.narrow(1, classes, 4);
                 var (w, hh, ox, oy) = (r.narrow(1, 0, 1), r.narrow(1, 1, 1), r.narrow(1, 2, 1), r.narrow(1, 3, 1));
-                if (flipX) ox = 1 - ox;
-                if (flipY) oy = 1 - oy;
+                if (flipX) ox = HeldScalars.OneMinus(ox);
+                if (flipY) oy = HeldScalars.OneMinus(oy);
                 // The view's x axis is the chip's y axis when transposed: swap sizes and offsets back with the axes.
                 r = transpose ? cat([hh, w, oy, ox], 1).transpose(2, 3) : cat([w, hh, ox, oy], 1);
                 if (transpose) h = h.transpose(2, 3);
@@ -58,12 +59,14 @@ public static class DihedralViews
                 }
                 else
                 {
-                    heat.add_(h);
-                    regression!.add_(r);
+                    heat.add_(h, HeldScalars.One);
+                    regression!.add_(r, HeldScalars.One);
                 }
             }
-            heat!.div_(views).clamp_(1e-6, 1 - 1e-6);
-            regression!.div_(views);
+            // Numbers passed to operations are Scalars held until after the call (HeldScalars says why).
+            using Scalar count = views.ToScalar(), low = 1e-6.ToScalar(), high = (1 - 1e-6).ToScalar();
+            heat!.div_(count).clamp_(low, high);
+            regression!.div_(count);
             using var logits = heat.logit();
             return cat([logits, regression], 1);
         }

@@ -66,7 +66,7 @@ public sealed class CenterNet : Module<Tensor, Tensor>
         using (no_grad())
         {
             var last = (Conv2d)heatmap[2];
-            last.bias!.fill_(HeatmapPriorBias);
+            using (var prior = HeatmapPriorBias.ToScalar()) last.bias!.fill_(prior);
         }
     }
 
@@ -75,7 +75,7 @@ public sealed class CenterNet : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        // Sums pass FoldedConv.One as alpha rather than a temporary Scalar (see there). Intermediates are released as soon as they are used (autograd keeps its own references to what backward
+        // Sums pass HeldScalars.One as alpha rather than a temporary Scalar (see there). Intermediates are released as soon as they are used (autograd keeps its own references to what backward
         // needs); the scope only catches what a submodule leaves behind. Holding every intermediate to the end made
         // the allocator return memory to the system and fault it back in on every forward.
         using var scope = NewDisposeScope();
@@ -86,10 +86,10 @@ public sealed class CenterNet : Module<Tensor, Tensor>
         using (var top = lateral16.call(f16))
         using (var topUp = Upsample(top))
         using (var side8 = lateral8.call(f8))
-        using (var mid = side8.add(topUp, FoldedConv.One))
+        using (var mid = side8.add(topUp, HeldScalars.One))
         using (var midUp = Upsample(mid))
         using (var side4 = lateral4.call(f4))
-            fine = side4.add(midUp, FoldedConv.One);
+            fine = side4.add(midUp, HeldScalars.One);
         Tensor features;
         using (fine) features = fuse.call(fine);
         using (features)

@@ -62,7 +62,7 @@ internal sealed class ResidualBlock : Module<Tensor, Tensor>
         using (residual)
         {
             using var projected = shortcut?.call(input);
-            using var sum = residual.add(projected ?? input, FoldedConv.One);
+            using var sum = residual.add(projected ?? input, HeldScalars.One);
             return functional.relu(sum);
         }
     }
@@ -82,11 +82,11 @@ internal sealed class FoldedResidualBlock(FoldedConv first, FoldedConv second, F
             activated.relu_();
             residual = second.Apply(activated);
         }
-        if (shortcut is null) residual.add_(input, FoldedConv.One);
+        if (shortcut is null) residual.add_(input, HeldScalars.One);
         else
         {
             using var identity = shortcut.Apply(input);
-            residual.add_(identity, FoldedConv.One);
+            residual.add_(identity, HeldScalars.One);
         }
         return residual.relu_();
     }

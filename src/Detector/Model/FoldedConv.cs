@@ -13,12 +13,6 @@ namespace AutoRetrain.Detector.Model;
 /// </summary>
 internal sealed class FoldedConv : IDisposable
 {
-    /// <summary>
-    /// The alpha of in-place sums, held for the life of the process: TorchSharp otherwise makes a temporary Scalar per
-    /// call that only its finaliser frees, and a collection started by another thread could free it during the call.
-    /// </summary>
-    public static readonly Scalar One = 1.ToScalar();
-
     private readonly Tensor weight;
     private readonly Tensor bias;
     private readonly long stride;
@@ -36,11 +30,11 @@ internal sealed class FoldedConv : IDisposable
         if (norm is not null)
         {
             using var eps = norm.eps.ToScalar();
-            var scale = norm.weight!.detach() / (norm.running_var! + eps).sqrt();
+            var scale = norm.weight!.detach() / norm.running_var!.add(eps, HeldScalars.One).sqrt();
             w = w * scale.reshape(-1, 1, 1, 1);
             // b − μ as b + (−μ): TorchSharp's sub takes no explicit alpha.
             using var negativeMean = norm.running_mean!.neg();
-            b = b.add(negativeMean, One).mul(scale).add(norm.bias!.detach(), One);
+            b = b.add(negativeMean, HeldScalars.One).mul(scale).add(norm.bias!.detach(), HeldScalars.One);
         }
         return new FoldedConv(w.contiguous().clone().MoveToOuterDisposeScope(), b.contiguous().clone().MoveToOuterDisposeScope(), stride, padding);
     }

@@ -46,10 +46,10 @@ public sealed class InferenceCenterNet : IDisposable
                 using (var f16 = Chain(f8, stage16))
                 using (var top = lateral16.Apply(f16))
                 using (var topUp = Upsample(top))
-                    mid = lateral8.Apply(f8).add_(topUp, FoldedConv.One);
+                    mid = lateral8.Apply(f8).add_(topUp, HeldScalars.One);
                 using (mid)
                 using (var midUp = Upsample(mid))
-                    fine = lateral4.Apply(f4).add_(midUp, FoldedConv.One);
+                    fine = lateral4.Apply(f4).add_(midUp, HeldScalars.One);
             }
         }
         using var features = fuse.Apply(fine).relu_();

@@ -1,3 +1,6 @@
+using AutoRetrain.Detector.Model;
+using static AutoRetrain.Detector.Model.HeldScalars;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoRetrain.Detector.Training;
@@ -28,13 +31,15 @@ public static class CenterNetLoss
         var predictedSize = output.narrow(1, classes, 2);
         var predictedOffset = output.narrow(1, classes + 2, 2);
 
+        // Every number passed to an operation is a Scalar held until after the call (HeldScalars says why).
+        using Scalar sizeWeight = SizeWeight.ToScalar(), offsetWeight = OffsetWeight.ToScalar(), giou = giouWeight.ToScalar();
         var focal = FocalPerSample(logits, heatmap, classWeights);
-        var objects = mask.sum([1, 2, 3]).clamp_min(1);
+        var objects = mask.sum([1, 2, 3]).clamp_min(One);
         var sizeL1 = ((predictedSize - size).abs() * mask).sum([1, 2, 3]) / objects;
         var offsetL1 = ((predictedOffset - offset).abs() * mask).sum([1, 2, 3]) / objects;
-        var total = focal + SizeWeight * sizeL1 + OffsetWeight * offsetL1;
+        var total = focal.add(sizeL1, sizeWeight).add_(offsetL1, offsetWeight);
         if (giouWeight > 0)
-            total = total + giouWeight * ((1 - Giou(predictedSize, predictedOffset, size, offset)) * mask).sum([1, 2, 3]) / objects;
+            total = total.add((OneMinus(Giou(predictedSize, predictedOffset, size, offset)) * mask).sum([1, 2, 3]) / objects, giou);
         return total.MoveToOuterDisposeScope();
     }
 
@@ -46,19 +51,19 @@ public static class CenterNetLoss
     public static Tensor Giou(Tensor predictedSize, Tensor predictedOffset, Tensor size, Tensor offset)
     {
         using var scope = NewDisposeScope();
-        var pw = predictedSize.narrow(1, 0, 1).clamp_min(0);
-        var ph = predictedSize.narrow(1, 1, 1).clamp_min(0);
+        var pw = predictedSize.narrow(1, 0, 1).clamp_min(Zero);
+        var ph = predictedSize.narrow(1, 1, 1).clamp_min(Zero);
         var tw = size.narrow(1, 0, 1);
         var th = size.narrow(1, 1, 1);
         var (px, py) = (predictedOffset.narrow(1, 0, 1), predictedOffset.narrow(1, 1, 1));
         var (tx, ty) = (offset.narrow(1, 0, 1), offset.narrow(1, 1, 1));
-        var (px0, px1, py0, py1) = (px - pw / 2, px + pw / 2, py - ph / 2, py + ph / 2);
-        var (tx0, tx1, ty0, ty1) = (tx - tw / 2, tx + tw / 2, ty - th / 2, ty + th / 2);
-        var intersection = (minimum(px1, tx1) - maximum(px0, tx0)).clamp_min(0) * (minimum(py1, ty1) - maximum(py0, ty0)).clamp_min(0);
-        var union = pw * ph + tw * th - intersection;
+        var (px0, py0, tx0, ty0) = (px - pw * OneHalf, py - ph * OneHalf, tx - tw * OneHalf, ty - th * OneHalf);
+        var (px1, py1, tx1, ty1) = (Plus(px0, pw), Plus(py0, ph), Plus(tx0, tw), Plus(ty0, th));
+        var intersection = (minimum(px1, tx1) - maximum(px0, tx0)).clamp_min(Zero) * (minimum(py1, ty1) - maximum(py0, ty0)).clamp_min(Zero);
+        var union = Plus(pw * ph, tw * th) - intersection;
         var enclosing = (maximum(px1, tx1) - minimum(px0, tx0)) * (maximum(py1, ty1) - minimum(py0, ty0));
-        const double epsilon = 1e-7;
-        var giou = intersection / (union + epsilon) - (enclosing - union) / (enclosing + epsilon);
+        using var epsilon = 1e-7.ToScalar();
+        var giou = intersection / union.add(epsilon, One) - (enclosing - union) / enclosing.add(epsilon, One);
         return giou.MoveToOuterDisposeScope();
     }
 
@@ -67,14 +72,16 @@ public static class CenterNetLoss
     public static Tensor FocalPerSample(Tensor logits, Tensor target, Tensor? classWeights = null)
     {
         using var scope = NewDisposeScope();
-        var p = logits.to_type(ScalarType.Float32).sigmoid().clamp(1e-4, 1 - 1e-4);
-        var positive = target.eq(1).to_type(ScalarType.Float32);
-        var negativeWeight = (1 - target).pow(4);
-        var positiveLoss = p.log() * (1 - p).pow(2) * positive;
-        var negativeLoss = (1 - p).log() * p.pow(2) * negativeWeight * (1 - positive);
-        var perCell = positiveLoss + negativeLoss;
+        using Scalar low = 1e-4.ToScalar(), high = (1 - 1e-4).ToScalar();
+        var p = logits.to_type(ScalarType.Float32).sigmoid().clamp(low, high);
+        var positive = target.eq(One).to_type(ScalarType.Float32);
+        var negativeWeight = OneMinus(target).pow(Four);
+        var oneMinusP = OneMinus(p);
+        var positiveLoss = p.log() * oneMinusP.pow(Two) * positive;
+        var negativeLoss = oneMinusP.log() * p.pow(Two) * negativeWeight * OneMinus(positive);
+        var perCell = Plus(positiveLoss, negativeLoss);
         if (classWeights is not null) perCell = perCell * classWeights.to_type(ScalarType.Float32).view(1, -1, 1, 1);
-        var positives = positive.sum([1, 2, 3]).clamp_min(1);
+        var positives = positive.sum([1, 2, 3]).clamp_min(One);
         return (-perCell.sum([1, 2, 3]) / positives).MoveToOuterDisposeScope();
     }
 }
