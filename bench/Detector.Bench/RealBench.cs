@@ -18,7 +18,7 @@ namespace AutoRetrain.Detector.Bench;
 internal static class RealBench
 {
     public static Dictionary<string, object?> Run(string set, string? evaluateSet, TrainerOptions options, int? imageLimit, string? classAs,
-        string work, int views)
+        string work, int views, IReadOnlyList<double>? scales = null, string? keepModel = null)
     {
         var clock = Stopwatch.StartNew();
         var train = Import(Path.Combine(set, "train"), Path.Combine(work, "train"), imageLimit, classAs);
@@ -27,14 +27,19 @@ internal static class RealBench
         var data = new TileDataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(set)), train, val);
         string modelFolder = Path.Combine(work, "model");
         var result = new Trainer(new ProgressWriter(Console.Out)).Train(new TrainingRequest(data, modelFolder, options, CPU));
+        if (keepModel is not null)
+        {
+            Directory.CreateDirectory(keepModel);
+            foreach (var file in Directory.EnumerateFiles(modelFolder)) File.Copy(file, Path.Combine(keepModel, Path.GetFileName(file)), overwrite: true);
+        }
         var (model, metadata) = ModelArtefact.Load(modelFolder);
         using (model)
         {
-            var scores = new Dictionary<string, object?> { [data.SnapshotId] = Scores(model, metadata, val, views) };
+            var scores = new Dictionary<string, object?> { [data.SnapshotId] = Scores(model, metadata, val, views, scales) };
             if (evaluateSet is not null)
             {
                 var other = Import(Path.Combine(evaluateSet, "val"), Path.Combine(work, "cross-val"), imageLimit, classAs);
-                scores[$"cross:{Path.GetFileName(Path.TrimEndingDirectorySeparator(evaluateSet))}"] = Scores(model, metadata, other, views);
+                scores[$"cross:{Path.GetFileName(Path.TrimEndingDirectorySeparator(evaluateSet))}"] = Scores(model, metadata, other, views, scales);
             }
             return new Dictionary<string, object?>
             {
@@ -43,25 +48,34 @@ internal static class RealBench
                 ["architecture"] = options.Architecture, ["inputSize"] = metadata.InputSize, ["inputScale"] = metadata.InputScale, ["giouWeight"] = options.GiouWeight, ["budgetSeconds"] = options.TimeBudgetSeconds,
                 ["epochsPlanned"] = options.Epochs, ["maxSteps"] = options.MaxSteps, ["epochsRun"] = result.Epochs, ["stopReason"] = result.StopReason,
                 ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
-                ["bestValMap50DuringTraining"] = result.BestValMap50, ["sceneLevel"] = scores, ["views"] = views, ["importSeconds"] = importSeconds,
+                ["bestValMap50DuringTraining"] = result.BestValMap50, ["sceneLevel"] = scores, ["views"] = views, ["scales"] = scales, ["keptModel"] = keepModel, ["importSeconds"] = importSeconds,
             };
         }
     }
 
     /// <summary>Scene-level scores through the chip grid (shared with the large-scenes mode): one view of each chip (what
     /// <c>predict</c> does by default), and beside it <paramref name="views"/> flipped and rotated views averaged
-    /// (<c>predict --views</c>, <see cref="Inference.DihedralViews"/>) when more than one is asked for.</summary>
-    internal static Dictionary<string, object?> Scores(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles, int views = 1)
+    /// (<c>predict --views</c>, <see cref="Inference.DihedralViews"/>) when more than one is asked for; with
+    /// <paramref name="scales"/>, the same two again at those test-time scales (<c>predict --scales</c>).</summary>
+    internal static Dictionary<string, object?> Scores(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles, int views = 1,
+        IReadOnlyList<double>? scales = null)
     {
-        var scores = Scored(model, metadata, tiles, 1);
-        if (views > 1) scores[$"views{views}"] = Scored(model, metadata, tiles, views);
+        var scores = Scored(model, metadata, tiles, 1, [1.0]);
+        if (views > 1) scores[$"views{views}"] = Scored(model, metadata, tiles, views, [1.0]);
+        if (scales is not null)
+        {
+            string name = "scales" + string.Join(",", scales.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            scores[name] = Scored(model, metadata, tiles, 1, scales);
+            if (views > 1) scores[$"{name}views{views}"] = Scored(model, metadata, tiles, views, scales);
+        }
         return scores;
     }
 
-    private static Dictionary<string, object?> Scored(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles, int views)
+    private static Dictionary<string, object?> Scored(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles, int views,
+        IReadOnlyList<double> scales)
     {
         var clock = Stopwatch.StartNew();
-        var e = DetectorEvaluator.Evaluate(model, metadata, CPU, tiles, new Inference.PredictionOptions { Views = views });
+        var e = DetectorEvaluator.Evaluate(model, metadata, CPU, tiles, new Inference.PredictionOptions { Views = views, Scales = scales });
         return new Dictionary<string, object?>
         {
             ["images"] = e.Images, ["cocoAp"] = e.CocoAp, ["cocoAp50"] = e.CocoAp50, ["perClassCocoAp50"] = e.PerClassCocoAp50,

@@ -126,6 +126,37 @@ public class HostileTrainerInputTests(TinyModelFixture model) : IClassFixture<Ti
         Assert.Contains("\"bbox\"", File.ReadAllText(output));
     }
 
+    [Theory]
+    [InlineData("predict", "1,x", "'x' is not a number")]
+    [InlineData("predict", "0.1", "--scales 0.1")]
+    [InlineData("evaluate-model", "1,1", "a scale is given twice")]
+    [InlineData("evaluate-model", "1,1.25,1.5,2,3", "give 1 to 4 scales")]
+    public void Command_BadTestTimeScales_ExitTwo(string command, string scales, string why)
+    {
+        string output = model.Folder.Sub($"never-scales-{command}.json");
+        string[] args = command == "predict"
+            ? ["predict", "--model", model.Model, "--images", model.Data, "--out", output, "--scales", scales, "--device", "cpu"]
+            : ["evaluate-model", "--model", model.Model, "--data", model.Data, "--scales", scales, "--device", "cpu"];
+
+        int code = Run(out string stderr, args);
+
+        Assert.Equal(TrainerCommands.BadInput, code);
+        Assert.Contains("--scales", stderr);
+        Assert.Contains(why, stderr);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Predict_TwoTestTimeScales_WritesDetections()
+    {
+        string output = model.Folder.Sub("two-scales.json");
+
+        int code = Run(out string stderr, "predict", "--model", model.Model, "--images", model.Data, "--out", output, "--scales", "1,1.5", "--min-score", "0", "--device", "cpu");
+
+        Assert.True(code == TrainerCommands.Success, stderr);
+        Assert.Contains("\"bbox\"", File.ReadAllText(output));
+    }
+
     [Fact]
     public void Predict_ModelListingAClassTwice_ExitTwo()
     {

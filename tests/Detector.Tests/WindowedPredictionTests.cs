@@ -25,9 +25,10 @@ public class WindowedPredictionTests
     }
 
     [Theory]
-    [InlineData(true, 1.0)]
-    [InlineData(false, 0.5)]
-    public void PredictByWindows_SixteenBitFourBandTiff_GivesTheWholeScenePredictionsDetections(bool tiled, double inputScale)
+    [InlineData(true, 1.0, new[] { 1.0 })]
+    [InlineData(false, 0.5, new[] { 1.0 })]
+    [InlineData(true, 0.5, new[] { 1.0, 1.5 })]
+    public void PredictByWindows_SixteenBitFourBandTiff_GivesTheWholeScenePredictionsDetections(bool tiled, double inputScale, double[] scales)
     {
         using var folder = new TempFolder();
         // 16-bit, 4 bands, 610 × 470: rows of chips that end on partial tiles or strips, a stretch from the whole scene.
@@ -45,7 +46,7 @@ public class WindowedPredictionTests
 
         using var model = UntrainedModel();
         // One chip a batch on both paths, so every chip's forward is the same computation.
-        var predictor = new ScenePredictor(model, 64, Normalisation.Default, CPU, new PredictionOptions { MinScore = 0, BatchSize = 1 }, inputScale);
+        var predictor = new ScenePredictor(model, 64, Normalisation.Default, CPU, new PredictionOptions { MinScore = 0, BatchSize = 1, Scales = scales }, inputScale);
         var expected = predictor.Predict([new SceneImage(whole, width, height)])[0];
         var fractions = new List<double>();
         using var reader = TiffWindowReader.Open(path);

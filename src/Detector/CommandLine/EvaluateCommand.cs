@@ -17,10 +17,12 @@ public static partial class TrainerCommands
         var store = new Option<string?>("--store") { Description = "Store root for snapshot keys (as for train)." };
         var device = DeviceOption();
         var views = ViewsOption();
-        var command = new Command(name, "Score a model on labelled scenes (the chip grid and cross-chip NMS of predict): VOC mAP50 and COCO AP50 and AP (.50:.95), overall and per class, as one JSON line.") { model, data, store, device, views };
+        var scales = ScalesOption();
+        var command = new Command(name, "Score a model on labelled scenes (the chip grid and cross-chip NMS of predict): VOC mAP50 and COCO AP50 and AP (.50:.95), overall and per class, as one JSON line.") { model, data, store, device, views, scales };
         SetGuardedAction(command, parse =>
         {
             int viewCount = DihedralViews.Check(parse.GetValue(views), "--views");
+            var scaleFactors = ParseScales(parse.GetValue(scales));
             var torchDevice = Prepare(parse.GetValue(device));
             var dataset = DatasetReader.Read(parse.GetValue(data)!, parse.GetValue(store));
             var tiles = dataset.Validation.Count > 0 ? dataset.Validation : dataset.Train;
@@ -28,13 +30,13 @@ public static partial class TrainerCommands
             using (detector)
             {
                 detector.to(torchDevice);
-                var result = DetectorEvaluator.Evaluate(detector, metadata, torchDevice, tiles, new PredictionOptions { Views = viewCount });
+                var result = DetectorEvaluator.Evaluate(detector, metadata, torchDevice, tiles, new PredictionOptions { Views = viewCount, Scales = scaleFactors });
                 ProgressWriter.Console.Write("evaluation", new Dictionary<string, object?>
                 {
                     ["map50"] = result.Map50, ["images"] = result.Images, ["perClassAp50"] = result.PerClassAp50,
                     ["cocoAp"] = result.CocoAp, ["cocoAp50"] = result.CocoAp50,
                     ["perClassCocoAp50"] = result.PerClassCocoAp50, ["perClassCocoAp"] = result.PerClassCocoAp,
-                    ["views"] = viewCount, ["model"] = parse.GetValue(model), ["snapshotId"] = dataset.SnapshotId,
+                    ["views"] = viewCount, ["scales"] = scaleFactors, ["model"] = parse.GetValue(model), ["snapshotId"] = dataset.SnapshotId,
                 });
             }
             return Success;

@@ -25,9 +25,10 @@ public static partial class TrainerCommands
         var minScore = new Option<double>("--min-score") { Description = "Lowest score kept.", DefaultValueFactory = _ => 0.05 };
         var device = DeviceOption();
         var views = ViewsOption();
+        var scales = ScalesOption();
         var command = new Command("predict", "Detect objects in every image of a folder (chips + cross-chip NMS); writes COCO results JSON.")
         {
-            model, images, output, minScore, device, views,
+            model, images, output, minScore, device, views, scales,
         };
         SetGuardedAction(command, parse =>
         {
@@ -35,6 +36,7 @@ public static partial class TrainerCommands
             if (!double.IsFinite(min) || min < 0 || min > 1)
                 throw new AutoRetrainException($"--min-score {min}: must be a number from 0 to 1.");
             int viewCount = DihedralViews.Check(parse.GetValue(views), "--views");
+            var scaleFactors = ParseScales(parse.GetValue(scales));
             string outPath = parse.GetValue(output)!;
             EnsureWritable("--out", outPath, folder: false);
             ModelArtefact.ReadMetadata(parse.GetValue(model)!); // a bad model.json fails before any image is read
@@ -50,7 +52,7 @@ public static partial class TrainerCommands
             using (detector)
             {
                 detector.to(torchDevice);
-                var predictor = ScenePredictor.For(detector, metadata, torchDevice, new PredictionOptions { MinScore = min, Views = viewCount });
+                var predictor = ScenePredictor.For(detector, metadata, torchDevice, new PredictionOptions { MinScore = min, Views = viewCount, Scales = scaleFactors });
                 for (int i = 0; i < files.Count; i++)
                 {
                     IReadOnlyList<Detection> detections;

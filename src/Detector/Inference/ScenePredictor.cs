@@ -23,6 +23,28 @@ public sealed record PredictionOptions
 
     /// <summary>Flipped and rotated views of each chip whose outputs are averaged (<see cref="DihedralViews"/>): 1, 2, 4 or 8; each costs a forward.</summary>
     public int Views { get; init; } = 1;
+
+    /// <summary>Test-time scales: the scene is read at each of these multiples of the model's scale (1 is the model's
+    /// own), each through its own chip grid, and the detections of all of them go through the one cross-chip NMS.
+    /// A factor f costs about f² of the single-scale forwards.</summary>
+    public IReadOnlyList<double> Scales { get; init; } = [1.0];
+
+    /// <summary>The most test-time scales, and the range of each.</summary>
+    public const int MaxScales = 4;
+    public const double MinScaleFactor = 0.25, MaxScaleFactor = 4;
+
+    /// <summary>Checks test-time scales, naming the option they came from.</summary>
+    public static IReadOnlyList<double> CheckScales(IReadOnlyList<double> scales, string source)
+    {
+        if (scales.Count == 0 || scales.Count > MaxScales)
+            throw new Core.AutoRetrainException($"{source}: give 1 to {MaxScales} scales (multiples of the model's scale), not {scales.Count}.");
+        foreach (double f in scales)
+            if (!double.IsFinite(f) || f < MinScaleFactor || f > MaxScaleFactor)
+                throw new Core.AutoRetrainException($"{source} {f.ToString(System.Globalization.CultureInfo.InvariantCulture)}: each scale must be from {MinScaleFactor} to {MaxScaleFactor} (a multiple of the model's scale).");
+        if (scales.Distinct().Count() != scales.Count)
+            throw new Core.AutoRetrainException($"{source}: a scale is given twice.");
+        return scales;
+    }
 }
 
 /// <summary>
@@ -48,11 +70,11 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
 
     public IReadOnlyList<Detection>[] Predict(IReadOnlyList<SceneImage> scenes)
     {
-        var jobs = scenes.SelectMany((s, i) =>
+        var jobs = scenes.SelectMany((s, i) => options.Scales.SelectMany(factor =>
         {
-            var (region, scale, overlap) = Geometry(s.GroundSampleMetres);
+            var (region, scale, overlap) = Geometry(s.GroundSampleMetres, factor);
             return ChipGrid.For(s.Width, s.Height, region, overlap).Select(c => new ChipJob(i, s, c.X, c.Y, 0, scale));
-        }).ToList();
+        })).ToList();
         var perScene = scenes.Select(_ => new List<ChipDetections>()).ToArray();
         model.eval();
         // Folded per call: the trainer predicts with weights that change between calls.
@@ -65,37 +87,44 @@ public sealed class ScenePredictor(CenterNet model, int chipSize, Normalisation 
     /// <summary>
     /// A scene too large to hold decoded (<see cref="TiffWindowReader"/>): the same chip grid as <see cref="Predict"/>, read
     /// one row of chips at a time (a band of the scene's width and one region's height), and one cross-chip NMS at the
-    /// end, so the detections are those of <see cref="Predict"/> on the whole scene while memory holds one band.
+    /// end, so the detections are those of <see cref="Predict"/> on the whole scene while memory holds one band. With
+    /// several test-time scales the scene is read once per scale.
     /// <paramref name="progress"/> gets the fraction of chip rows done.
     /// </summary>
     public IReadOnlyList<Detection> PredictByWindows(IRgbWindowSource scene, Action<double>? progress = null, double? sceneGroundSample = null)
     {
-        var (region, scale, overlap) = Geometry(sceneGroundSample);
-        var rows = ChipGrid.For(scene.Width, scene.Height, region, overlap).GroupBy(c => c.Y).ToList();
+        var grids = options.Scales.Select(factor =>
+        {
+            var (region, scale, overlap) = Geometry(sceneGroundSample, factor);
+            return (Region: region, Scale: scale, Rows: ChipGrid.For(scene.Width, scene.Height, region, overlap).GroupBy(c => c.Y).ToList());
+        }).ToList();
+        int rowCount = grids.Sum(g => g.Rows.Count), done = 0;
         var chips = new List<ChipDetections>();
         model.eval();
         using var folded = model.FoldForInference();
         // One band buffer for every row: a band of a wide scene is tens of megabytes.
-        var rgb = new byte[checked(scene.Width * Math.Min(region, scene.Height) * 3)];
-        var pixels = BatchBuffer(rows.Max(r => r.Count()));
-        for (int r = 0; r < rows.Count; r++)
-        {
-            int y = rows[r].Key, height = Math.Min(region, scene.Height - y);
-            scene.ReadRgb8(0, y, scene.Width, height, rgb);
-            var band = new SceneImage(rgb, scene.Width, height);
-            chips.AddRange(Detect(folded, rows[r].Select(c => new ChipJob(0, band, c.X, 0, y, scale)).ToList(), pixels).Select(d => d.Detections));
-            progress?.Invoke((r + 1.0) / rows.Count);
-        }
+        var rgb = new byte[checked(scene.Width * Math.Min(grids.Max(g => g.Region), scene.Height) * 3)];
+        var pixels = BatchBuffer(grids.Max(g => g.Rows.Max(r => r.Count())));
+        foreach (var (region, scale, rows) in grids)
+            foreach (var row in rows)
+            {
+                int y = row.Key, height = Math.Min(region, scene.Height - y);
+                scene.ReadRgb8(0, y, scene.Width, height, rgb);
+                var band = new SceneImage(rgb, scene.Width, height);
+                chips.AddRange(Detect(folded, row.Select(c => new ChipJob(0, band, c.X, 0, y, scale)).ToList(), pixels).Select(d => d.Detections));
+                progress?.Invoke(++done / (double)rowCount);
+            }
         return Stitch(chips, scene.Width, scene.Height, options.NmsIoU);
     }
 
     /// <summary>The scale a scene of this ground sample distance is read at (chip pixels per scene pixel).</summary>
     public double ScaleFor(double? sceneGroundSample) => InputScale.ForScene(inputScale, groundSampleMetres, sceneGroundSample, chipSize);
 
-    /// <summary>The scene region one chip covers, the chip's scale (chip pixels per scene pixel) and the overlap in scene pixels.</summary>
-    private (int Region, double Scale, int Overlap) Geometry(double? sceneGroundSample)
+    /// <summary>The scene region one chip covers, the chip's scale (chip pixels per scene pixel) and the overlap in scene
+    /// pixels, at a test-time multiple of the model's scale.</summary>
+    private (int Region, double Scale, int Overlap) Geometry(double? sceneGroundSample, double factor = 1)
     {
-        int region = InputScale.RegionFor(chipSize, ScaleFor(sceneGroundSample));
+        int region = InputScale.RegionFor(chipSize, ScaleFor(sceneGroundSample) * factor);
         double scale = (double)chipSize / region;
         return (region, scale, Math.Clamp((int)Math.Round(options.Overlap / scale), 0, region - 1));
     }
