@@ -99,59 +99,35 @@ public class HostileTrainerInputTests(TinyModelFixture model) : IClassFixture<Ti
     }
 
     [Theory]
-    [InlineData("predict", "3")]
-    [InlineData("evaluate-model", "0")]
-    public void Command_ViewsNotAGroupOfFlips_ExitTwo(string command, string views)
+    [InlineData("predict", "--views", "3", "--views 3")]
+    [InlineData("evaluate-model", "--views", "0", "--views 0")]
+    [InlineData("predict", "--scales", "1,x", "'x' is not a number")]
+    [InlineData("predict", "--scales", "0.1", "--scales 0.1")]
+    [InlineData("evaluate-model", "--scales", "1,1", "a scale is given twice")]
+    [InlineData("evaluate-model", "--scales", "1,1.25,1.5,2,3", "give 1 to 4 scales")]
+    public void Command_BadViewsOrScales_ExitTwo(string command, string option, string value, string why)
     {
-        string output = model.Folder.Sub($"never-views-{command}.json");
+        string output = model.Folder.Sub($"never-{option.TrimStart('-')}-{command}.json");
         string[] args = command == "predict"
-            ? ["predict", "--model", model.Model, "--images", model.Data, "--out", output, "--views", views, "--device", "cpu"]
-            : ["evaluate-model", "--model", model.Model, "--data", model.Data, "--views", views, "--device", "cpu"];
+            ? ["predict", "--model", model.Model, "--images", model.Data, "--out", output, option, value, "--device", "cpu"]
+            : ["evaluate-model", "--model", model.Model, "--data", model.Data, option, value, "--device", "cpu"];
 
         int code = Run(out string stderr, args);
 
         Assert.Equal(TrainerCommands.BadInput, code);
-        Assert.Contains($"--views {views}", stderr);
-        Assert.False(File.Exists(output));
-    }
-
-    [Fact]
-    public void Predict_EightViews_WritesDetections()
-    {
-        string output = model.Folder.Sub("eight-views.json");
-
-        int code = Run(out string stderr, "predict", "--model", model.Model, "--images", model.Data, "--out", output, "--views", "8", "--min-score", "0", "--device", "cpu");
-
-        Assert.True(code == TrainerCommands.Success, stderr);
-        Assert.Contains("\"bbox\"", File.ReadAllText(output));
-    }
-
-    [Theory]
-    [InlineData("predict", "1,x", "'x' is not a number")]
-    [InlineData("predict", "0.1", "--scales 0.1")]
-    [InlineData("evaluate-model", "1,1", "a scale is given twice")]
-    [InlineData("evaluate-model", "1,1.25,1.5,2,3", "give 1 to 4 scales")]
-    public void Command_BadTestTimeScales_ExitTwo(string command, string scales, string why)
-    {
-        string output = model.Folder.Sub($"never-scales-{command}.json");
-        string[] args = command == "predict"
-            ? ["predict", "--model", model.Model, "--images", model.Data, "--out", output, "--scales", scales, "--device", "cpu"]
-            : ["evaluate-model", "--model", model.Model, "--data", model.Data, "--scales", scales, "--device", "cpu"];
-
-        int code = Run(out string stderr, args);
-
-        Assert.Equal(TrainerCommands.BadInput, code);
-        Assert.Contains("--scales", stderr);
+        Assert.Contains(option, stderr);
         Assert.Contains(why, stderr);
         Assert.False(File.Exists(output));
     }
 
-    [Fact]
-    public void Predict_TwoTestTimeScales_WritesDetections()
+    [Theory]
+    [InlineData("--views", "8")]
+    [InlineData("--scales", "1,1.5")]
+    public void Predict_MoreViewsOrScales_WritesDetections(string option, string value)
     {
-        string output = model.Folder.Sub("two-scales.json");
+        string output = model.Folder.Sub($"more-{option.TrimStart('-')}.json");
 
-        int code = Run(out string stderr, "predict", "--model", model.Model, "--images", model.Data, "--out", output, "--scales", "1,1.5", "--min-score", "0", "--device", "cpu");
+        int code = Run(out string stderr, "predict", "--model", model.Model, "--images", model.Data, "--out", output, option, value, "--min-score", "0", "--device", "cpu");
 
         Assert.True(code == TrainerCommands.Success, stderr);
         Assert.Contains("\"bbox\"", File.ReadAllText(output));

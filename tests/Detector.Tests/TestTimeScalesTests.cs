@@ -12,14 +12,7 @@ namespace AutoRetrain.Detector.Tests;
 /// </summary>
 public class TestTimeScalesTests
 {
-    private static CenterNet UntrainedModel()
-    {
-        random.manual_seed(9);
-        var model = new CenterNet(DetectorArchitecture.Nano, 3);
-        // Boxes of about 3 cells, so the untrained model's peaks survive the stitching's empty-box filter.
-        using (no_grad()) model.named_parameters().Single(p => p.name == "size.2.bias").parameter.fill_(3.0);
-        return model;
-    }
+    private static CenterNet UntrainedModel() => WindowedPredictionTests.UntrainedModel(seed: 9);
 
     private static SceneImage Scene()
     {

@@ -15,9 +15,10 @@ namespace AutoRetrain.Detector.Tests;
 /// </summary>
 public class WindowedPredictionTests
 {
-    private static CenterNet UntrainedModel()
+    /// <summary>A nano model whose peaks survive stitching, the same for a seed (also for <see cref="TestTimeScalesTests"/>).</summary>
+    internal static CenterNet UntrainedModel(int seed = 5)
     {
-        random.manual_seed(5);
+        random.manual_seed(seed);
         var model = new CenterNet(DetectorArchitecture.Nano, 3);
         // Boxes of about 3 cells, so the untrained model's peaks survive the stitching's empty-box filter.
         using (no_grad()) model.named_parameters().Single(p => p.name == "size.2.bias").parameter.fill_(3.0);
