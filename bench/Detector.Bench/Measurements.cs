@@ -54,13 +54,13 @@ internal static class Measurements
 
         public MemorySampler()
         {
-            var status = new ResidentSetReader();
+            var status = new ProcStatusReader("VmRSS");
             thread = new Thread(() =>
             {
                 using (status)
                     while (!stop)
                     {
-                        double rss = status.Megabytes(), managed = GC.GetTotalMemory(false) / 1048576.0;
+                        double rss = status.Megabytes() ?? 0, managed = GC.GetTotalMemory(false) / 1048576.0;
                         if (rss > PeakRssMB) (PeakRssMB, ManagedAtPeakMB) = (rss, managed);
                         PeakManagedMB = Math.Max(PeakManagedMB, managed);
                         Thread.Sleep(20);
@@ -77,22 +77,23 @@ internal static class Measurements
         }
     }
 
-    /// <summary>VmRSS read from /proc/self/status without allocating: one open handle, one buffer, read from offset 0
-    /// each time (procfs regenerates the file), the kB figure parsed from the bytes.</summary>
-    internal sealed class ResidentSetReader : IDisposable
+    /// <summary>One kB field of /proc/self/status (VmRSS, VmHWM) read without allocating once open: one handle, one
+    /// buffer, read from offset 0 each time (procfs regenerates the file), the figure parsed from the bytes.</summary>
+    internal sealed class ProcStatusReader(string name) : IDisposable
     {
-        private static readonly byte[] Field = "VmRSS:"u8.ToArray();
+        private readonly byte[] label = System.Text.Encoding.ASCII.GetBytes(name + ":");
         private readonly Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle("/proc/self/status");
         private readonly byte[] buffer = new byte[8192];
 
-        public double Megabytes()
+        /// <summary>The field in megabytes; null when the file lacks it.</summary>
+        public double? Megabytes()
         {
             int length = RandomAccess.Read(handle, buffer, 0);
             var text = buffer.AsSpan(0, length);
-            int at = text.IndexOf(Field);
-            if (at < 0) return 0;
+            int at = text.IndexOf(label);
+            if (at < 0) return null;
             long kilobytes = 0;
-            foreach (byte b in text[(at + Field.Length)..])
+            foreach (byte b in text[(at + label.Length)..])
             {
                 if (b is >= (byte)'0' and <= (byte)'9') kilobytes = kilobytes * 10 + (b - '0');
                 else if (b == '\n' || kilobytes > 0 && b == ' ') break;
@@ -108,10 +109,9 @@ internal static class Measurements
 
     private static double? StatusMegabytes(string field)
     {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith(field + ":", StringComparison.Ordinal))
-                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
-        return null;
+        if (!File.Exists("/proc/self/status")) return null;
+        using var status = new ProcStatusReader(field);
+        return status.Megabytes();
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ using static TorchSharp.torch;
 //            input scale (chip pixels per scene pixel; chosen from the objects when absent); --giou W adds
 //            the GIoU box term with weight W (0, off); --views N (8) also scores val with N flipped/rotated views of each
 //            chip averaged (predict --views), beside the one-view score; --scales 1,1.5 scores both again at those
-//            test-time scales (predict --scales); --keep-model <folder> copies the trained model there
+//            test-time scales (predict --scales); --keep-model <folder> trains the model there and keeps it
 // large-scenes: --scenes N (200) generated --size (4096) px scenes; peak RSS growth of reading and briefly training on
 //            --checkpoints 50,100,200 of them (--rss-steps 20) through a --budget-mb (512) decoded-scene cache; then
 //            training on --train-scenes (20) for --minutes (15) or --epochs / --max-steps and scene-level mAP50 on
@@ -128,8 +128,7 @@ if (mode == "real")
     {
         var measured = RealBench.Run(set, Text("--evaluate-set"), realOptions, args.Contains("--images") ? Arg("--images", 0) : null,
             Text("--class-as"), realWork, AutoRetrain.Detector.Inference.DihedralViews.Check(Arg("--views", 8), "--views"),
-            Text("--scales") is { } scaleText ? AutoRetrain.Detector.Inference.PredictionOptions.CheckScales(
-                scaleText.Split(',').Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList(), "--scales") : null,
+            Text("--scales") is { } scaleText ? AutoRetrain.Detector.Inference.PredictionOptions.ParseScales(scaleText, "--scales") : null,
             Text("--keep-model") is { } keep ? Path.GetFullPath(keep) : null);
         measured["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}";
         measured["peakRssMB"] = Measurements.PeakRssMegabytes();

@@ -25,13 +25,9 @@ internal static class RealBench
         var val = Import(Path.Combine(set, "val"), Path.Combine(work, "val"), imageLimit, classAs);
         double importSeconds = clock.Elapsed.TotalSeconds;
         var data = new TileDataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(set)), train, val);
-        string modelFolder = Path.Combine(work, "model");
+        // A model to keep is trained where it is kept; otherwise in the work folder, which the caller deletes.
+        string modelFolder = keepModel ?? Path.Combine(work, "model");
         var result = new Trainer(new ProgressWriter(Console.Out)).Train(new TrainingRequest(data, modelFolder, options, CPU));
-        if (keepModel is not null)
-        {
-            Directory.CreateDirectory(keepModel);
-            foreach (var file in Directory.EnumerateFiles(modelFolder)) File.Copy(file, Path.Combine(keepModel, Path.GetFileName(file)), overwrite: true);
-        }
         var (model, metadata) = ModelArtefact.Load(modelFolder);
         using (model)
         {

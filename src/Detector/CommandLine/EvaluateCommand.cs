@@ -22,7 +22,7 @@ public static partial class TrainerCommands
         SetGuardedAction(command, parse =>
         {
             int viewCount = DihedralViews.Check(parse.GetValue(views), "--views");
-            var scaleFactors = ParseScales(parse.GetValue(scales));
+            var scaleFactors = PredictionOptions.ParseScales(parse.GetValue(scales), "--scales");
             var torchDevice = Prepare(parse.GetValue(device));
             var dataset = DatasetReader.Read(parse.GetValue(data)!, parse.GetValue(store));
             var tiles = dataset.Validation.Count > 0 ? dataset.Validation : dataset.Train;

@@ -36,7 +36,7 @@ public static partial class TrainerCommands
             if (!double.IsFinite(min) || min < 0 || min > 1)
                 throw new AutoRetrainException($"--min-score {min}: must be a number from 0 to 1.");
             int viewCount = DihedralViews.Check(parse.GetValue(views), "--views");
-            var scaleFactors = ParseScales(parse.GetValue(scales));
+            var scaleFactors = PredictionOptions.ParseScales(parse.GetValue(scales), "--scales");
             string outPath = parse.GetValue(output)!;
             EnsureWritable("--out", outPath, folder: false);
             ModelArtefact.ReadMetadata(parse.GetValue(model)!); // a bad model.json fails before any image is read

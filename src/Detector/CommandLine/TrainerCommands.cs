@@ -1,6 +1,5 @@
 using System.CommandLine;
 using AutoRetrain.Core;
-using AutoRetrain.Detector.Inference;
 using AutoRetrain.Detector.Model;
 using AutoRetrain.Detector.Training;
 
@@ -36,17 +35,6 @@ public static partial class TrainerCommands
             + "and all detections go through one NMS; a scale f costs about f² of the forward passes of scale 1.",
         DefaultValueFactory = _ => "1",
     };
-
-    /// <summary>The test-time scales of <c>--scales</c>, checked (<see cref="PredictionOptions.CheckScales"/>).</summary>
-    private static IReadOnlyList<double> ParseScales(string? text)
-    {
-        var parts = (text ?? "").Split(',', StringSplitOptions.TrimEntries);
-        var scales = new List<double>();
-        foreach (var part in parts)
-            scales.Add(double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double f)
-                ? f : throw new AutoRetrainException($"--scales {text}: '{part}' is not a number (give multiples of the model's scale, e.g. 1,1.5)."));
-        return PredictionOptions.CheckScales(scales, "--scales");
-    }
 
     private static Option<string> RequiredPath(string name, string description) => new(name) { Description = description, Required = true };
 

@@ -33,6 +33,16 @@ public sealed record PredictionOptions
     public const int MaxScales = 4;
     public const double MinScaleFactor = 0.25, MaxScaleFactor = 4;
 
+    /// <summary>Test-time scales from comma-separated text (<c>1,1.5</c>), checked, naming the option they came from.</summary>
+    public static IReadOnlyList<double> ParseScales(string? text, string source)
+    {
+        var scales = new List<double>();
+        foreach (var part in (text ?? "").Split(',', StringSplitOptions.TrimEntries))
+            scales.Add(double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double f)
+                ? f : throw new Core.AutoRetrainException($"{source} {text}: '{part}' is not a number (give multiples of the model's scale, e.g. 1,1.5)."));
+        return CheckScales(scales, source);
+    }
+
     /// <summary>Checks test-time scales, naming the option they came from.</summary>
     public static IReadOnlyList<double> CheckScales(IReadOnlyList<double> scales, string source)
     {

@@ -23,9 +23,5 @@ internal static class HeldScalars
     public static torch.Tensor Plus(torch.Tensor a, torch.Tensor b) => a.add(b, One);
 
     /// <summary>1 − t. TorchSharp's <c>1 - t</c>, even with a held 1, makes a temporary Scalar.</summary>
-    public static torch.Tensor OneMinus(torch.Tensor t)
-    {
-        using var negated = t.neg();
-        return negated.add(One, One);
-    }
+    public static torch.Tensor OneMinus(torch.Tensor t) => t.neg().add_(One, One);
 }
