@@ -21,16 +21,14 @@ namespace AutoRetrain.Detector.Bench;
 internal static class LargeScenesBench
 {
     public static Dictionary<string, object?> Run(int seed, int scenes, int size, IReadOnlyList<int> checkpoints, int rssSteps,
-        int trainScenes, int valScenes, TrainerOptions options, string work)
+        int trainScenes, int valScenes, TrainerOptions options, string work, string? scenesFolder = null)
     {
         var clock = Stopwatch.StartNew();
         var generator = new SyntheticGenerator(new GeneratorOptions { Seed = seed, TileSize = size, NamePrefix = "scene" });
-        var writer = new SyntheticDatasetWriter(generator, SyntheticImageFormat.Png);
-        string all = Path.Combine(work, "scenes");
-        var objects = writer.WriteTiles(all, 0, Math.Max(scenes, trainScenes));
-        writer.WriteTiles(Path.Combine(work, "quality", "val"), Math.Max(scenes, trainScenes), valScenes);
+        var (root, objects) = Generated(generator, seed, size, Math.Max(scenes, trainScenes), valScenes, scenesFolder ?? work);
+        string all = Path.Combine(root, "scenes");
         double generateSeconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"generated {Math.Max(scenes, trainScenes) + valScenes} scenes of {size} px in {generateSeconds:F0} s");
+        Console.WriteLine($"{(scenesFolder is null ? "generated" : "scenes in " + scenesFolder + ":")} {Math.Max(scenes, trainScenes) + valScenes} scenes of {size} px in {generateSeconds:F0} s");
 
         var memory = new List<Dictionary<string, object?>>();
         foreach (int count in checkpoints.Where(c => c <= scenes))
@@ -70,6 +68,7 @@ internal static class LargeScenesBench
                 ["decodedScenesBudgetMB"] = options.DecodedScenesMegabytes, ["memory"] = memory,
             };
         Linked(all, Path.Combine(work, "quality", "train"), generator, trainScenes);
+        Linked(Path.Combine(root, "val"), Path.Combine(work, "quality", "val"), generator, valScenes, first: Math.Max(scenes, trainScenes));
         var quality = DatasetReader.ReadFolder(Path.Combine(work, "quality"), options.DecodedScenesBytes);
         string modelFolder = Path.Combine(work, "model");
         var result = new Trainer(new ProgressWriter(Console.Out)).Train(new TrainingRequest(quality, modelFolder, options, CPU));
@@ -91,11 +90,35 @@ internal static class LargeScenesBench
             };
     }
 
-    /// <summary>A folder holding the first <paramref name="count"/> scenes (links to the images and their sidecars).</summary>
-    private static string Linked(string source, string folder, SyntheticGenerator generator, int count)
+    /// <summary>
+    /// The generated scenes (<c>scenes/</c>, and <c>val/</c> after them in the generator's order) under
+    /// <paramref name="folder"/>: written there, or, when <c>generated.json</c> there records the same seed, size and counts,
+    /// the ones an earlier run wrote (<c>--scenes-folder</c>: generation takes 10 minutes at 4,096 px, and a run under a
+    /// GC heap limit measures the pipeline's reading, not the generator's).
+    /// </summary>
+    private static (string Root, IReadOnlyDictionary<string, int> Objects) Generated(SyntheticGenerator generator, int seed, int size,
+        int scenes, int valScenes, string folder)
+    {
+        string marker = Path.Combine(folder, "generated.json");
+        var key = new GeneratedScenes(seed, size, scenes, valScenes, new Dictionary<string, int>());
+        if (File.Exists(marker) && System.Text.Json.JsonSerializer.Deserialize<GeneratedScenes>(File.ReadAllText(marker)) is { } earlier
+            && earlier with { Objects = key.Objects } == key)
+            return (folder, earlier.Objects);
+        var writer = new SyntheticDatasetWriter(generator, SyntheticImageFormat.Png);
+        var objects = writer.WriteTiles(Path.Combine(folder, "scenes"), 0, scenes);
+        writer.WriteTiles(Path.Combine(folder, "val"), scenes, valScenes);
+        File.WriteAllText(marker, System.Text.Json.JsonSerializer.Serialize(key with { Objects = objects.ToDictionary() }));
+        return (folder, objects);
+    }
+
+    private sealed record GeneratedScenes(int Seed, int Size, int Scenes, int ValScenes, Dictionary<string, int> Objects);
+
+    /// <summary>A folder holding <paramref name="count"/> scenes from generator index <paramref name="first"/> (links to the
+    /// images and their sidecars).</summary>
+    private static string Linked(string source, string folder, SyntheticGenerator generator, int count, int first = 0)
     {
         Directory.CreateDirectory(folder);
-        for (int i = 0; i < count; i++)
+        for (int i = first; i < first + count; i++)
             foreach (string name in new[] { generator.NameOf(i) + ".png", Core.Labels.LabelFile.SidecarNameFor(generator.NameOf(i) + ".png") })
                 if (!File.Exists(Path.Combine(folder, name)))
                     File.CreateSymbolicLink(Path.Combine(folder, name), Path.Combine(source, name));

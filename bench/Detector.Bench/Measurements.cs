@@ -37,9 +37,9 @@ internal static class Measurements
     /// Samples the resident set and the managed heap every 20 ms on its own thread until disposed, so a peak can be split
     /// into what the collector holds (live and not yet collected objects) and the rest (libtorch, SkiaSharp, glibc).
     /// <para>The sampling loop allocates nothing on the managed heap (it re-reads /proc/self/status into one buffer), so
-    /// it never starts a collection while the measured thread is inside a native call: TorchSharp's own temporary Scalars
-    /// (BatchNorm's step counter, AdamW's) are unprotected there (docs/trainer.md, "Known issue: TorchSharp Scalars").
-    /// Until session 12 it read the file as strings, and the 4,096-px memory bench died that way in session 11.</para>
+    /// it never starts a collection while the measured thread is inside a native call (docs/trainer.md, "Known issue:
+    /// TorchSharp Scalars"). Until session 12 it read the file as strings, and the 4,096-px memory bench died that way in
+    /// session 11, before the detector held its Scalars.</para>
     /// </summary>
     public sealed class MemorySampler : IDisposable
     {
@@ -132,7 +132,7 @@ internal static class Measurements
             var batches = loader.Batches(Enumerable.Range(0, Math.Min(tiles.Count, (steps + 3) * batch)).ToArray(), seed: 1).ToList();
             using var model = new CenterNet(DetectorArchitecture.Named(architecture), classes.Count);
             model.train();
-            using var optimizer = TorchSharp.torch.optim.AdamW(model.parameters(), 1e-3);
+            using var optimizer = new HeldAdamW(model.parameters(), 1e-3, 0.01);
             for (int i = 0; i < 3; i++) Trainer.Step(model, optimizer, batches[i], TorchSharp.torch.CPU);
             var clock = Stopwatch.StartNew();
             for (int i = 3; i < batches.Count; i++) Trainer.Step(model, optimizer, batches[i], TorchSharp.torch.CPU);

@@ -34,13 +34,14 @@ using static TorchSharp.torch;
 //            cross-set score on its val; --max-steps N the schedule of N steps (another run's plan); --images N keeps the first N images of each split; --class-as <name> renames
 //            every class (for cross-set runs between sets that name the class differently); --input 256; --scale S the
 //            input scale (chip pixels per scene pixel; chosen from the objects when absent); --giou W adds
-//            the GIoU box term with weight W (0, off); --views N (8) also scores val with N flipped/rotated views of each
+//            the GIoU box term with weight W (0, off); --regression-area B the cells of the centre B × each box regress it (TTFNet; 0, the centre cell); --views N (8) also scores val with N flipped/rotated views of each
 //            chip averaged (predict --views), beside the one-view score; --scales 1,1.5 scores both again at those
 //            test-time scales (predict --scales); --keep-model <folder> trains the model there and keeps it
 // large-scenes: --scenes N (200) generated --size (4096) px scenes; peak RSS growth of reading and briefly training on
 //            --checkpoints 50,100,200 of them (--rss-steps 20) through a --budget-mb (512) decoded-scene cache; then
 //            training on --train-scenes (20) for --minutes (15) or --epochs / --max-steps and scene-level mAP50 on
-//            --val-scenes (5) held-out scenes; --out <file name> (default large-scenes.json)
+//            --val-scenes (5) held-out scenes; --out <file name> (default large-scenes.json); --scenes-folder <dir> generates
+//            the scenes there and keeps them, or reuses the ones an earlier run with the same seed, size and counts wrote
 string mode = args.FirstOrDefault() ?? "quality";
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
 int seed = Arg("--seed", 11), train = Arg("--train", 1000), validation = Arg("--val", 200);
@@ -96,7 +97,7 @@ if (mode == "large-scenes")
     {
         var measured = LargeScenesBench.Run(seed, Arg("--scenes", 200), Arg("--size", 4096),
             (Text("--checkpoints") ?? "50,100,200").Split(',').Select(int.Parse).ToList(), Arg("--rss-steps", 20),
-            Arg("--train-scenes", 20), Arg("--val-scenes", 5), largeOptions, Path.Combine(work, "large-scenes"));
+            Arg("--train-scenes", 20), Arg("--val-scenes", 5), largeOptions, Path.Combine(work, "large-scenes"), Text("--scenes-folder"));
         measured["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}";
         measured["peakRssMB"] = Measurements.PeakRssMegabytes();
         measured["machine"] = MachineState();
@@ -116,7 +117,7 @@ if (mode == "real")
     {
         Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = args.Contains("--input") ? Arg("--input", 256) : null, LearningRate = 3e-3, Seed = seed,
         InputScale = args.Contains("--scale") ? Number("--scale", 1) : null,
-        Patience = 1000, TimeBudgetSeconds = minutes * 60, GiouWeight = Number("--giou", 0),
+        Patience = 1000, TimeBudgetSeconds = minutes * 60, GiouWeight = Number("--giou", 0), RegressionArea = Number("--regression-area", 0),
         MaxSteps = args.Contains("--max-steps") ? Arg("--max-steps", 0) : null,
         // A minutes budget without --epochs or --max-steps plans the schedule for the time left after the first epoch, so
         // the run anneals inside its budget (the figure is then machine-dependent, and the JSON says so: "schedule": "time").

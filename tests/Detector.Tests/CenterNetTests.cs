@@ -105,6 +105,51 @@ public class CenterNetTests
     }
 
     [Fact]
+    public void Targets_RegressionArea_CentreRectangleRegressesTheSameBoxWithWeightsSummingToOne()
+    {
+        // 40 × 24 px at stride 4: 10 × 6 cells, centre (12, 8.5) cells; β 0.54 gives 2 cells either side across, 1 down.
+        var t = CenterNetTargets.Build([new ChipObject(new BoundingBox(28, 22, 68, 46), 0)], 1, 16, 16, 4, regressionArea: 0.54);
+        var regressing = Enumerable.Range(0, 256).Where(c => t.Mask[c] > 0).ToList();
+        Assert.Equal(5 * 3, regressing.Count);
+        Assert.Equal(1.0, regressing.Sum(c => (double)t.Mask[c]), 5);
+        int centre = 8 * 16 + 12;
+        Assert.Equal(regressing.Max(c => t.Mask[c]), t.Mask[centre]);
+        Assert.True(t.Mask[centre] > t.Mask[centre + 2] && t.Mask[centre] > t.Mask[centre + 16]);
+        foreach (int c in regressing)
+        {
+            int x = c % 16, y = c / 16;
+            Assert.InRange(x, 10, 14);
+            Assert.InRange(y, 7, 9);
+            Assert.Equal(10f, t.Size[c]);
+            Assert.Equal(6f, t.Size[256 + c]);
+            Assert.Equal(12.0, x + t.Offset[c], 5); // every cell points at the same centre
+            Assert.Equal(8.5, y + t.Offset[256 + c], 5);
+        }
+        Assert.Equal(1f, t.Heatmap[centre]); // the heatmap is the same as without the area
+        Assert.Equal(CenterNetTargets.Build([new ChipObject(new BoundingBox(28, 22, 68, 46), 0)], 1, 16, 16, 4).Heatmap, t.Heatmap);
+    }
+
+    [Fact]
+    public void Targets_RegressionAreasMeet_TheSmallerObjectKeepsTheSharedCells()
+    {
+        var large = new ChipObject(new BoundingBox(0, 0, 48, 48), 0);   // 12 × 12 cells, centre (6, 6), cells 3..9
+        var small = new ChipObject(new BoundingBox(28, 28, 40, 40), 0); // 3 × 3 cells, centre (8.5, 8.5): cell (8, 8) alone
+        foreach (var objects in new[] { new[] { large, small }, new[] { small, large } })
+        {
+            var t = CenterNetTargets.Build(objects, 1, 16, 16, 4, regressionArea: 0.5);
+            int shared = 8 * 16 + 8;
+            Assert.Equal(3f, t.Size[shared]);
+            Assert.Equal(1f, t.Mask[shared]);
+            Assert.Equal(12f, t.Size[7 * 16 + 7]);
+        }
+    }
+
+    [Fact]
+    public void Targets_RegressionAreaOutsideZeroToOne_IsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            CenterNetTargets.Build([new ChipObject(new BoundingBox(0, 0, 8, 8), 0)], 1, 4, 4, 4, regressionArea: 1.5));
+
+    [Fact]
     public void Decode_HandMadeOutput_FindsBothPeaksWithBoxes()
     {
         using var scope = NewDisposeScope();

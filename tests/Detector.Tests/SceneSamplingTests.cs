@@ -40,7 +40,7 @@ public class SceneSamplingTests
         {
             Trainer.Seed(3);
             using var model = new AutoRetrain.Detector.Model.CenterNet(AutoRetrain.Detector.Model.DetectorArchitecture.Nano, 2);
-            using var optimizer = TorchSharp.torch.optim.AdamW(model.parameters(), 1e-3);
+            using var optimizer = new HeldAdamW(model.parameters(), 1e-3, 0.01);
             model.train();
             return loader.Batches(samples, seed: 9, recycle).Select(b => Trainer.Step(model, optimizer, b, TorchSharp.torch.CPU)).ToArray();
         }

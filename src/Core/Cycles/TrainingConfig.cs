@@ -43,6 +43,10 @@ public record TrainingConfig
     /// centre cell) added to the L1 size and offset terms; 0 leaves it out.</summary>
     public double GiouWeight { get; init; }
 
+    /// <summary>β of the box regression's area: the cells of the centre rectangle of β × each box's size regress it,
+    /// Gaussian-weighted (TTFNet); 0 regresses at the centre cell alone (CenterNet). From 0 to 1.</summary>
+    public double RegressionArea { get; init; }
+
     /// <summary>Wall-clock cap on the epoch loop, in seconds; null none. When it fires the run stops and says so.</summary>
     public double? TimeBudgetSeconds { get; init; }
 

@@ -12,7 +12,7 @@ namespace AutoRetrain.Detector.Data;
 /// can only start between operations. Building a batch costs about 1/40 of a training step (bench: loader 41×).</para>
 /// </summary>
 public sealed class BatchLoader(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex,
-    int chipSize, int batchSize, Normalisation norm, AugmentationOptions? augmentation, double baseScale = 1)
+    int chipSize, int batchSize, Normalisation norm, AugmentationOptions? augmentation, double baseScale = 1, double regressionArea = 0)
 {
     /// <summary>Batches of whole tiles in this order.</summary>
     public IEnumerable<ChipBatch> Batches(int[] order, int seed) =>
@@ -29,7 +29,7 @@ public sealed class BatchLoader(IReadOnlyList<LabelledTile> tiles, IReadOnlyDict
         {
             var slice = samples[start..Math.Min(samples.Length, start + batchSize)];
             int[] sampleSeeds = slice.Select(_ => seeds.Next()).ToArray();
-            var batch = ChipBatch.Build(tiles, classIndex, slice, chipSize, norm, augmentation, sampleSeeds, baseScale, recycle ? previous : null);
+            var batch = ChipBatch.Build(tiles, classIndex, slice, chipSize, norm, augmentation, sampleSeeds, baseScale, recycle ? previous : null, regressionArea);
             previous = batch;
             yield return batch;
         }

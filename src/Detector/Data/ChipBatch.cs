@@ -23,23 +23,24 @@ public sealed class ChipBatch
     /// <summary>Builds a batch of training samples (a tile, or a window of a scene); sample <c>i</c> draws its augmentation
     /// from its own seed so a batch is the same whatever the thread count.</summary>
     public static ChipBatch Build(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex, TrainingSample[] samples,
-        int chipSize, Normalisation norm, AugmentationOptions? augmentation, int[] sampleSeeds, double baseScale = 1, ChipBatch? recycle = null) =>
+        int chipSize, Normalisation norm, AugmentationOptions? augmentation, int[] sampleSeeds, double baseScale = 1, ChipBatch? recycle = null, double regressionArea = 0) =>
         Build(tiles, classIndex, samples.Select(s => s.Tile).ToArray(), chipSize, norm, i =>
         {
             var tile = tiles[samples[i].Tile];
             return augmentation is null
                 ? ChipTransform.Plain(tile.Width, tile.Height, chipSize, baseScale, samples[i].Window)
                 : ChipTransform.Random(new Random(sampleSeeds[i]), tile.Width, tile.Height, chipSize, augmentation, baseScale, samples[i].Window);
-        }, recycle);
+        }, recycle, regressionArea);
 
     /// <summary>
     /// Builds a batch whose sample <c>i</c> is cut from its tile by <paramref name="transformOf"/>(i). Given a
     /// <paramref name="recycle"/>d batch of the same shape, its arrays are cleared and reused, and that batch must not be
     /// read again: the training loop and the per-tile statistics copy each batch into tensors before building the next,
     /// and a batch of 16 chips of 256 px is 13 MB of large-object heap the collector would otherwise reclaim every step.
+    /// <paramref name="regressionArea"/> is the targets' β (<see cref="CenterNetTargets"/>; 0, the centre cell alone).
     /// </summary>
     public static ChipBatch Build(IReadOnlyList<LabelledTile> tiles, IReadOnlyDictionary<string, int> classIndex, int[] tileIndices,
-        int chipSize, Normalisation norm, Func<int, ChipTransform> transformOf, ChipBatch? recycle = null)
+        int chipSize, Normalisation norm, Func<int, ChipTransform> transformOf, ChipBatch? recycle = null, double regressionArea = 0)
     {
         int n = tileIndices.Length, classCount = classIndex.Count, output = chipSize / DetectorArchitecture.OutputStride;
         int image = 3 * chipSize * chipSize, cells = output * output;
@@ -68,7 +69,7 @@ public sealed class ChipBatch
             batch.Objects[i] = objects;
             CenterNetTargets.Write(objects, output, output, DetectorArchitecture.OutputStride,
                 batch.Heatmap.AsSpan(i * classCount * cells, classCount * cells), batch.Size.AsSpan(i * 2 * cells, 2 * cells),
-                batch.Offset.AsSpan(i * 2 * cells, 2 * cells), batch.Mask.AsSpan(i * cells, cells));
+                batch.Offset.AsSpan(i * 2 * cells, 2 * cells), batch.Mask.AsSpan(i * cells, cells), regressionArea);
         });
         return batch;
     }

@@ -9,7 +9,7 @@ namespace AutoRetrain.Detector.Model;
 internal sealed class ConvBnRelu : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
-    private readonly BatchNorm2d norm;
+    private readonly HeldBatchNorm2d norm;
     private readonly long stride;
     private readonly long padding;
 
@@ -17,7 +17,7 @@ internal sealed class ConvBnRelu : Module<Tensor, Tensor>
     {
         (this.stride, padding) = (stride, kernel / 2);
         conv = Conv2d(inChannels, outChannels, kernel, stride: stride, padding: padding, bias: false);
-        norm = BatchNorm2d(outChannels);
+        norm = new HeldBatchNorm2d(outChannels);
         RegisterComponents();
     }
 
@@ -37,7 +37,7 @@ internal sealed class ResidualBlock : Module<Tensor, Tensor>
 {
     private readonly ConvBnRelu first;
     private readonly Conv2d second;
-    private readonly BatchNorm2d secondNorm;
+    private readonly HeldBatchNorm2d secondNorm;
     private readonly Sequential? shortcut;
     private readonly long stride;
 
@@ -46,9 +46,9 @@ internal sealed class ResidualBlock : Module<Tensor, Tensor>
         this.stride = stride;
         first = new ConvBnRelu("first", inChannels, outChannels, stride);
         second = Conv2d(outChannels, outChannels, 3, padding: 1, bias: false);
-        secondNorm = BatchNorm2d(outChannels);
+        secondNorm = new HeldBatchNorm2d(outChannels);
         if (stride != 1 || inChannels != outChannels)
-            shortcut = Sequential(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), BatchNorm2d(outChannels));
+            shortcut = Sequential(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), new HeldBatchNorm2d(outChannels));
         RegisterComponents();
     }
 
@@ -68,7 +68,7 @@ internal sealed class ResidualBlock : Module<Tensor, Tensor>
     }
 
     internal FoldedResidualBlock Fold() => new(first.Fold(), FoldedConv.Of(second, secondNorm, 1, 1),
-        shortcut is null ? null : FoldedConv.Of((Conv2d)shortcut[0], (BatchNorm2d)shortcut[1], stride, 0));
+        shortcut is null ? null : FoldedConv.Of((Conv2d)shortcut[0], (HeldBatchNorm2d)shortcut[1], stride, 0));
 }
 
 /// <summary>A <see cref="ResidualBlock"/> with its batch norms folded in, for inference; intermediates are freed as it goes.</summary>

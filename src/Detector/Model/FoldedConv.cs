@@ -21,7 +21,7 @@ internal sealed class FoldedConv : IDisposable
     private FoldedConv(Tensor weight, Tensor bias, long stride, long padding) =>
         (this.weight, this.bias, this.stride, this.padding) = (weight, bias, stride, padding);
 
-    public static FoldedConv Of(Conv2d conv, BatchNorm2d? norm, long stride, long padding)
+    public static FoldedConv Of(Conv2d conv, HeldBatchNorm2d? norm, long stride, long padding)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
@@ -29,12 +29,12 @@ internal sealed class FoldedConv : IDisposable
         var b = conv.bias is { } convBias ? convBias.detach() : zeros(w.shape[0], dtype: w.dtype, device: w.device);
         if (norm is not null)
         {
-            using var eps = norm.eps.ToScalar();
-            var scale = norm.weight!.detach() / norm.running_var!.add(eps, HeldScalars.One).sqrt();
+            using var eps = HeldBatchNorm2d.Epsilon.ToScalar();
+            var scale = norm.Weight.detach() / norm.RunningVariance.add(eps, HeldScalars.One).sqrt();
             w = w * scale.reshape(-1, 1, 1, 1);
             // b − μ as b + (−μ): TorchSharp's sub takes no explicit alpha.
-            using var negativeMean = norm.running_mean!.neg();
-            b = b.add(negativeMean, HeldScalars.One).mul(scale).add(norm.bias!.detach(), HeldScalars.One);
+            using var negativeMean = norm.RunningMean.neg();
+            b = b.add(negativeMean, HeldScalars.One).mul(scale).add(norm.Bias.detach(), HeldScalars.One);
         }
         return new FoldedConv(w.contiguous().clone().MoveToOuterDisposeScope(), b.contiguous().clone().MoveToOuterDisposeScope(), stride, padding);
     }

@@ -7,7 +7,12 @@ public readonly record struct ChipObject(BoundingBox Box, int ClassIndex);
 
 /// <summary>
 /// The dense training targets of one chip at output stride: per-class Gaussian heatmaps peaking at 1 on
-/// each object's centre cell, and at that cell the box size (in cells), the sub-cell offset and a mask.
+/// each object's centre cell, and the cells that regress each object's box: its size (in cells), the offset from the
+/// cell to the box centre, and a regression weight (the mask). By default only the centre cell regresses (CenterNet,
+/// weight 1). With a regression area β &gt; 0 the cells of the centre rectangle of β × the box's size regress it too,
+/// weighted by a Gaussian over that rectangle normalised to sum to 1 per object (TTFNet, Liu et al. 2020: more
+/// regression samples per object, which trains faster); where two objects' areas meet, the smaller object's cell wins.
+/// Either way the mask sums to about the number of objects, the normaliser of the loss.
 /// </summary>
 public sealed class CenterNetTargets
 {
@@ -16,7 +21,8 @@ public sealed class CenterNetTargets
     public required float[] Offset { get; init; }    // [2, h, w]
     public required float[] Mask { get; init; }      // [1, h, w]
 
-    public static CenterNetTargets Build(IReadOnlyList<ChipObject> objects, int classCount, int outputHeight, int outputWidth, int stride)
+    public static CenterNetTargets Build(IReadOnlyList<ChipObject> objects, int classCount, int outputHeight, int outputWidth, int stride,
+        double regressionArea = 0)
     {
         int cells = outputHeight * outputWidth;
         var targets = new CenterNetTargets
@@ -26,17 +32,21 @@ public sealed class CenterNetTargets
             Offset = new float[2 * cells],
             Mask = new float[cells],
         };
-        Write(objects, outputHeight, outputWidth, stride, targets.Heatmap, targets.Size, targets.Offset, targets.Mask);
+        Write(objects, outputHeight, outputWidth, stride, targets.Heatmap, targets.Size, targets.Offset, targets.Mask, regressionArea);
         return targets;
     }
 
     /// <summary>Draws the targets into zeroed planes ([classes, h, w], [2, h, w], [2, h, w], [h, w]): a batch writes each
-    /// chip's straight into its own arrays.</summary>
+    /// chip's straight into its own arrays. <paramref name="regressionArea"/> is β (0: the centre cell alone).</summary>
     public static void Write(IReadOnlyList<ChipObject> objects, int outputHeight, int outputWidth, int stride,
-        Span<float> heatmap, Span<float> size, Span<float> offset, Span<float> mask)
+        Span<float> heatmap, Span<float> size, Span<float> offset, Span<float> mask, double regressionArea = 0)
     {
+        if (!(regressionArea >= 0 && regressionArea <= 1))
+            throw new ArgumentOutOfRangeException(nameof(regressionArea), regressionArea, "a fraction of the box from 0 to 1");
         int cells = outputHeight * outputWidth;
-        foreach (var o in objects)
+        // Larger boxes first, so that where regression areas meet the smaller object's is drawn last and kept.
+        IEnumerable<ChipObject> order = regressionArea > 0 ? objects.OrderByDescending(o => o.Box.Width * o.Box.Height) : objects;
+        foreach (var o in order)
         {
             double w = o.Box.Width / stride, h = o.Box.Height / stride;
             if (w <= 0 || h <= 0) continue;
@@ -45,14 +55,29 @@ public sealed class CenterNetTargets
             if (ix < 0 || iy < 0 || ix >= outputWidth || iy >= outputHeight) continue;
             int radius = Math.Max(0, (int)GaussianRadius(h, w, 0.7));
             DrawGaussian(heatmap.Slice(o.ClassIndex * cells, cells), outputWidth, outputHeight, ix, iy, radius);
-            int cell = iy * outputWidth + ix;
-            size[cell] = (float)w;
-            size[cells + cell] = (float)h;
-            offset[cell] = (float)(cx - ix);
-            offset[cells + cell] = (float)(cy - iy);
-            mask[cell] = 1;
+            // The centre rectangle of β × the box, in whole cells either side of the centre cell (the centre cell at least).
+            int rx = (int)(regressionArea * w / 2), ry = (int)(regressionArea * h / 2);
+            double sx = (2 * rx + 1) / 6.0, sy = (2 * ry + 1) / 6.0;
+            int x0 = Math.Max(0, ix - rx), x1 = Math.Min(outputWidth - 1, ix + rx), y0 = Math.Max(0, iy - ry), y1 = Math.Min(outputHeight - 1, iy + ry);
+            double total = 0;
+            for (int y = y0; y <= y1; y++)
+            for (int x = x0; x <= x1; x++)
+                total += RegressionWeight(x - ix, y - iy, sx, sy);
+            for (int y = y0; y <= y1; y++)
+            for (int x = x0; x <= x1; x++)
+            {
+                int cell = y * outputWidth + x;
+                size[cell] = (float)w;
+                size[cells + cell] = (float)h;
+                offset[cell] = (float)(cx - x);
+                offset[cells + cell] = (float)(cy - y);
+                mask[cell] = (float)(RegressionWeight(x - ix, y - iy, sx, sy) / total);
+            }
         }
     }
+
+    private static double RegressionWeight(int dx, int dy, double sigmaX, double sigmaY) =>
+        Math.Exp(-(dx * dx / (2 * sigmaX * sigmaX) + dy * dy / (2 * sigmaY * sigmaY)));
 
     /// <summary>
     /// CenterNet's radius: the largest corner displacement that keeps a box of this size at IoU ≥

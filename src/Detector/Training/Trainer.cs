@@ -70,10 +70,11 @@ public sealed class Trainer(ProgressWriter progress)
         double region = InputScale.RegionFor(chipSize, baseScale);
         // Recorded beside the scale: a warm start keeps the base model's, as it keeps its scale.
         double? groundSample = baseMetadata is null ? InputScale.TrainingGroundSample(data.Train) : baseMetadata.GroundSampleMetres;
-        var loader = new BatchLoader(data.Train, classIndex, chipSize, options.BatchSize, norm, options.Augmentation, baseScale);
+        var loader = new BatchLoader(data.Train, classIndex, chipSize, options.BatchSize, norm, options.Augmentation, baseScale,
+            options.RegressionArea);
         int scenesPerPool = EpochSamples.ScenesPerPool(data.Train);
         var predictor = new ScenePredictor(kept, chipSize, norm, request.Device, inputScale: baseScale, groundSampleMetres: groundSample);
-        using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new HeldAdamW(model.parameters(), options.LearningRate, options.WeightDecay);
         // Scenes larger than the chip region yield windows in proportion to their area (EpochSamples).
         int samplesPerEpoch = EpochSamples.ExpectedCount(data.Train, weights?.Select(w => w.Weight).ToList(), region);
         int stepsPerEpoch = (samplesPerEpoch + options.BatchSize - 1) / options.BatchSize;
@@ -92,7 +93,7 @@ public sealed class Trainer(ProgressWriter progress)
             ["schedule"] = request.BaseModelFolder is null ? "cold" : "warm-start", ["learningRate"] = options.LearningRate,
             ["weightAverageDecay"] = options.WeightAverageDecay, ["maxSteps"] = options.MaxSteps,
             ["timeBudgetSeconds"] = options.TimeBudgetSeconds, ["batchSize"] = options.BatchSize, ["inputSize"] = chipSize,
-            ["inputScale"] = baseScale, ["groundSampleMetres"] = groundSample, ["giouWeight"] = options.GiouWeight,
+            ["inputScale"] = baseScale, ["groundSampleMetres"] = groundSample, ["giouWeight"] = options.GiouWeight, ["regressionArea"] = options.RegressionArea,
             ["samplesPerEpoch"] = samplesPerEpoch, ["backgroundWindowFraction"] = options.BackgroundWindowFraction,
             ["classLossWeights"] = lossWeights is null ? null : classes.Zip(lossWeights).ToDictionary(p => p.First, p => p.Second),
         });
@@ -140,7 +141,7 @@ public sealed class Trainer(ProgressWriter progress)
             {
                 waitSeconds += waitClock.Elapsed.TotalSeconds;
                 double rate = LearningRateAt(plan.ScheduleStep(step++), plan.TotalSteps, options);
-                SetLearningRate(optimizer, rate);
+                optimizer.LearningRate = rate;
                 float loss = Step(model, optimizer, batch, request.Device, classWeights, options.GiouWeight);
                 if (!float.IsFinite(loss)) throw TrainingDivergedException.At(epoch, step, loss, rate);
                 lossSum += loss * batch.Count;
@@ -241,15 +242,15 @@ public sealed class Trainer(ProgressWriter progress)
     }
 
     /// <summary>One optimisation step on one batch; returns the batch's mean loss. The benchmark times this same code.</summary>
-    public static float Step(CenterNet model, optim.Optimizer optimizer, ChipBatch batch, Device device, Tensor? classWeights = null,
+    public static float Step(CenterNet model, HeldAdamW optimizer, ChipBatch batch, Device device, Tensor? classWeights = null,
         double giouWeight = 0)
     {
         using var scope = NewDisposeScope();
         var t = BatchTensors.From(batch, device);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var loss = CenterNetLoss.PerSample(model.call(t.Images), t.Heatmap, t.Size, t.Offset, t.Mask, classWeights, giouWeight).mean();
         loss.backward();
-        optimizer.step();
+        optimizer.Step();
         return loss.item<float>();
     }
 
@@ -304,10 +305,5 @@ public sealed class Trainer(ProgressWriter progress)
         double progress = Math.Min(1, (double)(step - warmup) / Math.Max(1, totalSteps - warmup));
         double floor = options.FinalLearningRateFraction;
         return options.LearningRate * (floor + (1 - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress)));
-    }
-
-    private static void SetLearningRate(optim.Optimizer optimizer, double rate)
-    {
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
     }
 }

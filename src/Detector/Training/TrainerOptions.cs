@@ -74,6 +74,7 @@ public sealed record TrainerOptions : TrainingConfig
         if (c.InputScale is { } inputScale && !(inputScale >= Data.InputScale.Min && inputScale <= Data.InputScale.Max))
             yield return new("inputScale", T(inputScale), $"in [{T(Data.InputScale.Min)}, {T(Data.InputScale.Max)}]");
         if (!(c.GiouWeight >= 0 && double.IsFinite(c.GiouWeight))) yield return new("giouWeight", T(c.GiouWeight), "0 or positive");
+        if (!(c.RegressionArea >= 0 && c.RegressionArea <= 1)) yield return new("regressionArea", T(c.RegressionArea), "in [0, 1]");
         if (c.DecodedScenesMegabytes < 1) yield return new("decodedScenesMegabytes", T(c.DecodedScenesMegabytes), "at least 1");
     }
 

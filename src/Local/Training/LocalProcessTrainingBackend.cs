@@ -208,12 +208,6 @@ public sealed class LocalProcessTrainingBackend : ITrainingBackend, IAsyncDispos
             UseShellExecute = false,
         };
         foreach (var a in ArgumentsFor(spec)) info.ArgumentList.Add(a);
-        // TorchSharp 0.107 turns numbers passed to ops into native Scalars that only a finaliser frees, with nothing
-        // keeping them alive during the native call; a collection at that moment frees one under the call (seen as
-        // trainer crashes, exit 134, in BatchNorm.forward). The detector's own ops take held Scalars; TorchSharp's
-        // internal ones (BatchNorm's step counter, AdamW) remain, so a 256 MB first generation keeps collections in the
-        // trainer rare as a second line. docs/trainer.md, "Known issue: TorchSharp Scalars".
-        info.Environment["DOTNET_GCgen0size"] = "0x10000000";
         var job = new Job(jobId, () => Process.Start(info) ?? throw new AutoRetrainException($"could not start the trainer ({launcher.FileName})."));
         // The trainer writes the model's epochs.jsonl (which tracking turns into metric series) into its --out folder,
         // the model's key in the store, as it does on Azure ML.
