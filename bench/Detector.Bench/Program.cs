@@ -36,7 +36,8 @@ using static TorchSharp.torch;
 //            input scale (chip pixels per scene pixel; chosen from the objects when absent); --giou W adds
 //            the GIoU box term with weight W (0, off); --regression-area B the cells of the centre B × each box regress it (TTFNet; 0, the centre cell); --views N (8) also scores val with N flipped/rotated views of each
 //            chip averaged (predict --views), beside the one-view score; --scales 1,1.5 scores both again at those
-//            test-time scales (predict --scales); --keep-model <folder> trains the model there and keeps it
+//            test-time scales (predict --scales); --keep-model <folder> trains the model there and keeps it; --batch N (16)
+//            and --lr R (3e-3) the batch size and peak learning rate
 // large-scenes: --scenes N (200) generated --size (4096) px scenes; peak RSS growth of reading and briefly training on
 //            --checkpoints 50,100,200 of them (--rss-steps 20) through a --budget-mb (512) decoded-scene cache; then
 //            training on --train-scenes (20) for --minutes (15) or --epochs / --max-steps and scene-level mAP50 on
@@ -115,7 +116,7 @@ if (mode == "real")
     string set = Text("--set") ?? throw new AutoRetrainException("real: --set <folder with train/ and val/> is required.");
     var realOptions = new TrainerOptions
     {
-        Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = args.Contains("--input") ? Arg("--input", 256) : null, LearningRate = 3e-3, Seed = seed,
+        Architecture = architecture, Epochs = epochs, BatchSize = Arg("--batch", 16), InputSize = args.Contains("--input") ? Arg("--input", 256) : null, LearningRate = Number("--lr", 3e-3), Seed = seed,
         InputScale = args.Contains("--scale") ? Number("--scale", 1) : null,
         Patience = 1000, TimeBudgetSeconds = minutes * 60, GiouWeight = Number("--giou", 0), RegressionArea = Number("--regression-area", 0),
         MaxSteps = args.Contains("--max-steps") ? Arg("--max-steps", 0) : null,

@@ -41,7 +41,7 @@ internal static class RealBench
             {
                 ["set"] = set, ["evaluateSet"] = evaluateSet, ["trainImages"] = train.Count, ["valImages"] = val.Count,
                 ["trainObjects"] = train.Sum(t => t.Objects.Count), ["classes"] = metadata.Classes, ["classAs"] = classAs,
-                ["architecture"] = options.Architecture, ["inputSize"] = metadata.InputSize, ["inputScale"] = metadata.InputScale, ["giouWeight"] = options.GiouWeight, ["regressionArea"] = options.RegressionArea, ["budgetSeconds"] = options.TimeBudgetSeconds,
+                ["architecture"] = options.Architecture, ["inputSize"] = metadata.InputSize, ["inputScale"] = metadata.InputScale, ["giouWeight"] = options.GiouWeight, ["regressionArea"] = options.RegressionArea, ["batchSize"] = options.BatchSize, ["learningRate"] = options.LearningRate, ["budgetSeconds"] = options.TimeBudgetSeconds,
                 ["epochsPlanned"] = options.Epochs, ["maxSteps"] = options.MaxSteps, ["epochsRun"] = result.Epochs, ["stopReason"] = result.StopReason,
                 ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
                 ["bestValMap50DuringTraining"] = result.BestValMap50, ["sceneLevel"] = scores, ["views"] = views, ["scales"] = scales, ["keptModel"] = keepModel, ["importSeconds"] = importSeconds,
