@@ -122,18 +122,20 @@ internal static class LargeScenesBench
         int scenes, int valScenes, string folder)
     {
         string marker = Path.Combine(folder, "generated.json");
-        var key = new GeneratedScenes(seed, size, scenes, valScenes, new Dictionary<string, int>());
+        var key = new ScenesKey(seed, size, scenes, valScenes);
         if (File.Exists(marker) && System.Text.Json.JsonSerializer.Deserialize<GeneratedScenes>(File.ReadAllText(marker)) is { } earlier
-            && earlier with { Objects = key.Objects } == key)
+            && earlier.Key == key)
             return (folder, earlier.Objects);
         var writer = new SyntheticDatasetWriter(generator, SyntheticImageFormat.Png);
         var objects = writer.WriteTiles(Path.Combine(folder, "scenes"), 0, scenes);
         writer.WriteTiles(Path.Combine(folder, "val"), scenes, valScenes);
-        File.WriteAllText(marker, System.Text.Json.JsonSerializer.Serialize(key with { Objects = objects.ToDictionary() }));
+        File.WriteAllText(marker, System.Text.Json.JsonSerializer.Serialize(new GeneratedScenes(key, objects.ToDictionary())));
         return (folder, objects);
     }
 
-    private sealed record GeneratedScenes(int Seed, int Size, int Scenes, int ValScenes, Dictionary<string, int> Objects);
+    private sealed record ScenesKey(int Seed, int Size, int Scenes, int ValScenes);
+
+    private sealed record GeneratedScenes(ScenesKey Key, Dictionary<string, int> Objects);
 
     /// <summary>A folder holding <paramref name="count"/> scenes from generator index <paramref name="first"/> (links to the
     /// images and their sidecars).</summary>

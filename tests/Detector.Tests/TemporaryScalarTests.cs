@@ -93,26 +93,19 @@ public class TemporaryScalarTests
         float Views() { using var v = DihedralViews.Forward(folded, chip, 8); return v.abs().sum().item<float>(); }
 
         float expectedLoss = Loss(), expectedViews = Views();
-        var stop = false;
-        var allocator = new Thread(() => { while (!Volatile.Read(ref stop)) Sink = new byte[8000]; }) { IsBackground = true };
         int collectionsBefore = GC.CollectionCount(0);
-        allocator.Start();
-        var wrong = new List<string>();
-        try
+        var wrong = WhileAnotherThreadAllocates(() =>
         {
+            var found = new List<string>();
             for (int i = 0; i < 300; i++)
                 try
                 {
-                    if (Loss() is var l && Math.Abs(l - expectedLoss) > 1e-4 * Math.Abs(expectedLoss)) wrong.Add($"loss {l} at {i}");
-                    if (i % 10 == 0 && Views() is var v && Math.Abs(v - expectedViews) > 1e-4 * Math.Abs(expectedViews)) wrong.Add($"views {v} at {i}");
+                    if (Loss() is var l && Math.Abs(l - expectedLoss) > 1e-4 * Math.Abs(expectedLoss)) found.Add($"loss {l} at {i}");
+                    if (i % 10 == 0 && Views() is var v && Math.Abs(v - expectedViews) > 1e-4 * Math.Abs(expectedViews)) found.Add($"views {v} at {i}");
                 }
-                catch (ExternalException e) { wrong.Add($"{e.Message.Split('\n')[0]} at {i}"); }
-        }
-        finally
-        {
-            Volatile.Write(ref stop, true);
-            allocator.Join();
-        }
+                catch (ExternalException e) { found.Add($"{e.Message.Split('\n')[0]} at {i}"); }
+            return found;
+        });
         Assert.True(GC.CollectionCount(0) - collectionsBefore > 100, "the allocating thread should force collections during the calls");
         Assert.Empty(wrong);
     }
@@ -136,18 +129,8 @@ public class TemporaryScalarTests
             using var model = new CenterNet(DetectorArchitecture.Nano, 2);
             model.train();
             using var optimizer = new HeldAdamW(model.parameters(), 1e-3, 1e-4);
-            var stop = false;
-            var allocator = new Thread(() => { while (!Volatile.Read(ref stop)) Sink = new byte[8000]; }) { IsBackground = true };
-            if (collect) allocator.Start();
-            try
-            {
-                return Enumerable.Range(0, 60).Select(i => Trainer.Step(model, optimizer, batches[i % batches.Count], CPU, giouWeight: 1)).ToArray();
-            }
-            finally
-            {
-                Volatile.Write(ref stop, true);
-                if (collect) allocator.Join();
-            }
+            float[] Steps() => Enumerable.Range(0, 60).Select(i => Trainer.Step(model, optimizer, batches[i % batches.Count], CPU, giouWeight: 1)).ToArray();
+            return collect ? WhileAnotherThreadAllocates(Steps) : Steps();
         }
 
         var quiet = Losses(collect: false);
@@ -156,6 +139,24 @@ public class TemporaryScalarTests
         Assert.True(GC.CollectionCount(0) - collectionsBefore > 100, "the allocating thread should force collections during the steps");
         Assert.Equal(quiet, busy);
         Assert.True(quiet[^1] < quiet[0], "the steps train");
+    }
+
+    /// <summary>Runs <paramref name="work"/> while another thread allocates small arrays without pause, forcing a
+    /// collection every few milliseconds.</summary>
+    private static T WhileAnotherThreadAllocates<T>(Func<T> work)
+    {
+        var stop = false;
+        var allocator = new Thread(() => { while (!Volatile.Read(ref stop)) Sink = new byte[8000]; }) { IsBackground = true };
+        allocator.Start();
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            allocator.Join();
+        }
     }
 
     private static byte[]? Sink;

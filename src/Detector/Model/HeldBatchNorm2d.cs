@@ -45,9 +45,7 @@ internal sealed class HeldBatchNorm2d : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        if (training)
-            using (no_grad())
-                num_batches_tracked.add_(HeldScalars.One, HeldScalars.One);
+        if (training) num_batches_tracked.add_(HeldScalars.One, HeldScalars.One); // a buffer: no gradient to track
         return functional.batch_norm(input, running_mean, running_var, weight, bias, training, Momentum, Epsilon);
     }
 }

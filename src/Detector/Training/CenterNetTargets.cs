@@ -57,12 +57,11 @@ public sealed class CenterNetTargets
             DrawGaussian(heatmap.Slice(o.ClassIndex * cells, cells), outputWidth, outputHeight, ix, iy, radius);
             // The centre rectangle of β × the box, in whole cells either side of the centre cell (the centre cell at least).
             int rx = (int)(regressionArea * w / 2), ry = (int)(regressionArea * h / 2);
-            double sx = (2 * rx + 1) / 6.0, sy = (2 * ry + 1) / 6.0;
             int x0 = Math.Max(0, ix - rx), x1 = Math.Min(outputWidth - 1, ix + rx), y0 = Math.Max(0, iy - ry), y1 = Math.Min(outputHeight - 1, iy + ry);
-            double total = 0;
-            for (int y = y0; y <= y1; y++)
-            for (int x = x0; x <= x1; x++)
-                total += RegressionWeight(x - ix, y - iy, sx, sy);
+            // The Gaussian is separable: a cell's weight is gx(dx)·gy(dy), and the sum over the rectangle Σgx·Σgy.
+            double sx = (2 * rx + 1) / 6.0, sy = (2 * ry + 1) / 6.0, sumX = 0, sumY = 0;
+            for (int x = x0; x <= x1; x++) sumX += Gaussian(x - ix, sx);
+            for (int y = y0; y <= y1; y++) sumY += Gaussian(y - iy, sy);
             for (int y = y0; y <= y1; y++)
             for (int x = x0; x <= x1; x++)
             {
@@ -71,13 +70,12 @@ public sealed class CenterNetTargets
                 size[cells + cell] = (float)h;
                 offset[cell] = (float)(cx - x);
                 offset[cells + cell] = (float)(cy - y);
-                mask[cell] = (float)(RegressionWeight(x - ix, y - iy, sx, sy) / total);
+                mask[cell] = (float)(Gaussian(x - ix, sx) * Gaussian(y - iy, sy) / (sumX * sumY));
             }
         }
     }
 
-    private static double RegressionWeight(int dx, int dy, double sigmaX, double sigmaY) =>
-        Math.Exp(-(dx * dx / (2 * sigmaX * sigmaX) + dy * dy / (2 * sigmaY * sigmaY)));
+    private static double Gaussian(int d, double sigma) => Math.Exp(-d * d / (2 * sigma * sigma));
 
     /// <summary>
     /// CenterNet's radius: the largest corner displacement that keeps a box of this size at IoU ≥
