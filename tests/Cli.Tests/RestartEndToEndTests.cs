@@ -38,7 +38,11 @@ public class RestartEndToEndTests
         var cycle = Assert.Single(await workspace.Cycles.ListAsync("default"));
         Assert.StartsWith("default-cycle-0001-", cycle.Id); // the number, then the attempt
         Assert.Contains(cycle.Status, new[] { CycleStatus.Promoted, CycleStatus.Rejected });
-        Assert.Single(await workspace.Cycles.ListDecisionsAsync("default"));
+        // One decision to retrain. Under load the first run can decide before the last tiles are ingested (26 of 40
+        // seen in a full-suite run); those tiles then bring a further decision, which waits (cooldown) and starts nothing.
+        var decisions = await workspace.Cycles.ListDecisionsAsync("default");
+        Assert.Equal(cycle.Id, Assert.Single(decisions, d => d.Retrain).CycleId);
+        Assert.All(decisions.Where(d => !d.Retrain), d => Assert.Null(d.CycleId));
         var champion = await workspace.Registry.GetChampionAsync();
         Assert.Equal(cycle.Status == CycleStatus.Promoted ? 1 : 0, champion.History.Count);
         var counts = await workspace.Ledger.GetCountsAsync();
