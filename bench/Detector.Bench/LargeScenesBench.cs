@@ -64,7 +64,7 @@ internal static class LargeScenesBench
                 ["memoryNote"] = "the first checkpoint also holds libtorch's first-use allocations (thread pools, kernels); compare the later ones",
                 ["trainScenes"] = trainScenes, ["valScenes"] = valScenes, ["architecture"] = options.Architecture,
                 ["inputSize"] = metadata.InputSize, ["inputScale"] = metadata.InputScale, ["budgetSeconds"] = options.TimeBudgetSeconds,
-                ["maxSteps"] = options.MaxSteps, ["epochsPlanned"] = options.Epochs, ["epochsRun"] = result.Epochs,
+                ["maxSteps"] = options.MaxSteps, ["classBalancedLoss"] = options.ClassBalancedLoss, ["epochsPlanned"] = options.Epochs, ["epochsRun"] = result.Epochs,
                 ["stopReason"] = result.StopReason, ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
                 ["bestValMap50DuringTraining"] = result.BestValMap50,
                 ["sceneLevel"] = RealBench.Scores(model, metadata, quality.Validation),

@@ -42,7 +42,8 @@ using static TorchSharp.torch;
 //            --checkpoints 50,100,200 of them (--rss-steps 20) through a --budget-mb (512) decoded-scene cache; then
 //            training on --train-scenes (20) for --minutes (15) or --epochs / --max-steps and scene-level mAP50 on
 //            --val-scenes (5) held-out scenes; --out <file name> (default large-scenes.json); --scenes-folder <dir> generates
-//            the scenes there and keeps them, or reuses the ones an earlier run with the same seed, size and counts wrote
+//            the scenes there and keeps them, or reuses the ones an earlier run with the same seed, size and counts wrote;
+//            --class-balanced-loss trains with Cui et al.'s class-balanced loss (classBalancedLoss)
 string mode = args.FirstOrDefault() ?? "quality";
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
 int seed = Arg("--seed", 11), train = Arg("--train", 1000), validation = Arg("--val", 200);
@@ -93,6 +94,7 @@ if (mode == "large-scenes")
         Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = args.Contains("--input") ? Arg("--input", 256) : null, LearningRate = 3e-3, Seed = seed,
         Patience = 1000, TimeBudgetSeconds = minutes * 60, PlanScheduleForTimeBudget = !args.Contains("--epochs"),
         MaxSteps = args.Contains("--max-steps") ? Arg("--max-steps", 0) : null, DecodedScenesMegabytes = Arg("--budget-mb", 512),
+        ClassBalancedLoss = args.Contains("--class-balanced-loss"),
     };
     try
     {
