@@ -37,17 +37,32 @@ internal static class RealBench
                 var other = Import(Path.Combine(evaluateSet, "val"), Path.Combine(work, "cross-val"), imageLimit, classAs);
                 scores[$"cross:{Path.GetFileName(Path.TrimEndingDirectorySeparator(evaluateSet))}"] = Scores(model, metadata, other, views, scales);
             }
-            return new Dictionary<string, object?>
+            var measured = new Dictionary<string, object?>
             {
                 ["set"] = set, ["evaluateSet"] = evaluateSet, ["trainImages"] = train.Count, ["valImages"] = val.Count,
                 ["trainObjects"] = train.Sum(t => t.Objects.Count), ["classes"] = metadata.Classes, ["classAs"] = classAs,
-                ["architecture"] = options.Architecture, ["inputSize"] = metadata.InputSize, ["inputScale"] = metadata.InputScale, ["giouWeight"] = options.GiouWeight, ["regressionArea"] = options.RegressionArea, ["batchSize"] = options.BatchSize, ["learningRate"] = options.LearningRate, ["budgetSeconds"] = options.TimeBudgetSeconds,
-                ["epochsPlanned"] = options.Epochs, ["maxSteps"] = options.MaxSteps, ["epochsRun"] = result.Epochs, ["stopReason"] = result.StopReason,
-                ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
-                ["bestValMap50DuringTraining"] = result.BestValMap50, ["sceneLevel"] = scores, ["views"] = views, ["scales"] = scales, ["keptModel"] = keepModel, ["importSeconds"] = importSeconds,
             };
+            foreach (var (key, value) in TrainingRun(options, metadata, result)) measured[key] = value;
+            measured["sceneLevel"] = scores;
+            measured["views"] = views;
+            measured["scales"] = scales;
+            measured["keptModel"] = keepModel;
+            measured["importSeconds"] = importSeconds;
+            return measured;
         }
     }
+
+    /// <summary>What a training run was asked for and what it did (shared with the large-scenes mode): the options that
+    /// change the model, the scale it chose, and the run's steps, stop reason and speed.</summary>
+    internal static Dictionary<string, object?> TrainingRun(TrainerOptions options, ModelMetadata metadata, TrainingResult result) => new()
+    {
+        ["architecture"] = options.Architecture, ["inputSize"] = metadata.InputSize, ["inputScale"] = metadata.InputScale,
+        ["giouWeight"] = options.GiouWeight, ["regressionArea"] = options.RegressionArea, ["classBalancedLoss"] = options.ClassBalancedLoss,
+        ["batchSize"] = options.BatchSize, ["learningRate"] = options.LearningRate, ["budgetSeconds"] = options.TimeBudgetSeconds,
+        ["epochsPlanned"] = options.Epochs, ["maxSteps"] = options.MaxSteps, ["epochsRun"] = result.Epochs, ["stopReason"] = result.StopReason,
+        ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
+        ["bestValMap50DuringTraining"] = result.BestValMap50,
+    };
 
     /// <summary>Scene-level scores through the chip grid (shared with the large-scenes mode): one view of each chip (what
     /// <c>predict</c> does by default), and beside it <paramref name="views"/> flipped and rotated views averaged
