@@ -43,7 +43,8 @@ using static TorchSharp.torch;
 //            training on --train-scenes (20) for --minutes (15) or --epochs / --max-steps and scene-level mAP50 on
 //            --val-scenes (5) held-out scenes; --out <file name> (default large-scenes.json); --scenes-folder <dir> generates
 //            the scenes there and keeps them, or reuses the ones an earlier run with the same seed, size and counts wrote;
-//            --class-balanced-loss trains with Cui et al.'s class-balanced loss (classBalancedLoss)
+//            --class-balanced-loss trains with Cui et al.'s class-balanced loss (classBalancedLoss); --window-class-balance P
+//            weights the order of a scene's object windows by (n_max / n_c)^P (objectWindowClassBalance; 0, off)
 string mode = args.FirstOrDefault() ?? "quality";
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
 int seed = Arg("--seed", 11), train = Arg("--train", 1000), validation = Arg("--val", 200);
@@ -92,9 +93,12 @@ if (mode == "large-scenes")
     var largeOptions = new TrainerOptions
     {
         Architecture = architecture, Epochs = epochs, BatchSize = 16, InputSize = args.Contains("--input") ? Arg("--input", 256) : null, LearningRate = 3e-3, Seed = seed,
-        Patience = 1000, TimeBudgetSeconds = minutes * 60, PlanScheduleForTimeBudget = !args.Contains("--epochs"),
+        Patience = 1000, TimeBudgetSeconds = minutes * 60,
+        // As in the real mode: --max-steps replays another run's planned steps (an A/B at the same schedule, on a busy
+        // machine too), so only a minutes budget alone plans the schedule for the time.
+        PlanScheduleForTimeBudget = !args.Contains("--epochs") && !args.Contains("--max-steps"),
         MaxSteps = args.Contains("--max-steps") ? Arg("--max-steps", 0) : null, DecodedScenesMegabytes = Arg("--budget-mb", 512),
-        ClassBalancedLoss = args.Contains("--class-balanced-loss"),
+        ClassBalancedLoss = args.Contains("--class-balanced-loss"), ObjectWindowClassBalance = Number("--window-class-balance", 0),
     };
     try
     {

@@ -58,6 +58,7 @@ internal static class RealBench
     {
         ["architecture"] = options.Architecture, ["inputSize"] = metadata.InputSize, ["inputScale"] = metadata.InputScale,
         ["giouWeight"] = options.GiouWeight, ["regressionArea"] = options.RegressionArea, ["classBalancedLoss"] = options.ClassBalancedLoss,
+        ["objectWindowClassBalance"] = options.ObjectWindowClassBalance,
         ["batchSize"] = options.BatchSize, ["learningRate"] = options.LearningRate, ["budgetSeconds"] = options.TimeBudgetSeconds,
         ["epochsPlanned"] = options.Epochs, ["maxSteps"] = options.MaxSteps, ["epochsRun"] = result.Epochs, ["stopReason"] = result.StopReason,
         ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,

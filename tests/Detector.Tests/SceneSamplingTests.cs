@@ -211,4 +211,27 @@ public class SceneSamplingTests
         int reads = 8 /* equality checks above */ + 2 * (6 + 2) + 6;
         Assert.True(cache.Decodes <= reads, $"{cache.Decodes} decodes for at most {reads} scene reads");
     }
+
+    [Fact]
+    public void ClassWindowWeights_AreTheMostCommonClassCountOverTheClassCountToTheExponent()
+    {
+        var tiles = ShapeTiles.Make(6, 256, ["boat", "car", "tank"], seed: 2, objectsPerTile: 7);
+        var counts = tiles.SelectMany(t => t.Objects).GroupBy(o => o.Class).ToDictionary(g => g.Key, g => g.Count());
+        int most = counts.Values.Max();
+
+        var weights = EpochSamples.ClassWindowWeights(tiles, 0.5)!;
+
+        Assert.Equal(counts.Keys.Order(), weights.Keys.Order());
+        foreach (var (cls, n) in counts) Assert.Equal(Math.Sqrt((double)most / n), weights[cls], 12);
+        Assert.Contains(weights.Values, w => w == 1);
+        Assert.Null(EpochSamples.ClassWindowWeights(tiles, 0));
+    }
+
+    [Fact]
+    public void Validated_ObjectWindowClassBalanceOutsideItsRange_IsRefusedNamingTheField()
+    {
+        var ex = Assert.Throws<AutoRetrain.Core.AutoRetrainException>(() => new TrainerOptions { ObjectWindowClassBalance = 2.5 }.Validated("cfg.json"));
+        Assert.Contains("cfg.json: objectWindowClassBalance", ex.Message);
+        Assert.Equal(1.0, new TrainerOptions { ObjectWindowClassBalance = 1 }.Validated("cfg.json").ObjectWindowClassBalance);
+    }
 }

@@ -81,6 +81,11 @@ public record TrainingConfig
     /// optimum (Raster Vision's default, 1 negative per positive, is 0.5).</summary>
     public double BackgroundWindowFraction { get; init; } = 0.25;
 
+    /// <summary>How much a scene's object windows favour rare classes: its objects are visited in a random order
+    /// weighted by (n_max / n_c)^this, n_c the training objects of the object's class. 0 (every object alike) to 2.
+    /// Only matters where a scene has more objects than object windows (dense scenes).</summary>
+    public double ObjectWindowClassBalance { get; init; }
+
     /// <summary>Decoded pixels the trainer holds at most, in MiB: when every tile's decoded RGB fits, tiles are decoded
     /// once and held; otherwise scenes are decoded on demand through a cache of this size (least recently used evicted).</summary>
     public int DecodedScenesMegabytes { get; init; } = 2048;

@@ -18,11 +18,16 @@ public readonly record struct TrainingSample(int Tile, BoundingBox? Window);
 /// <para>Memory: the draws are taken in pools of <c>scenesPerPool</c> consecutive draws and the windows are shuffled
 /// within a pool only, so the scenes a stretch of batches reads fit the decoded-scene cache and each is decoded about
 /// once an epoch. With every tile held in memory the pool is the whole epoch (a full shuffle).</para>
+/// <para>Rare classes inside scenes: tile weights cannot favour a rare class when every scene holds every class, so
+/// the windows of a scene can go to its rare-class objects first (<see cref="ClassWindowWeights"/>, weighting the
+/// order in which <see cref="SceneWindows"/> visits objects). The number of windows does not change.</para>
 /// </summary>
 public static class EpochSamples
 {
+    /// <param name="classWeights">Null, or the weight of each class's objects in the order a scene's object windows
+    /// visit them (<see cref="ClassWindowWeights"/>); a class not listed weighs 1.</param>
     public static TrainingSample[] Expand(int[] tileOrder, IReadOnlyList<LabelledTile> tiles, double region,
-        double backgroundFraction, int scenesPerPool, int seed)
+        double backgroundFraction, int scenesPerPool, int seed, IReadOnlyDictionary<string, double>? classWeights = null)
     {
         var rng = new Random(seed);
         var samples = new List<TrainingSample>(tileOrder.Length);
@@ -41,14 +46,32 @@ public static class EpochSamples
                     continue;
                 }
                 windowed = true;
+                var objectWeights = classWeights is null ? null
+                    : tile.Objects.Select(o => classWeights.GetValueOrDefault(o.Class, 1.0)).ToList();
                 foreach (var window in SceneWindows.Sample(tile.Width, tile.Height, region,
-                             tile.Objects.Select(o => o.Bounds).ToList(), backgroundFraction, rng))
+                             tile.Objects.Select(o => o.Bounds).ToList(), backgroundFraction, rng, objectWeights))
                     samples.Add(new TrainingSample(t, window));
             }
             // Tiles that fit one chip keep the draw order (already random): small-tile training is unchanged.
             if (windowed) rng.Shuffle(CollectionsMarshal.AsSpan(samples)[first..]);
         }
         return samples.ToArray();
+    }
+
+    /// <summary>
+    /// The weight of each class's objects in a scene's object-window order: (n_max / n_c)^<paramref name="exponent"/>,
+    /// with n_c the class's objects in the training tiles and n_max the most common class's. 0 gives null (every object
+    /// alike, the plain random order); 0.5 is the square root, as in repeat-factor sampling; 1 favours each class by its
+    /// rarity in full.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double>? ClassWindowWeights(IReadOnlyList<LabelledTile> tiles, double exponent)
+    {
+        if (exponent == 0) return null;
+        var counts = tiles.SelectMany(t => t.Objects).GroupBy(o => o.Class, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        if (counts.Count == 0) return null;
+        int most = counts.Values.Max();
+        return counts.ToDictionary(p => p.Key, p => Math.Pow((double)most / p.Value, exponent), StringComparer.Ordinal);
     }
 
     /// <summary>Samples an epoch yields on average: Σ over tiles of weight × windows (weight 1 when unweighted).</summary>

@@ -79,6 +79,7 @@ public sealed class Trainer(ProgressWriter progress)
         int samplesPerEpoch = EpochSamples.ExpectedCount(data.Train, weights?.Select(w => w.Weight).ToList(), region);
         int stepsPerEpoch = (samplesPerEpoch + options.BatchSize - 1) / options.BatchSize;
         var plan = SchedulePlan.For(options, stepsPerEpoch);
+        var windowWeights = EpochSamples.ClassWindowWeights(data.Train, options.ObjectWindowClassBalance);
         var lossWeights = options.ClassBalancedLoss ? ClassBalancedWeights(classes, data.Train, options.ClassBalancedLossBeta) : null;
         using var classWeights = lossWeights is null ? null : tensor(lossWeights.Select(w => (float)w).ToArray()).to(request.Device);
         Directory.CreateDirectory(request.OutFolder);
@@ -95,6 +96,7 @@ public sealed class Trainer(ProgressWriter progress)
             ["timeBudgetSeconds"] = options.TimeBudgetSeconds, ["batchSize"] = options.BatchSize, ["inputSize"] = chipSize,
             ["inputScale"] = baseScale, ["groundSampleMetres"] = groundSample, ["giouWeight"] = options.GiouWeight, ["regressionArea"] = options.RegressionArea,
             ["samplesPerEpoch"] = samplesPerEpoch, ["backgroundWindowFraction"] = options.BackgroundWindowFraction,
+            ["objectWindowClassWeights"] = windowWeights,
             ["classLossWeights"] = lossWeights is null ? null : classes.Zip(lossWeights).ToDictionary(p => p.First, p => p.Second),
         });
 
@@ -126,7 +128,7 @@ public sealed class Trainer(ProgressWriter progress)
             model.train();
             var tileOrder = weights is null ? EpochOrder.Shuffled(data.Train.Count, rng) : EpochOrder.For(weights, epoch - 1, rng);
             int epochSeed = rng.Next();
-            var order = EpochSamples.Expand(tileOrder, data.Train, region, options.BackgroundWindowFraction, scenesPerPool, ~epochSeed);
+            var order = EpochSamples.Expand(tileOrder, data.Train, region, options.BackgroundWindowFraction, scenesPerPool, ~epochSeed, windowWeights);
             // The plan may end inside this epoch (a step budget, or a time plan).
             int batchesLeft = plan.TotalSteps - step;
             // A time plan may lengthen inside the epoch, so its epoch is not cut: the loop stops when the plan ends.

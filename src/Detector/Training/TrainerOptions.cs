@@ -71,6 +71,8 @@ public sealed record TrainerOptions : TrainingConfig
             yield return new("classBalancedLossBeta", T(c.ClassBalancedLossBeta), "in [0, 1)");
         if (!(c.BackgroundWindowFraction >= 0 && c.BackgroundWindowFraction <= 1))
             yield return new("backgroundWindowFraction", T(c.BackgroundWindowFraction), "in [0, 1]");
+        if (!(c.ObjectWindowClassBalance >= 0 && c.ObjectWindowClassBalance <= 2))
+            yield return new("objectWindowClassBalance", T(c.ObjectWindowClassBalance), "in [0, 2]");
         if (c.InputScale is { } inputScale && !(inputScale >= Data.InputScale.Min && inputScale <= Data.InputScale.Max))
             yield return new("inputScale", T(inputScale), $"in [{T(Data.InputScale.Min)}, {T(Data.InputScale.Max)}]");
         if (!(c.GiouWeight >= 0 && double.IsFinite(c.GiouWeight))) yield return new("giouWeight", T(c.GiouWeight), "0 or positive");

@@ -11,7 +11,9 @@ namespace AutoRetrain.Imagery.Chips;
 /// <item>object windows: objects are visited in random order and each gets a window placed at random among the
 /// positions that hold its whole box, skipping objects an earlier window of the epoch already holds (the idea of
 /// Raster Vision's positive windows); once every object is held, another pass starts, so a dense scene gets all its
-/// object windows;</item>
+/// object windows. Optional object weights skew each pass's order (a weighted random order: an object of weight w
+/// comes before one of weight 1 with probability w / (w + 1)), so that when a dense scene has fewer object windows than
+/// objects, the windows go to the heavy objects first (rare classes, <c>ObjectWindowClassBalance</c>);</item>
 /// <item>background windows: the cells of a non-overlapping grid over the scene (<see cref="ChipGrid"/>) that touch no
 /// object, in random order, each moved by up to an eighth of the region; when the scene has too few such cells the
 /// others are used, so the count always holds.</item>
@@ -33,31 +35,40 @@ public static class SceneWindows
 
     /// <param name="backgroundFraction">Share of the windows that are background windows, in [0, 1]. A scene without
     /// objects gets only background windows; a scene with objects and a fraction below 1 gets at least one object window.</param>
+    /// <param name="objectWeights">Null, or one positive weight per object (same order as <paramref name="objects"/>):
+    /// the weight of the object in the order its pass visits objects.</param>
     public static IReadOnlyList<BoundingBox> Sample(int width, int height, double region, IReadOnlyList<BoundingBox> objects,
-        double backgroundFraction, Random rng)
+        double backgroundFraction, Random rng, IReadOnlyList<double>? objectWeights = null)
     {
         if (!(backgroundFraction >= 0 && backgroundFraction <= 1))
             throw new AutoRetrainException($"the background window fraction must be in [0, 1], got {backgroundFraction}.");
+        if (objectWeights is not null && (objectWeights.Count != objects.Count || objectWeights.Any(w => !(w > 0 && double.IsFinite(w)))))
+            throw new AutoRetrainException($"object weights must be one positive number per object ({objects.Count}), got {objectWeights.Count}.");
         int count = CountFor(width, height, region);
-        var boxes = objects.Where(b => b.Area > 0).ToList();
+        var kept = Enumerable.Range(0, objects.Count).Where(i => objects[i].Area > 0).ToList();
+        var boxes = kept.Select(i => objects[i]).ToList();
+        var weights = objectWeights is null ? null : kept.Select(i => objectWeights[i]).ToArray();
         int withObjects = boxes.Count == 0 ? 0
             : backgroundFraction >= 1 ? 0
             : Math.Max(1, (int)Math.Round(count * (1 - backgroundFraction), MidpointRounding.AwayFromZero));
         var windows = new List<BoundingBox>(count);
-        ObjectWindows(width, height, region, boxes, withObjects, rng, windows);
+        ObjectWindows(width, height, region, boxes, weights, withObjects, rng, windows);
         BackgroundWindows(width, height, region, boxes, count - withObjects, rng, windows);
         return windows;
     }
 
-    private static void ObjectWindows(int width, int height, double region, List<BoundingBox> boxes, int wanted, Random rng, List<BoundingBox> windows)
+    private static void ObjectWindows(int width, int height, double region, List<BoundingBox> boxes, double[]? weights, int wanted,
+        Random rng, List<BoundingBox> windows)
     {
         var order = Enumerable.Range(0, boxes.Count).ToArray();
+        var keys = weights is null ? null : new double[boxes.Count];
         var heldThisPass = new List<BoundingBox>();
         int added = 0;
         while (added < wanted)
         {
             // One pass over the objects in random order; each pass places at least its first object's window.
-            rng.Shuffle(order);
+            if (keys is null) rng.Shuffle(order);
+            else WeightedOrder(order, weights!, keys, rng);
             heldThisPass.Clear();
             foreach (int i in order)
             {
@@ -70,6 +81,18 @@ public static class SceneWindows
                 if (++added == wanted) return;
             }
         }
+    }
+
+    /// <summary>A weighted random order (Efraimidis and Spirakis): object i gets the key E / wᵢ with E exponential,
+    /// and objects are visited by increasing key, so the chance that i comes before j is wᵢ / (wᵢ + wⱼ).</summary>
+    private static void WeightedOrder(int[] order, double[] weights, double[] keys, Random rng)
+    {
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+            keys[i] = -Math.Log(1 - rng.NextDouble()) / weights[i];
+        }
+        Array.Sort(keys, order);
     }
 
     private static void BackgroundWindows(int width, int height, double region, List<BoundingBox> boxes, int wanted, Random rng, List<BoundingBox> windows)

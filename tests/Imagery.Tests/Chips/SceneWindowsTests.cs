@@ -96,4 +96,36 @@ public class SceneWindowsTests
         Assert.Equal(5, windows.Count);
         Assert.Contains(windows, w => objects.Any(o => SceneWindows.Holds(w, o)));
     }
+
+    [Fact]
+    public void Sample_WeightedObjects_GiveTheFewObjectWindowsOfADenseSceneToTheHeavyObject()
+    {
+        // 300 common objects and one rare one in a 2,048-px scene; 16 object windows (a quarter of 64) cannot hold
+        // them all. Weighted 100, the rare object comes first in nearly every pass; unweighted, it is one of 301.
+        var rng = new Random(3);
+        var objects = Enumerable.Range(0, 300).Select(_ =>
+        {
+            double x = rng.Next(2000), y = rng.Next(2000);
+            return new BoundingBox(x, y, x + 16, y + 16);
+        }).Append(new BoundingBox(1000, 1000, 1030, 1020)).ToList();
+        var rare = objects[^1];
+        var weights = objects.Select(o => o == rare ? 100.0 : 1.0).ToList();
+        int HeldIn(IReadOnlyList<double>? w) => Enumerable.Range(0, 40)
+            .Count(seed => SceneWindows.Sample(2048, 2048, 256, objects, 0.75, new Random(seed), w).Any(win => SceneWindows.Holds(win, rare)));
+
+        int weighted = HeldIn(weights), uniform = HeldIn(null);
+
+        Assert.True(weighted >= 38, $"the rare object was held in {weighted} of 40 epochs with weight 100");
+        Assert.True(uniform <= 25, $"the rare object was held in {uniform} of 40 epochs unweighted");
+        Assert.Equal(64, SceneWindows.Sample(2048, 2048, 256, objects, 0.75, new Random(1), weights).Count);
+    }
+
+    [Fact]
+    public void Sample_WeightsNotOnePerObject_AreRefused()
+    {
+        var objects = SparseObjects(3, seed: 2);
+        var ex = Assert.Throws<AutoRetrain.Core.AutoRetrainException>(() => SceneWindows.Sample(2048, 2048, 256, objects, 0.25, new Random(1), [1.0, 2.0]));
+        Assert.Contains("one positive number per object (3)", ex.Message);
+        Assert.Throws<AutoRetrain.Core.AutoRetrainException>(() => SceneWindows.Sample(2048, 2048, 256, objects, 0.25, new Random(1), [1.0, 0, 1.0]));
+    }
 }
