@@ -35,7 +35,7 @@ internal static class InferenceBench
                 return new Dictionary<string, object?>
                 {
                     ["architecture"] = model.Architecture.Name, ["classes"] = model.ClassCount, ["input"] = new[] { batch, 3, chipSize, chipSize },
-                    ["pytorch"] = $"python3-torch {PythonTorchVersion()} ({PythonReference.Interpreter})", ["roundsPerThreadCount"] = rounds,
+                    ["pytorch"] = $"python3-torch {PythonReference.TorchVersion()} ({PythonReference.Interpreter})", ["roundsPerThreadCount"] = rounds,
                     ["forwardsPerTurn"] = forwardsPerTurn, ["byThreads"] = perThreads, ["scene"] = scene,
                 };
             }
@@ -56,6 +56,18 @@ internal static class InferenceBench
     /// <summary>Weights (index.txt: name, dtype, shape; weights.bin), the input batch and TorchSharp's eval-mode output.</summary>
     private static void Export(CenterNet model, Tensor input, string folder)
     {
+        ExportWeights(model, folder);
+        File.WriteAllText(Path.Combine(folder, "input-shape.txt"), string.Join(' ', input.shape));
+        WriteFloats(Path.Combine(folder, "input.bin"), input);
+        using var _ = inference_mode();
+        using var expected = model.call(input);
+        WriteFloats(Path.Combine(folder, "expected.bin"), expected);
+    }
+
+    /// <summary>The model's state (on the CPU) as pytorch_reference.py reads it: index.txt (name, dtype, shape per line)
+    /// and weights.bin.</summary>
+    public static void ExportWeights(CenterNet model, string folder)
+    {
         using var index = new StreamWriter(Path.Combine(folder, "index.txt"));
         using var weights = File.Create(Path.Combine(folder, "weights.bin"));
         foreach (var (name, value) in model.state_dict())
@@ -66,11 +78,6 @@ internal static class InferenceBench
             weights.Write(integer ? flat.data<long>().ToArray().SelectMany(BitConverter.GetBytes).ToArray()
                 : flat.data<float>().ToArray().SelectMany(BitConverter.GetBytes).ToArray());
         }
-        File.WriteAllText(Path.Combine(folder, "input-shape.txt"), string.Join(' ', input.shape));
-        WriteFloats(Path.Combine(folder, "input.bin"), input);
-        using var _ = inference_mode();
-        using var expected = model.call(input);
-        WriteFloats(Path.Combine(folder, "expected.bin"), expected);
     }
 
     private static void WriteFloats(string path, Tensor t) =>
@@ -206,30 +213,33 @@ internal static class InferenceBench
         return double.NaN;
     }
 
-    private static string PythonTorchVersion()
-    {
-        var info = new ProcessStartInfo(PythonReference.Interpreter, ["-c", "import torch; print(torch.__version__)"]) { RedirectStandardOutput = true };
-        using var p = Process.Start(info)!;
-        string version = p.StandardOutput.ReadToEnd().Trim();
-        p.WaitForExit();
-        return version;
-    }
 }
 
 /// <summary>pytorch_reference.py as a child process that answers one line per command.</summary>
 internal sealed class PythonReference : IDisposable
 {
-    /// <summary>Debian's interpreter, which python3-torch installs into (a pyenv python3 first on PATH lacks torch).</summary>
-    public static string Interpreter => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+    /// <summary>AUTORETRAIN_PYTHON when set (the GPU machines' PyTorch lives in a virtual environment); else Debian's
+    /// interpreter, which python3-torch installs into (a pyenv python3 first on PATH lacks torch).</summary>
+    public static string Interpreter => Environment.GetEnvironmentVariable("AUTORETRAIN_PYTHON") is { Length: > 0 } chosen ? chosen
+        : File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+
+    public static string TorchVersion()
+    {
+        var info = new ProcessStartInfo(Interpreter, ["-c", "import torch; print(torch.__version__)"]) { RedirectStandardOutput = true };
+        using var p = Process.Start(info)!;
+        string version = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        return version;
+    }
 
     private readonly Process process;
 
     private PythonReference(Process process) => this.process = process;
 
-    public static PythonReference Start(string architecture, int classes, int threads)
+    public static PythonReference Start(string architecture, int classes, int threads, string device = "cpu")
     {
         string script = Path.Combine(AppContext.BaseDirectory, "pytorch_reference.py");
-        var info = new ProcessStartInfo(Interpreter, [script, architecture, classes.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture)])
+        var info = new ProcessStartInfo(Interpreter, [script, architecture, classes.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture), device])
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false,
         };

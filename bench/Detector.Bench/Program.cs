@@ -27,6 +27,10 @@ using static TorchSharp.torch;
 //            GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432, the allocator
 //            settings the .NET side sets for itself); then one --scene-size (10,000) px scene through the chip grid: megapixels/s, peak RSS.
 //            --thread-counts 1,2 --rounds 7 --forwards 5 --batch 16 --classes 6 [--model <folder>]
+// steps:     the trainer's step (batch to the device, forward, loss, backward, AdamW, loss read back) against the same
+//            step in PyTorch (pytorch_reference.py: same architecture, loss, AdamW, weights and batch), taking turns in one
+//            run; --device cpu|cuda (cpu) --batch 16 --chip 256 --threads 2 --rounds 7 --steps 10 --arch nano; the
+//            interpreter is AUTORETRAIN_PYTHON when set. --out <file name> (default detector-steps-<device>-<arch>.json)
 // heapcheck: with the heap mitigation off, forward and backward of every architecture on a heap filled with freed
 //            NaN buffers; counts the tries with NaN (the evidence for DetectorArchitecture.PadsChannels). --tries 6 --input 64
 // real:      --set <folder with train/ and val/> (make-realdata.sh's layout): import, train on train for --minutes (15)
@@ -37,7 +41,7 @@ using static TorchSharp.torch;
 //            the GIoU box term with weight W (0, off); --regression-area B the cells of the centre B × each box regress it (TTFNet; 0, the centre cell); --views N (8) also scores val with N flipped/rotated views of each
 //            chip averaged (predict --views), beside the one-view score; --scales 1,1.5 scores both again at those
 //            test-time scales (predict --scales); --keep-model <folder> trains the model there and keeps it; --batch N (16)
-//            and --lr R (3e-3) the batch size and peak learning rate
+//            and --lr R (3e-3) the batch size and peak learning rate; --device cpu|cuda|auto (cpu) trains and scores there
 // large-scenes: --scenes N (200) generated --size (4096) px scenes; peak RSS growth of reading and briefly training on
 //            --checkpoints 50,100,200 of them (--rss-steps 20) through a --budget-mb (512) decoded-scene cache; then
 //            training on --train-scenes (20) for --minutes (15) or --epochs / --max-steps and scene-level mAP50 on
@@ -64,6 +68,16 @@ if (mode == "heapcheck")
     measured["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}";
     measured["machine"] = MachineState();
     Write("heap-check.json", measured);
+    return 0;
+}
+
+if (mode == "steps")
+{
+    var stepDevice = DeviceChoice.Resolve(Text("--device") ?? "cpu");
+    var measured = StepBench.Run(architecture, Arg("--batch", 16), Arg("--chip", 256), stepDevice, threads, Arg("--rounds", 7), Arg("--steps", 10), seed);
+    measured["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}";
+    measured["machine"] = MachineState();
+    Write(Text("--out") ?? $"detector-steps-{measured["device"]}-{architecture}.json", measured);
     return 0;
 }
 
@@ -137,7 +151,7 @@ if (mode == "real")
         var measured = RealBench.Run(set, Text("--evaluate-set"), realOptions, args.Contains("--images") ? Arg("--images", 0) : null,
             Text("--class-as"), realWork, AutoRetrain.Detector.Inference.DihedralViews.Check(Arg("--views", 8), "--views"),
             Text("--scales") is { } scaleText ? AutoRetrain.Detector.Inference.PredictionOptions.ParseScales(scaleText, "--scales") : null,
-            Text("--keep-model") is { } keep ? Path.GetFullPath(keep) : null);
+            Text("--keep-model") is { } keep ? Path.GetFullPath(keep) : null, DeviceChoice.Resolve(Text("--device") ?? "cpu"));
         measured["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}";
         measured["peakRssMB"] = Measurements.PeakRssMegabytes();
         measured["machine"] = MachineState();

@@ -6,6 +6,7 @@ using AutoRetrain.Detector.Data;
 using AutoRetrain.Detector.Evaluation;
 using AutoRetrain.Detector.Training;
 using AutoRetrain.Imagery.Formats;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoRetrain.Detector.Bench;
@@ -18,8 +19,9 @@ namespace AutoRetrain.Detector.Bench;
 internal static class RealBench
 {
     public static Dictionary<string, object?> Run(string set, string? evaluateSet, TrainerOptions options, int? imageLimit, string? classAs,
-        string work, int views, IReadOnlyList<double>? scales = null, string? keepModel = null)
+        string work, int views, IReadOnlyList<double>? scales = null, string? keepModel = null, Device? device = null)
     {
+        device ??= CPU;
         var clock = Stopwatch.StartNew();
         var train = Import(Path.Combine(set, "train"), Path.Combine(work, "train"), imageLimit, classAs);
         var val = Import(Path.Combine(set, "val"), Path.Combine(work, "val"), imageLimit, classAs);
@@ -27,20 +29,22 @@ internal static class RealBench
         var data = new TileDataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(set)), train, val);
         // A model to keep is trained where it is kept; otherwise in the work folder, which the caller deletes.
         string modelFolder = keepModel ?? Path.Combine(work, "model");
-        var result = new Trainer(new ProgressWriter(Console.Out)).Train(new TrainingRequest(data, modelFolder, options, CPU));
+        var result = new Trainer(new ProgressWriter(Console.Out)).Train(new TrainingRequest(data, modelFolder, options, device));
         var (model, metadata) = ModelArtefact.Load(modelFolder);
         using (model)
         {
-            var scores = new Dictionary<string, object?> { [data.SnapshotId] = Scores(model, metadata, val, views, scales) };
+            model.to(device);
+            var scores = new Dictionary<string, object?> { [data.SnapshotId] = Scores(model, metadata, val, views, scales, device) };
             if (evaluateSet is not null)
             {
                 var other = Import(Path.Combine(evaluateSet, "val"), Path.Combine(work, "cross-val"), imageLimit, classAs);
-                scores[$"cross:{Path.GetFileName(Path.TrimEndingDirectorySeparator(evaluateSet))}"] = Scores(model, metadata, other, views, scales);
+                scores[$"cross:{Path.GetFileName(Path.TrimEndingDirectorySeparator(evaluateSet))}"] = Scores(model, metadata, other, views, scales, device);
             }
             var measured = new Dictionary<string, object?>
             {
                 ["set"] = set, ["evaluateSet"] = evaluateSet, ["trainImages"] = train.Count, ["valImages"] = val.Count,
                 ["trainObjects"] = train.Sum(t => t.Objects.Count), ["classes"] = metadata.Classes, ["classAs"] = classAs,
+                ["device"] = device.type.ToString().ToLowerInvariant(),
             };
             foreach (var (key, value) in TrainingRun(options, metadata, result)) measured[key] = value;
             measured["sceneLevel"] = scores;
@@ -70,24 +74,25 @@ internal static class RealBench
     /// (<c>predict --views</c>, <see cref="Inference.DihedralViews"/>) when more than one is asked for; with
     /// <paramref name="scales"/>, the same two again at those test-time scales (<c>predict --scales</c>).</summary>
     internal static Dictionary<string, object?> Scores(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles, int views = 1,
-        IReadOnlyList<double>? scales = null)
+        IReadOnlyList<double>? scales = null, Device? device = null)
     {
-        var scores = Scored(model, metadata, tiles, 1, [1.0]);
-        if (views > 1) scores[$"views{views}"] = Scored(model, metadata, tiles, views, [1.0]);
+        device ??= CPU;
+        var scores = Scored(model, metadata, tiles, 1, [1.0], device);
+        if (views > 1) scores[$"views{views}"] = Scored(model, metadata, tiles, views, [1.0], device);
         if (scales is not null)
         {
             string name = "scales" + string.Join(",", scales.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            scores[name] = Scored(model, metadata, tiles, 1, scales);
-            if (views > 1) scores[$"{name}views{views}"] = Scored(model, metadata, tiles, views, scales);
+            scores[name] = Scored(model, metadata, tiles, 1, scales, device);
+            if (views > 1) scores[$"{name}views{views}"] = Scored(model, metadata, tiles, views, scales, device);
         }
         return scores;
     }
 
     private static Dictionary<string, object?> Scored(Model.CenterNet model, ModelMetadata metadata, IReadOnlyList<LabelledTile> tiles, int views,
-        IReadOnlyList<double> scales)
+        IReadOnlyList<double> scales, Device device)
     {
         var clock = Stopwatch.StartNew();
-        var e = DetectorEvaluator.Evaluate(model, metadata, CPU, tiles, new Inference.PredictionOptions { Views = views, Scales = scales });
+        var e = DetectorEvaluator.Evaluate(model, metadata, device, tiles, new Inference.PredictionOptions { Views = views, Scales = scales });
         return new Dictionary<string, object?>
         {
             ["images"] = e.Images, ["cocoAp"] = e.CocoAp, ["cocoAp50"] = e.CocoAp50, ["perClassCocoAp50"] = e.PerClassCocoAp50,

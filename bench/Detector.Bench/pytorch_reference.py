@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
-"""The detector's architecture (src/Detector/Model/CenterNet.cs) in PyTorch, as the reference for the inference
-benchmark (`dotnet run -c Release --project bench/Detector.Bench -- inference`). The bench starts this script as a
-child process, writes the TorchSharp model's weights and a batch of input, and then asks it, turn by turn with its own
-timings, to time forwards: both sides never run at the same time, so the ratio is measured on the same machine state.
+"""The detector's architecture (src/Detector/Model/CenterNet.cs) and its loss (CenterNetLoss.cs) in PyTorch, as the
+reference for the inference and training-step benchmarks (`dotnet run -c Release --project bench/Detector.Bench --
+inference`, `-- steps`). The bench starts this script as a child process (arguments: architecture, classes, threads,
+and optionally the device, cpu or cuda), writes the TorchSharp model's weights and a batch, and then asks it, turn by
+turn with its own timings, to time forwards or training steps: both sides never run at the same time, so the ratio is
+measured on the same machine state.
 
 Protocol on stdin/stdout, one line each:
   load <folder>             read index.txt (name, dtype, shape per line), weights.bin, input.bin, expected.bin
                             -> "loaded <max |pytorch - torchsharp|> <max |folded - torchsharp|>"
   time <module|folded> <n>  n forwards of the batch -> "<ms per forward> <minor page faults per forward>"
+  load-train <folder>       read the weights, batch.bin (images, heatmap, size, offset, mask; shapes in
+                            batch-shapes.txt) and optimizer.txt (learning rate, weight decay) for training steps
+                            -> "loaded-train <loss of the batch before any step>"
+  train <n>                 n training steps on the batch as Trainer.Step takes them (batch copied to the device,
+                            forward, loss, backward, AdamW, loss read back) -> "<ms per step> <last loss>"
   quit
 """
 import os
@@ -131,6 +138,49 @@ class Folded:
         return torch.cat([out(hidden(features).relu_()) for hidden, out in self.heads], 1)
 
 
+def focal_per_sample(logits, target):
+    """CenterNetLoss.FocalPerSample: penalty-reduced focal loss (alpha 2, beta 4) normalised by the positive cells."""
+    p = logits.float().sigmoid().clamp(1e-4, 1 - 1e-4)
+    positive = target.eq(1).float()
+    negative_weight = (1 - target).pow(4)
+    positive_loss = p.log() * (1 - p).pow(2) * positive
+    negative_loss = (1 - p).log() * p.pow(2) * negative_weight * (1 - positive)
+    positives = positive.sum([1, 2, 3]).clamp_min(1)
+    return -(positive_loss + negative_loss).sum([1, 2, 3]) / positives
+
+
+def centernet_loss(output, heatmap, size, offset, mask):
+    """CenterNetLoss.PerSample(...).mean() without class weights or GIoU: focal + 0.1 size L1 + 1.0 offset L1."""
+    classes = heatmap.shape[1]
+    predicted_size = output[:, classes:classes + 2]
+    predicted_offset = output[:, classes + 2:classes + 4]
+    objects = mask.sum([1, 2, 3]).clamp_min(1)
+    size_l1 = ((predicted_size - size).abs() * mask).sum([1, 2, 3]) / objects
+    offset_l1 = ((predicted_offset - offset).abs() * mask).sum([1, 2, 3]) / objects
+    return (focal_per_sample(output[:, :classes], heatmap) + 0.1 * size_l1 + 1.0 * offset_l1).mean()
+
+
+def load_weights(model, folder):
+    blob = open(os.path.join(folder, "weights.bin"), "rb").read()
+    state, at = OrderedDict(), 0
+    for entry in open(os.path.join(folder, "index.txt")):
+        name, dtype, *shape = entry.split()
+        shape = [int(s) for s in shape]
+        count = 1
+        for s in shape:
+            count *= s
+        width = 8 if dtype == "int64" else 4
+        values = torch.frombuffer(bytearray(blob[at:at + count * width]), dtype=torch.int64 if width == 8 else torch.float32)
+        state[name] = values.reshape(shape)
+        at += count * width
+    model.load_state_dict(state, strict=True)
+
+
+def synchronise(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
 def minor_faults():
     with open("/proc/self/stat") as f:
         return int(f.read().rsplit(")", 1)[1].split()[7])
@@ -142,27 +192,17 @@ def read_tensor(path, shape):
 
 def main():
     architecture, classes, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    device = torch.device(sys.argv[4] if len(sys.argv) > 4 else "cpu")
     torch.set_num_threads(threads)
     model, folded, batch = CenterNet(architecture, classes).eval(), None, None
+    targets, optimizer = None, None
     for line in sys.stdin:
         words = line.split()
         if not words or words[0] == "quit":
             break
         if words[0] == "load":
             folder = words[1]
-            blob = open(os.path.join(folder, "weights.bin"), "rb").read()
-            state, at = OrderedDict(), 0
-            for entry in open(os.path.join(folder, "index.txt")):
-                name, dtype, *shape = entry.split()
-                shape = [int(s) for s in shape]
-                count = 1
-                for s in shape:
-                    count *= s
-                width = 8 if dtype == "int64" else 4
-                values = torch.frombuffer(bytearray(blob[at:at + count * width]), dtype=torch.int64 if width == 8 else torch.float32)
-                state[name] = values.reshape(shape)
-                at += count * width
-            model.load_state_dict(state, strict=True)
+            load_weights(model, folder)
             model.eval()
             folded = Folded(model)
             shape = [int(s) for s in open(os.path.join(folder, "input-shape.txt")).read().split()]
@@ -180,6 +220,37 @@ def main():
                     run(batch)
                 elapsed, faults = time.perf_counter() - start, minor_faults() - faults
             print(f"{1000 * elapsed / n} {faults / n}", flush=True)
+        elif words[0] == "load-train":
+            folder = words[1]
+            load_weights(model, folder)
+            model = model.to(device).train()
+            blob, at, targets = open(os.path.join(folder, "batch.bin"), "rb").read(), 0, []
+            for line in open(os.path.join(folder, "batch-shapes.txt")):
+                shape = [int(s) for s in line.split()]
+                count = 1
+                for s in shape:
+                    count *= s
+                targets.append(torch.frombuffer(bytearray(blob[at:at + 4 * count]), dtype=torch.float32).reshape(shape))
+                at += 4 * count
+            learning_rate, weight_decay = (float(v) for v in open(os.path.join(folder, "optimizer.txt")).read().split())
+            optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=weight_decay, betas=(0.9, 0.999), eps=1e-8)
+            with torch.no_grad():
+                on_device = [t.to(device) for t in targets]
+                loss = centernet_loss(model(on_device[0]), *on_device[1:]).item()
+            print(f"loaded-train {loss}", flush=True)
+        elif words[0] == "train":
+            n, loss = int(words[1]), float("nan")
+            synchronise(device)
+            start = time.perf_counter()
+            for _ in range(n):
+                images, heatmap, size, offset, mask = (t.to(device) for t in targets)
+                optimizer.zero_grad()
+                step_loss = centernet_loss(model(images), heatmap, size, offset, mask)
+                step_loss.backward()
+                optimizer.step()
+                loss = step_loss.item()
+            elapsed = time.perf_counter() - start
+            print(f"{1000 * elapsed / n} {loss}", flush=True)
     return 0
 
 
