@@ -225,6 +225,7 @@ public class SceneSamplingTests
         foreach (var (cls, n) in counts) Assert.Equal(Math.Sqrt((double)most / n), weights[cls], 12);
         Assert.Contains(weights.Values, w => w == 1);
         Assert.Null(EpochSamples.ClassWindowWeights(tiles, 0));
+        Assert.Null(EpochSamples.ClassWindowWeights(ShapeTiles.Make(3, 256, ["car"], seed: 2), 1)); // one class: nothing to favour
     }
 
     [Fact]

@@ -60,8 +60,8 @@ public static class EpochSamples
 
     /// <summary>
     /// The weight of each class's objects in a scene's object-window order: (n_max / n_c)^<paramref name="exponent"/>,
-    /// with n_c the class's objects in the training tiles and n_max the most common class's. 0 gives null (every object
-    /// alike, the plain random order); 0.5 is the square root, as in repeat-factor sampling; 1 favours each class by its
+    /// with n_c the class's objects in the training tiles and n_max the most common class's. 0, or classes all equally
+    /// common (a single class), gives null (every object alike, the plain random order); 0.5 is the square root, as in repeat-factor sampling; 1 favours each class by its
     /// rarity in full.
     /// </summary>
     public static IReadOnlyDictionary<string, double>? ClassWindowWeights(IReadOnlyList<LabelledTile> tiles, double exponent)
@@ -71,6 +71,8 @@ public static class EpochSamples
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         if (counts.Count == 0) return null;
         int most = counts.Values.Max();
+        // Every class as common as the most common (one class, say): the plain order, so such runs are unchanged.
+        if (counts.Values.All(n => n == most)) return null;
         return counts.ToDictionary(p => p.Key, p => Math.Pow((double)most / p.Value, exponent), StringComparer.Ordinal);
     }
 
