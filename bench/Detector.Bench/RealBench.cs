@@ -65,7 +65,7 @@ internal static class RealBench
         ["objectWindowClassBalance"] = options.ObjectWindowClassBalance,
         ["batchSize"] = options.BatchSize, ["learningRate"] = options.LearningRate, ["budgetSeconds"] = options.TimeBudgetSeconds,
         ["epochsPlanned"] = options.Epochs, ["maxSteps"] = options.MaxSteps, ["epochsRun"] = result.Epochs, ["stopReason"] = result.StopReason,
-        ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond,
+        ["trainSeconds"] = result.TrainSeconds, ["trainImagesPerSec"] = result.TrainImagesPerSecond, ["dataWaitFraction"] = result.DataWaitFraction,
         ["bestValMap50DuringTraining"] = result.BestValMap50,
     };
 
