@@ -30,7 +30,8 @@ using static TorchSharp.torch;
 // steps:     the trainer's step (batch to the device, forward, loss, backward, AdamW, loss read back) against the same
 //            step in PyTorch (pytorch_reference.py: same architecture, loss, AdamW, weights and batch), taking turns in one
 //            run; --device cpu|cuda (cpu) --batch 16 --chip 256 --threads 2 --rounds 7 --steps 10 --arch nano; the
-//            interpreter is AUTORETRAIN_PYTHON when set. --out <file name> (default detector-steps-<device>-<arch>.json)
+//            interpreter is AUTORETRAIN_PYTHON when set; on the CPU run with OMP_WAIT_POLICY=PASSIVE (recorded).
+//            --out <file name> (default detector-steps-<device>-<arch>.json)
 // heapcheck: with the heap mitigation off, forward and backward of every architecture on a heap filled with freed
 //            NaN buffers; counts the tries with NaN (the evidence for DetectorArchitecture.PadsChannels). --tries 6 --input 64
 // real:      --set <folder with train/ and val/> (make-realdata.sh's layout): import, train on train for --minutes (15)
@@ -48,7 +49,8 @@ using static TorchSharp.torch;
 //            --val-scenes (5) held-out scenes; --out <file name> (default large-scenes.json); --scenes-folder <dir> generates
 //            the scenes there and keeps them, or reuses the ones an earlier run with the same seed, size and counts wrote;
 //            --class-balanced-loss trains with Cui et al.'s class-balanced loss (classBalancedLoss); --window-class-balance P
-//            weights the order of a scene's object windows by (n_max / n_c)^P (objectWindowClassBalance; 0, off)
+//            weights the order of a scene's object windows by (n_max / n_c)^P (objectWindowClassBalance; the trainer's
+//            default, 0.5, when absent; 0 is the plain order)
 string mode = args.FirstOrDefault() ?? "quality";
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).DefaultIfEmpty(fallback).First();
 int seed = Arg("--seed", 11), train = Arg("--train", 1000), validation = Arg("--val", 200);
@@ -75,6 +77,8 @@ if (mode == "steps")
 {
     var stepDevice = DeviceChoice.Resolve(Text("--device") ?? "cpu");
     var measured = StepBench.Run(architecture, Arg("--batch", 16), Arg("--chip", 256), stepDevice, threads, Arg("--rounds", 7), Arg("--steps", 10), seed);
+    // As for the inference mode: on shared cores run with OMP_WAIT_POLICY=PASSIVE, so the idle side does not spin.
+    measured["ompWaitPolicy"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");
     measured["command"] = $"dotnet run -c Release --project bench/Detector.Bench -- {string.Join(' ', args)}";
     measured["machine"] = MachineState();
     Write(Text("--out") ?? $"detector-steps-{measured["device"]}-{architecture}.json", measured);
@@ -112,7 +116,7 @@ if (mode == "large-scenes")
         // machine too), so only a minutes budget alone plans the schedule for the time.
         PlanScheduleForTimeBudget = !args.Contains("--epochs") && !args.Contains("--max-steps"),
         MaxSteps = args.Contains("--max-steps") ? Arg("--max-steps", 0) : null, DecodedScenesMegabytes = Arg("--budget-mb", 512),
-        ClassBalancedLoss = args.Contains("--class-balanced-loss"), ObjectWindowClassBalance = Number("--window-class-balance", 0),
+        ClassBalancedLoss = args.Contains("--class-balanced-loss"), ObjectWindowClassBalance = Number("--window-class-balance", new TrainerOptions().ObjectWindowClassBalance),
     };
     try
     {

@@ -44,7 +44,8 @@ echo "libraries not found: $(grep -c 'not found' "$out/ldd-libtorchsharp.txt")"
 grep -E 'undefined symbol|not found' "$out/ldd-libtorchsharp.txt" | head -25 | { command -v c++filt > /dev/null && c++filt || cat; }
 
 # The machine's ICU is unknown; the benchmark needs no culture data.
-export LD_LIBRARY_PATH=$torch_lib AUTORETRAIN_PYTHON=$python DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+export LD_LIBRARY_PATH=$torch_lib AUTORETRAIN_PYTHON=$python DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+  OMP_WAIT_POLICY=PASSIVE
 device=cuda
 "$python" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' || device=cpu
 threads=$(( $(nproc) < 8 ? $(nproc) : 8 ))
