@@ -43,7 +43,8 @@ public static class SceneWindows
         if (!(backgroundFraction >= 0 && backgroundFraction <= 1))
             throw new AutoRetrainException($"the background window fraction must be in [0, 1], got {backgroundFraction}.");
         if (objectWeights is not null && (objectWeights.Count != objects.Count || objectWeights.Any(w => !(w > 0 && double.IsFinite(w)))))
-            throw new AutoRetrainException($"object weights must be one positive number per object ({objects.Count}), got {objectWeights.Count}.");
+            throw new AutoRetrainException($"object weights must be one positive number per object ({objects.Count}), got {objectWeights.Count} " +
+                $"of which {objectWeights.Count(w => !(w > 0 && double.IsFinite(w)))} not positive.");
         int count = CountFor(width, height, region);
         var kept = Enumerable.Range(0, objects.Count).Where(i => objects[i].Area > 0).ToList();
         var boxes = kept.Select(i => objects[i]).ToList();

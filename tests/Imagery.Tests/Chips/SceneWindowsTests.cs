@@ -125,7 +125,8 @@ public class SceneWindowsTests
     {
         var objects = SparseObjects(3, seed: 2);
         var ex = Assert.Throws<AutoRetrain.Core.AutoRetrainException>(() => SceneWindows.Sample(2048, 2048, 256, objects, 0.25, new Random(1), [1.0, 2.0]));
-        Assert.Contains("one positive number per object (3)", ex.Message);
-        Assert.Throws<AutoRetrain.Core.AutoRetrainException>(() => SceneWindows.Sample(2048, 2048, 256, objects, 0.25, new Random(1), [1.0, 0, 1.0]));
+        Assert.Contains("one positive number per object (3), got 2 of which 0 not positive", ex.Message);
+        ex = Assert.Throws<AutoRetrain.Core.AutoRetrainException>(() => SceneWindows.Sample(2048, 2048, 256, objects, 0.25, new Random(1), [1.0, 0, double.NaN]));
+        Assert.Contains("got 3 of which 2 not positive", ex.Message);
     }
 }
