@@ -113,16 +113,8 @@ internal static class InferenceBench
             foreach (var (key, run) in r % 2 == 0 ? turns : turns.Reverse())
                 samples[key].Add(run());
         }
-        double Median(string key, Func<(double Ms, double Faults), double> of)
-        {
-            var v = samples[key].Select(of).Order().ToList();
-            return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
-        }
-        double RoundRatio(string ours, string theirs)
-        {
-            var ratios = samples[ours].Zip(samples[theirs], (a, b) => a.Ms / b.Ms).Order().ToList();
-            return ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[ratios.Count / 2 - 1] + ratios[ratios.Count / 2]) / 2;
-        }
+        double Median(string key, Func<(double Ms, double Faults), double> of) => Measurements.Median(samples[key].Select(of));
+        double RoundRatio(string ours, string theirs) => Measurements.Median(samples[ours].Zip(samples[theirs], (a, b) => a.Ms / b.Ms));
         var result = new Dictionary<string, object?> { ["threads"] = threads };
         foreach (var key in samples.Keys)
             result[key] = new Dictionary<string, object?>

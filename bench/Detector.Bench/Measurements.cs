@@ -114,6 +114,13 @@ internal static class Measurements
         return status.Megabytes();
     }
 
+    /// <summary>The middle value (the mean of the two middle ones for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToList();
+        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
+    }
+
     /// <summary>
     /// Upper bound of the share of a training step spent outside libtorch's compute: the trainer's own step
     /// (<see cref="Trainer.Step"/>: tensors from the batch, forward, loss, backward, AdamW, loss read-back, scope

@@ -64,18 +64,18 @@ internal static class StepBench
                 };
                 foreach (var turn in r % 2 == 0 ? turns : turns.Reverse()) turn();
             }
-            double ratio = Median(torchsharp.Zip(pytorch, (a, b) => a / b));
+            double ratio = Measurements.Median(torchsharp.Zip(pytorch, (a, b) => a / b));
             return new Dictionary<string, object?>
             {
                 ["architecture"] = architecture, ["classes"] = classes.Count, ["batch"] = batch, ["chip"] = chip,
                 ["device"] = device.type.ToString().ToLowerInvariant(), ["threads"] = threads, ["rounds"] = rounds, ["stepsPerTurn"] = stepsPerTurn,
                 ["pytorch"] = $"torch {PythonReference.TorchVersion()} ({PythonReference.Interpreter})",
                 ["lossBeforeAnyStep"] = new Dictionary<string, object?> { ["torchsharp"] = torchsharpLoss, ["pytorch"] = pytorchLoss },
-                ["torchsharpMsPerStepMedian"] = Median(torchsharp), ["pytorchMsPerStepMedian"] = Median(pytorch),
+                ["torchsharpMsPerStepMedian"] = Measurements.Median(torchsharp), ["pytorchMsPerStepMedian"] = Measurements.Median(pytorch),
                 ["torchsharpMsPerStepByRound"] = torchsharp.Select(v => Math.Round(v, 2)).ToList(),
                 ["pytorchMsPerStepByRound"] = pytorch.Select(v => Math.Round(v, 2)).ToList(),
                 ["ratio"] = ratio, ["ratioNote"] = "median over rounds of (TorchSharp ms / PyTorch ms) measured in the same round",
-                ["torchsharpImagesPerSecond"] = batch * 1000 / Median(torchsharp), ["pytorchImagesPerSecond"] = batch * 1000 / Median(pytorch),
+                ["torchsharpImagesPerSecond"] = batch * 1000 / Measurements.Median(torchsharp), ["pytorchImagesPerSecond"] = batch * 1000 / Measurements.Median(pytorch),
             };
         }
         finally
@@ -109,11 +109,5 @@ internal static class StepBench
             data.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan(0, (int)count)));
             shapes.WriteLine(string.Join(' ', shape));
         }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToList();
-        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
     }
 }

@@ -67,8 +67,7 @@ public static class EpochSamples
     public static IReadOnlyDictionary<string, double>? ClassWindowWeights(IReadOnlyList<LabelledTile> tiles, double exponent)
     {
         if (exponent == 0) return null;
-        var counts = tiles.SelectMany(t => t.Objects).GroupBy(o => o.Class, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var counts = LabelledTile.ObjectsPerClass(tiles);
         if (counts.Count == 0) return null;
         int most = counts.Values.Max();
         // Every class as common as the most common (one class, say): the plain order, so such runs are unchanged.

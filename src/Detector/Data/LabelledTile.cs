@@ -9,6 +9,11 @@ namespace AutoRetrain.Detector.Data;
 /// </summary>
 public sealed record LabelledTile(string TileId, string Source, int Width, int Height, byte[] Rgb, IReadOnlyList<LabelObject> Objects)
 {
+    /// <summary>Objects per class over the tiles (ordinal class names).</summary>
+    public static Dictionary<string, int> ObjectsPerClass(IEnumerable<LabelledTile> tiles) =>
+        tiles.SelectMany(t => t.Objects).GroupBy(o => o.Class, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
     private readonly byte[]? held = Rgb;
 
     /// <summary>The decoded pixels: held, or for an on-demand tile a copy of them (read through <see cref="RentPixels"/>

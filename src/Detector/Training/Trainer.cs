@@ -236,8 +236,8 @@ public sealed class Trainer(ProgressWriter progress)
     /// counts; a class without training objects (kept from a base model) weighs 1.</summary>
     public static double[] ClassBalancedWeights(IReadOnlyList<string> classes, IReadOnlyList<LabelledTile> tiles, double beta)
     {
-        var counts = tiles.SelectMany(t => t.Objects).GroupBy(o => o.Class, StringComparer.Ordinal)
-            .Where(g => classes.Contains(g.Key)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var counts = LabelledTile.ObjectsPerClass(tiles).Where(p => classes.Contains(p.Key))
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         if (counts.Count == 0) return classes.Select(_ => 1.0).ToArray();
         var weights = ClassLossWeights.FromCounts(counts, beta).Weights;
         return classes.Select(c => weights.TryGetValue(c, out var w) ? w : 1.0).ToArray();
